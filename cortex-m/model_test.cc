@@ -1,0 +1,113 @@
+// Bare-metal model test: runs the embedded model on its golden input and
+// compares every output byte with the golden output.
+//
+// Argument 1 (default 1) is the number of Invoke() calls; inputs are rewritten
+// and variable tensors reset before each, outputs are checked after the last.
+// So instructions per inference = count(2) - count(1), and count(0) (setup
+// only) isolates the cost of startup and setup. Exit status: 0 pass, 1 fail.
+#include <stdint.h>
+#include <string.h>
+
+#include "console.h"
+#include "microml/interpreter.h"
+#include "microml/kernel.h"
+#include "microml/model.h"
+#include "model_test_data.h"
+
+namespace {
+
+using microml_cortex_m::Print;
+using microml_cortex_m::TestBlob;
+
+alignas(microml::kArenaAlignment) uint8_t g_arena[MICROML_ARENA_BYTES];
+
+constexpr int kMaxMismatchesShown = 8;
+
+bool SizesMatch(const char* what, size_t index, const microml::Tensor* tensor, const TestBlob& blob) {
+  if (tensor != nullptr && tensor->bytes == blob.size) return true;
+  Print("model_test: %s %zu is %lu bytes, golden file has %zu\n", what, index,
+        static_cast<unsigned long>(tensor != nullptr ? tensor->bytes : 0), blob.size);
+  return false;
+}
+
+bool OutputMatches(size_t index, const microml::Tensor& tensor, const TestBlob& golden) {
+  const uint8_t* got = static_cast<const uint8_t*>(tensor.data);
+  size_t mismatches = 0;
+  for (size_t i = 0; i < golden.size; ++i) {
+    if (got[i] == golden.data[i]) continue;
+    if (mismatches < kMaxMismatchesShown) {
+      Print("model_test: output %zu byte %zu: got 0x%x, want 0x%x\n", index, i,
+            static_cast<unsigned>(got[i]), static_cast<unsigned>(golden.data[i]));
+    }
+    ++mismatches;
+  }
+  if (mismatches == 0) {
+    Print("model_test: output %zu: %zu bytes match\n", index, golden.size);
+    return true;
+  }
+  Print("model_test: output %zu: %zu of %zu bytes differ\n", index, mismatches, golden.size);
+  return false;
+}
+
+int Run(int32_t invocations) {
+  Print("model_test: %s on %s, %ld invocation(s)\n", microml_cortex_m::kTestModelName,
+        microml_cortex_m::CoreName(), static_cast<long>(invocations));
+
+  microml::ErrorMessage error;
+  microml::Model model;
+  if (model.Init(microml_cortex_m::kTestModel.data, microml_cortex_m::kTestModel.size, &error) !=
+      microml::Status::kOk) {
+    Print("model_test: model rejected: %s\n", error.text());
+    return 1;
+  }
+  microml::Interpreter interpreter;
+  if (interpreter.Setup(model, microml::AllOpsResolver(), g_arena, sizeof(g_arena)) !=
+      microml::Status::kOk) {
+    Print("model_test: setup failed: %s\n", interpreter.error());
+    return 1;
+  }
+  Print("model_test: arena_used_bytes %zu of %zu\n", interpreter.arena_used_bytes(), sizeof(g_arena));
+
+  if (interpreter.num_inputs() != microml_cortex_m::kNumTestInputs ||
+      interpreter.num_outputs() != microml_cortex_m::kNumTestOutputs) {
+    Print("model_test: model has %zu inputs and %zu outputs, golden data %zu and %zu\n",
+          interpreter.num_inputs(), interpreter.num_outputs(), microml_cortex_m::kNumTestInputs,
+          microml_cortex_m::kNumTestOutputs);
+    return 1;
+  }
+  for (size_t i = 0; i < interpreter.num_inputs(); ++i) {
+    if (!SizesMatch("input", i, interpreter.input(i), microml_cortex_m::kTestInputs[i])) return 1;
+  }
+  for (size_t i = 0; i < interpreter.num_outputs(); ++i) {
+    if (!SizesMatch("output", i, interpreter.output(i), microml_cortex_m::kTestOutputs[i])) return 1;
+  }
+
+  for (int32_t n = 0; n < invocations; ++n) {
+    // The golden output comes from one Invoke() on fresh state, and the
+    // planner may reuse input memory once an input is consumed.
+    interpreter.Reset();
+    for (size_t i = 0; i < interpreter.num_inputs(); ++i) {
+      memcpy(interpreter.input(i)->data, microml_cortex_m::kTestInputs[i].data,
+             microml_cortex_m::kTestInputs[i].size);
+    }
+    if (interpreter.Invoke() != microml::Status::kOk) {
+      Print("model_test: invoke %ld failed: %s\n", static_cast<long>(n + 1), interpreter.error());
+      return 1;
+    }
+  }
+  if (invocations == 0) {
+    Print("model_test: setup only, outputs not checked\n");
+    return 0;
+  }
+
+  bool pass = true;
+  for (size_t i = 0; i < interpreter.num_outputs(); ++i) {
+    pass = OutputMatches(i, *interpreter.output(i), microml_cortex_m::kTestOutputs[i]) && pass;
+  }
+  Print("model_test: %s\n", pass ? "PASS" : "FAIL");
+  return pass ? 0 : 1;
+}
+
+}  // namespace
+
+int main() { return Run(microml_cortex_m::IntArgument(1, 1)); }

@@ -1,0 +1,41 @@
+// Declarations shared by the C files of the `_ml` module.
+#ifndef MICROPY_ML_MODULE_H
+#define MICROPY_ML_MODULE_H
+
+#include "py/obj.h"
+
+#include "ml_engine.h"
+
+// A model compiled into the firmware (see micropython/models/index.txt).
+typedef struct {
+    const char *name;
+    const uint8_t *data;
+    size_t len;
+    const char *const *labels;
+    size_t n_labels;
+} ml_builtin_model_t;
+
+extern const ml_builtin_model_t ml_builtin_models[];
+extern const size_t ml_builtin_models_count;
+
+extern const mp_obj_type_t ml_model_type;
+extern const mp_obj_type_t ml_normalization_type;
+
+// Tuple of the built-in model names.
+mp_obj_t ml_builtin_model_names(void);
+
+// --- images (ml_image.c)
+// True when obj looks like an image: it has width(), height(), format() and bytearray().
+bool ml_is_image(mp_obj_t obj);
+// Normalization() bound to `image` (the default preprocessing of predict()).
+mp_obj_t ml_normalization_default(mp_obj_t image);
+// Fills tensor `t` (shape (1,H,W,C) or (H,W,C), C 1 or 3) from a bound Normalization.
+void ml_normalization_fill(mp_obj_t norm, size_t index, const ml_tensor_t *t);
+
+// --- helpers
+// "(1, 96, 96, 1)" style tuple of a tensor's dims.
+mp_obj_t ml_dims_tuple(const int32_t *dims, size_t rank);
+// Raise ValueError naming a tensor: "input 0 (int8 (1, 96, 96, 1)): <message>".
+NORETURN void ml_raise_tensor_error(const char *what, size_t index, const ml_tensor_t *t, const char *fmt, ...);
+
+#endif // MICROPY_ML_MODULE_H

@@ -1,0 +1,135 @@
+// Runs one model inside one caller-supplied arena.
+//
+// Everything the interpreter needs at run time - tensor records, per-operator
+// data, activations and kernel scratch - is carved from that arena during
+// Setup(); nothing is allocated afterwards and nothing lives in globals. The
+// figure arena_used_bytes() reports is therefore the whole RAM cost of the
+// model (besides the stack and this small object).
+#ifndef MICROML_INTERPRETER_H_
+#define MICROML_INTERPRETER_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "microml/kernel.h"
+#include "microml/model.h"
+#include "microml/status.h"
+#include "microml/tensor.h"
+
+namespace microml {
+
+// Arena start and every planned buffer are aligned to this.
+constexpr size_t kArenaAlignment = 16;
+
+namespace detail {
+
+struct ScratchRequest {
+  uint32_t bytes;
+  uint32_t subgraph;
+  uint32_t op;
+};
+
+struct SubgraphState {
+  Tensor* tensors;
+  OpRecord* ops;
+  uint32_t num_tensors;
+  uint32_t num_ops;
+};
+
+// A resource variable (VAR_HANDLE): identified by container and shared name,
+// its buffer is allocated by the first ASSIGN/READ that names its size.
+struct ResourceVariable {
+  const char* container;
+  const char* shared_name;
+  void* data;
+  uint32_t bytes;
+  TensorType type;
+};
+
+// Interpreter state shared with kernels through OpContext. Not for applications.
+struct Session {
+  const Model* model = nullptr;
+  const OpResolver* resolver = nullptr;
+  ErrorMessage* error = nullptr;
+  uint8_t* arena = nullptr;
+  size_t arena_size = 0;
+  // Two-ended allocation during setup: persistent data grows up from `head`,
+  // setup-only temporaries grow down from `tail`.
+  size_t head = 0;
+  size_t tail = 0;
+  bool measuring = false;
+  // In measuring mode: persistent bytes counted but not kept.
+  size_t measured_persistent = 0;
+
+  SubgraphState* subgraphs = nullptr;
+  uint32_t num_subgraphs = 0;
+  uint8_t** scratch = nullptr;  // per scratch buffer, its address (after setup)
+  ScratchRequest* scratch_requests = nullptr;  // setup only, in the tail
+  uint32_t num_scratch = 0;
+  uint32_t scratch_capacity = 0;
+  ResourceVariable* resources = nullptr;
+  uint32_t num_resources = 0;
+  uint32_t resource_capacity = 0;
+  uint32_t call_depth = 0;
+
+  void* AllocatePersistent(size_t bytes);
+  void* AllocateTemp(size_t bytes);
+  Status OutOfMemory(size_t bytes, const char* what);
+  Status RunSubgraph(uint32_t index);
+};
+
+}  // namespace detail
+
+class Interpreter {
+ public:
+  Interpreter() = default;
+  Interpreter(const Interpreter&) = delete;
+  Interpreter& operator=(const Interpreter&) = delete;
+
+  // Verifies operators against `resolver`, prepares every kernel and plans the
+  // arena. `model` and `resolver` must outlive the interpreter. On failure the
+  // message names what is wrong (for a small arena: bytes needed and given).
+  Status Setup(const Model& model, const OpResolver& resolver, void* arena, size_t arena_size);
+
+  // Computes the arena size Setup() will need, using `work` as temporary memory
+  // (work_bytes_estimate() bytes suffice in practice; when they do not, the
+  // error says how many do).
+  static Status MeasureArena(const Model& model, const OpResolver& resolver, void* work,
+                             size_t work_size, size_t* arena_bytes, ErrorMessage* error);
+  static size_t WorkBytesEstimate(const Model& model);
+
+  // Runs the model once. Inputs must be (re)written before every call: the
+  // planner reuses input memory once it is consumed.
+  Status Invoke();
+  // Returns all state to its initial value: variable tensors and resource
+  // variables are zeroed and run-once operators (CALL_ONCE) will run again.
+  void Reset();
+
+  bool ready() const { return ready_; }
+  size_t num_inputs() const;
+  size_t num_outputs() const;
+  Tensor* input(size_t i) const;
+  Tensor* output(size_t i) const;
+  TensorRef input_ref(size_t i) const;
+  TensorRef output_ref(size_t i) const;
+  const Model& model() const { return *session_.model; }
+  // Bytes of the arena this model needs (valid after a successful Setup, and
+  // after a failed one that got as far as planning).
+  size_t arena_used_bytes() const { return arena_used_; }
+  const char* error() const { return error_.text(); }
+
+ private:
+  Status SetupImpl();
+  Status BindTensors(uint32_t subgraph);
+  Status PrepareOps(uint32_t subgraph);
+  Status PlanActivations();
+
+  detail::Session session_;
+  ErrorMessage error_;
+  size_t arena_used_ = 0;
+  bool ready_ = false;
+};
+
+}  // namespace microml
+
+#endif  // MICROML_INTERPRETER_H_

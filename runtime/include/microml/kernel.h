@@ -1,0 +1,156 @@
+// The contract between the interpreter and an operator kernel.
+//
+// A kernel is a pair of plain functions in a const KernelRegistration:
+//   prepare: runs once at setup. Validates types and shapes, precomputes what
+//            eval needs (quantization multipliers, padding) into persistent
+//            op data, and requests scratch memory. Every error a model can
+//            cause must surface here, never in eval.
+//   eval:    runs on every invocation; may assume prepare succeeded.
+// No virtual functions and no globals with constructors: registrations are
+// constant data, so the runtime links into a MicroPython native module.
+#ifndef MICROML_KERNEL_H_
+#define MICROML_KERNEL_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "microml/model.h"
+#include "microml/status.h"
+#include "microml/tensor.h"
+
+namespace microml {
+
+namespace detail {
+struct Session;
+}
+
+// Per-operator runtime record (in the arena).
+struct OpRecord {
+  const struct KernelRegistration* kernel;
+  void* op_data;
+  uint16_t first_scratch;  // index into the session's scratch table
+  uint16_t num_scratch;
+};
+
+class OpContext {
+ public:
+  OpContext(detail::Session* session, uint32_t subgraph, uint32_t op_index, const OperatorRef& op,
+            OpRecord* record, Tensor* tensors, int32_t version);
+
+  int num_inputs() const { return static_cast<int>(inputs_.size()); }
+  int num_outputs() const { return static_cast<int>(outputs_.size()); }
+  // nullptr for an omitted optional input (index -1 in the model) or i out of range.
+  Tensor* input(int i) const { return TensorAt(inputs_, i); }
+  Tensor* output(int i) const { return TensorAt(outputs_, i); }
+  int32_t input_tensor_index(int i) const { return IndexAt(inputs_, i); }
+  int32_t output_tensor_index(int i) const { return IndexAt(outputs_, i); }
+  // Static description (name, quantization) from the model.
+  TensorRef input_ref(int i) const;
+  TensorRef output_ref(int i) const;
+  TensorRef tensor_ref(int32_t tensor_index) const;
+  Tensor* tensor(int32_t tensor_index) const { return &tensors_[tensor_index]; }
+
+  const OperatorRef& op() const { return op_; }
+  OptionsType options_type() const { return op_.builtin_options_type(); }
+  TableRef options() const { return op_.builtin_options(); }
+  int32_t version() const { return version_; }
+  uint32_t op_index() const { return op_index_; }
+  uint32_t subgraph_index() const { return subgraph_; }
+  const Model& model() const;
+
+  // --- prepare only ---
+  // 8-byte aligned, zero-filled, lives as long as the interpreter. nullptr (with
+  // the error already recorded) when the arena has no room.
+  void* AllocatePersistent(size_t bytes);
+  template <typename T>
+  T* AllocatePersistent() {
+    return static_cast<T*>(AllocatePersistent(sizeof(T)));
+  }
+  void set_op_data(void* data) { record_->op_data = data; }
+  // Scratch memory valid only while this operator runs; obtained with scratch().
+  Status RequestScratch(size_t bytes, int* index);
+
+  // --- prepare and eval ---
+  void* op_data() const { return record_->op_data; }
+  template <typename T>
+  T* op_data_as() const {
+    return static_cast<T*>(record_->op_data);
+  }
+  void* scratch(int index) const;
+
+  // --- control flow (IF, WHILE, CALL_ONCE) ---
+  uint32_t num_subgraphs() const;
+  // Checks that `index` names a subgraph other than the caller's own.
+  Status CheckSubgraph(int32_t index, const char* role);
+  uint32_t subgraph_num_inputs(uint32_t index) const;
+  uint32_t subgraph_num_outputs(uint32_t index) const;
+  Tensor* subgraph_input(uint32_t index, uint32_t i) const;
+  Tensor* subgraph_output(uint32_t index, uint32_t i) const;
+  // Eval only: runs every operator of subgraph `index` once.
+  Status InvokeSubgraph(uint32_t index);
+
+  // --- resource variables (VAR_HANDLE, READ_VARIABLE, ASSIGN_VARIABLE) ---
+  // Prepare: the id of the variable named (container, shared_name), created on
+  // first use.
+  Status FindOrCreateResource(const char* container, const char* shared_name, int32_t* id);
+  // Prepare: gives resource `id` a buffer of `bytes` of `type` the first time;
+  // later calls must agree on both.
+  Status BindResource(int32_t id, uint32_t bytes, TensorType type);
+  // Eval: the buffer of resource `id` (nullptr when unknown or never bound).
+  void* resource_data(int32_t id, uint32_t* bytes) const;
+
+  // Records "<OP> (operator #N): <message>" and returns `status`.
+  Status Fail(Status status, const char* format, ...) __attribute__((format(printf, 3, 4)));
+  // Shorthand for the most common failure: a type combination we do not run.
+  Status FailUnsupportedTypes();
+
+ private:
+  Tensor* TensorAt(const VectorRef<int32_t>& v, int i) const {
+    const int32_t index = IndexAt(v, i);
+    return index < 0 ? nullptr : &tensors_[index];
+  }
+  static int32_t IndexAt(const VectorRef<int32_t>& v, int i) {
+    return (i < 0 || static_cast<uint32_t>(i) >= v.size()) ? -1 : v[static_cast<uint32_t>(i)];
+  }
+
+  detail::Session* session_;
+  uint32_t subgraph_;
+  uint32_t op_index_;
+  OperatorRef op_;
+  VectorRef<int32_t> inputs_;
+  VectorRef<int32_t> outputs_;
+  OpRecord* record_;
+  Tensor* tensors_;
+  int32_t version_;
+};
+
+struct KernelRegistration {
+  int32_t builtin_code;     // a BuiltinOp value; kCUSTOM for custom operators
+  const char* custom_name;  // for kCUSTOM only, else nullptr
+  int32_t max_version;      // operator versions 1..max_version are accepted
+  Status (*prepare)(OpContext& ctx);
+  Status (*eval)(OpContext& ctx);
+  // Optional: returns per-operator state (e.g. "has run") to its initial value
+  // when the application resets the interpreter.
+  void (*reset)(OpContext& ctx) = nullptr;
+  // The type variants this kernel runs, space separated, as listed in
+  // docs/operators.md (e.g. "float32 int8 int16"). Documentation only: prepare
+  // is what accepts or rejects a model.
+  const char* variants = nullptr;
+};
+
+// The set of kernels an application links. Applications that want a small image
+// build their own table of the registrations they need.
+struct OpResolver {
+  const KernelRegistration* const* kernels;
+  size_t count;
+
+  const KernelRegistration* Find(int32_t builtin_code, const char* custom_name) const;
+};
+
+// Every kernel in the runtime.
+const OpResolver& AllOpsResolver();
+
+}  // namespace microml
+
+#endif  // MICROML_KERNEL_H_

@@ -1,0 +1,474 @@
+#include "microml/interpreter.h"
+
+#include <string.h>
+
+#include "plan/greedy_planner.h"
+
+namespace microml {
+
+namespace {
+
+constexpr uint32_t kMaxScratchPerOp = 4;
+constexpr uint32_t kMaxRank = 16;
+constexpr size_t kOpDataSlack = 8 * 1024;
+constexpr uint32_t kMaxCallDepth = 16;
+
+size_t AlignUp(size_t n, size_t alignment) { return (n + alignment - 1) & ~(alignment - 1); }
+
+// Storage bytes for `elements` of `type`; 0 for types we cannot lay out.
+uint64_t StorageBytes(TensorType type, uint64_t elements) {
+  if (type == TensorType::kINT4) return (elements + 1) / 2;
+  // A resource tensor holds the 32-bit id of its variable.
+  if (type == TensorType::kRESOURCE) return elements * 4;
+  return elements * TensorTypeSize(type);
+}
+
+const char* OpName(const OperatorCodeRef& code) {
+  return code.builtin_code == static_cast<int32_t>(BuiltinOp::kCUSTOM)
+             ? code.custom_code.data
+             : BuiltinOpName(code.builtin_code);
+}
+
+}  // namespace
+
+namespace detail {
+
+void* Session::AllocatePersistent(size_t bytes) {
+  const size_t start = AlignUp(head, 8);
+  const size_t aligned = AlignUp(bytes, 8);
+  if (start > tail || tail - start < aligned) return nullptr;
+  head = start + aligned;
+  uint8_t* p = arena + start;
+  memset(p, 0, aligned);
+  return p;
+}
+
+void* Session::AllocateTemp(size_t bytes) {
+  const size_t aligned = AlignUp(bytes, 8);
+  if (tail < head || tail - head < aligned) return nullptr;
+  tail -= aligned;
+  return arena + tail;
+}
+
+Status Session::OutOfMemory(size_t bytes, const char* what) {
+  return error->Set(Status::kArenaTooSmall,
+                    "arena too small: %zu bytes given, setup ran out while placing %zu bytes of %s "
+                    "(measure the arena first for the exact figure)",
+                    arena_size, bytes, what);
+}
+
+Status Session::RunSubgraph(uint32_t index) {
+  if (call_depth >= kMaxCallDepth) {
+    return error->Set(Status::kUnsupported, "subgraph calls nested deeper than %u", kMaxCallDepth);
+  }
+  ++call_depth;
+  const SubgraphRef graph = model->subgraph(index);
+  const SubgraphState& state = subgraphs[index];
+  Status status = Status::kOk;
+  for (uint32_t i = 0; i < state.num_ops && status == Status::kOk; ++i) {
+    const OperatorRef op = graph.op(i);
+    OpContext ctx(this, index, i, op, &state.ops[i], state.tensors,
+                  model->operator_code(op.opcode_index()).version);
+    status = state.ops[i].kernel->eval(ctx);
+  }
+  --call_depth;
+  return status;
+}
+
+}  // namespace detail
+
+size_t Interpreter::num_inputs() const {
+  return ready_ ? model().subgraph(0).inputs().size() : 0;
+}
+size_t Interpreter::num_outputs() const {
+  return ready_ ? model().subgraph(0).outputs().size() : 0;
+}
+Tensor* Interpreter::input(size_t i) const {
+  if (i >= num_inputs()) return nullptr;
+  return &session_.subgraphs[0].tensors[model().subgraph(0).inputs()[static_cast<uint32_t>(i)]];
+}
+Tensor* Interpreter::output(size_t i) const {
+  if (i >= num_outputs()) return nullptr;
+  return &session_.subgraphs[0].tensors[model().subgraph(0).outputs()[static_cast<uint32_t>(i)]];
+}
+TensorRef Interpreter::input_ref(size_t i) const {
+  if (i >= num_inputs()) return TensorRef();
+  const SubgraphRef g = model().subgraph(0);
+  return g.tensor(static_cast<uint32_t>(g.inputs()[static_cast<uint32_t>(i)]));
+}
+TensorRef Interpreter::output_ref(size_t i) const {
+  if (i >= num_outputs()) return TensorRef();
+  const SubgraphRef g = model().subgraph(0);
+  return g.tensor(static_cast<uint32_t>(g.outputs()[static_cast<uint32_t>(i)]));
+}
+
+Status Interpreter::Setup(const Model& model, const OpResolver& resolver, void* arena,
+                          size_t arena_size) {
+  ready_ = false;
+  arena_used_ = 0;
+  error_.Clear();
+  if (!model.initialized()) return error_.Set(Status::kInvalidState, "model not initialized");
+  if (arena == nullptr) return error_.Set(Status::kInvalidArgument, "no arena given");
+  // Planned offsets assume an aligned start; an unaligned arena loses its head.
+  const uintptr_t address = reinterpret_cast<uintptr_t>(arena);
+  const size_t skip = (kArenaAlignment - address % kArenaAlignment) % kArenaAlignment;
+  if (arena_size < skip) {
+    return error_.Set(Status::kArenaTooSmall, "arena of %zu bytes is too small", arena_size);
+  }
+  session_ = detail::Session();
+  session_.model = &model;
+  session_.resolver = &resolver;
+  session_.error = &error_;
+  session_.arena = static_cast<uint8_t*>(arena) + skip;
+  session_.arena_size = arena_size - skip;
+  const Status status = SetupImpl();
+  if (status == Status::kOk) ready_ = true;
+  return status;
+}
+
+size_t Interpreter::WorkBytesEstimate(const Model& model) {
+  size_t tensors = 0, ops = 0;
+  for (uint32_t s = 0; s < model.num_subgraphs(); ++s) {
+    tensors += model.subgraph(s).num_tensors();
+    ops += model.subgraph(s).num_operators();
+  }
+  const size_t buffers = tensors + ops * kMaxScratchPerOp;
+  return AlignUp(model.num_subgraphs() * sizeof(detail::SubgraphState), 8) +
+         AlignUp(tensors * sizeof(Tensor), 8) * 2 + AlignUp(ops * sizeof(OpRecord), 8) * 2 +
+         AlignUp(ops * kMaxScratchPerOp * sizeof(detail::ScratchRequest), 8) +
+         AlignUp(ops * sizeof(detail::ResourceVariable), 8) +
+         AlignUp(tensors * sizeof(int32_t), 8) + AlignUp(buffers * sizeof(PlanBuffer), 8) +
+         AlignUp(PlanWorkBytes(static_cast<uint32_t>(buffers)), 8) +
+         AlignUp(ops * kMaxScratchPerOp * sizeof(uint8_t*), 8) + kOpDataSlack + kArenaAlignment;
+}
+
+Status Interpreter::MeasureArena(const Model& model, const OpResolver& resolver, void* work,
+                                 size_t work_size, size_t* arena_bytes, ErrorMessage* error) {
+  const uintptr_t address = reinterpret_cast<uintptr_t>(work);
+  const size_t skip = (kArenaAlignment - address % kArenaAlignment) % kArenaAlignment;
+  if (!model.initialized() || work == nullptr || work_size < skip) {
+    return error->Set(Status::kInvalidArgument, "measuring needs an initialized model and work memory");
+  }
+  Interpreter probe;
+  probe.session_.measuring = true;
+  probe.session_.model = &model;
+  probe.session_.resolver = &resolver;
+  probe.session_.error = error;
+  probe.session_.arena = static_cast<uint8_t*>(work) + skip;
+  probe.session_.arena_size = work_size - skip;
+  const Status status = probe.SetupImpl();
+  if (status != Status::kOk) return status;
+  *arena_bytes = probe.arena_used_;
+  return Status::kOk;
+}
+
+Status Interpreter::SetupImpl() {
+  detail::Session& s = session_;
+  s.head = 0;
+  s.tail = s.arena_size;
+  s.num_subgraphs = s.model->num_subgraphs();
+  s.subgraphs = static_cast<detail::SubgraphState*>(
+      s.AllocatePersistent(s.num_subgraphs * sizeof(detail::SubgraphState)));
+  if (s.subgraphs == nullptr) {
+    return s.OutOfMemory(s.num_subgraphs * sizeof(detail::SubgraphState), "subgraph records");
+  }
+  uint32_t total_ops = 0;
+  for (uint32_t g = 0; g < s.num_subgraphs; ++g) {
+    const SubgraphRef graph = s.model->subgraph(g);
+    detail::SubgraphState& state = s.subgraphs[g];
+    state.num_tensors = graph.num_tensors();
+    state.num_ops = graph.num_operators();
+    total_ops += state.num_ops;
+    if (total_ops > 0xFFFFu / kMaxScratchPerOp) {
+      return s.error->Set(Status::kUnsupported, "model has over %u operators",
+                          0xFFFFu / kMaxScratchPerOp);
+    }
+    state.tensors = static_cast<Tensor*>(s.AllocatePersistent(state.num_tensors * sizeof(Tensor)));
+    if (state.tensors == nullptr && state.num_tensors > 0) {
+      return s.OutOfMemory(state.num_tensors * sizeof(Tensor), "tensor records");
+    }
+    state.ops = static_cast<OpRecord*>(s.AllocatePersistent(state.num_ops * sizeof(OpRecord)));
+    if (state.ops == nullptr && state.num_ops > 0) {
+      return s.OutOfMemory(state.num_ops * sizeof(OpRecord), "operator records");
+    }
+    for (uint32_t i = 0; i < state.num_ops; ++i) {
+      const OperatorCodeRef code = s.model->operator_code(graph.op(i).opcode_index());
+      if (code.builtin_code == static_cast<int32_t>(BuiltinOp::kVAR_HANDLE)) ++s.resource_capacity;
+    }
+  }
+  if (s.resource_capacity > 0) {
+    s.resources = static_cast<detail::ResourceVariable*>(
+        s.AllocatePersistent(s.resource_capacity * sizeof(detail::ResourceVariable)));
+    if (s.resources == nullptr) {
+      return s.OutOfMemory(s.resource_capacity * sizeof(detail::ResourceVariable),
+                           "resource variables");
+    }
+  }
+  s.scratch_capacity = total_ops * kMaxScratchPerOp;
+  s.scratch_requests = static_cast<detail::ScratchRequest*>(
+      s.AllocateTemp(s.scratch_capacity * sizeof(detail::ScratchRequest)));
+  if (s.scratch_requests == nullptr && s.scratch_capacity > 0) {
+    return s.OutOfMemory(s.scratch_capacity * sizeof(detail::ScratchRequest), "setup bookkeeping");
+  }
+  for (uint32_t g = 0; g < s.num_subgraphs; ++g) MICROML_RETURN_IF_ERROR(BindTensors(g));
+  for (uint32_t g = 0; g < s.num_subgraphs; ++g) MICROML_RETURN_IF_ERROR(PrepareOps(g));
+  return PlanActivations();
+}
+
+Status Interpreter::BindTensors(uint32_t subgraph) {
+  detail::Session& s = session_;
+  const SubgraphRef graph = s.model->subgraph(subgraph);
+  detail::SubgraphState& state = s.subgraphs[subgraph];
+  for (uint32_t i = 0; i < state.num_tensors; ++i) {
+    const TensorRef ref = graph.tensor(i);
+    Tensor& t = state.tensors[i];
+    const VectorRef<int32_t> shape = ref.shape();
+    if (shape.size() > kMaxRank) {
+      return s.error->Set(Status::kUnsupported, "tensor %u (%s) has rank %u, above %u", i,
+                          ref.name().data, shape.size(), kMaxRank);
+    }
+    uint64_t elements = 1;
+    for (uint32_t d = 0; d < shape.size(); ++d) {
+      elements *= static_cast<uint64_t>(shape[d]);
+      if (elements > 0x7FFFFFFFu) {
+        return s.error->Set(Status::kUnsupported, "tensor %u (%s) has over 2^31 elements", i,
+                            ref.name().data);
+      }
+    }
+    t.dims = reinterpret_cast<const int32_t*>(shape.bytes());
+    t.rank = static_cast<uint8_t>(shape.size());
+    t.type = ref.type();
+    const uint64_t bytes = StorageBytes(t.type, elements);
+    if (bytes > 0x7FFFFFFFu) {
+      return s.error->Set(Status::kUnsupported, "tensor %u (%s) needs %llu bytes", i,
+                          ref.name().data, static_cast<unsigned long long>(bytes));
+    }
+    t.bytes = static_cast<uint32_t>(bytes);
+    const BufferRef buffer = s.model->buffer(ref.buffer());
+    if (buffer.data != nullptr && buffer.size > 0) {
+      if (buffer.size < bytes) {
+        return s.error->Set(Status::kInvalidModel,
+                            "tensor %u (%s) holds %zu bytes of data, its shape needs %llu", i,
+                            ref.name().data, buffer.size, static_cast<unsigned long long>(bytes));
+      }
+      const size_t width = TensorTypeSize(t.type);
+      const size_t need = width > 8 ? 8 : (width == 0 ? 1 : width);
+      if (reinterpret_cast<uintptr_t>(buffer.data) % need != 0) {
+        return s.error->Set(Status::kInvalidModel,
+                            "tensor %u (%s): constant data is not %zu-byte aligned", i,
+                            ref.name().data, need);
+      }
+      t.data = const_cast<uint8_t*>(buffer.data);
+      t.flags |= kTensorConstant;
+    }
+    // Variables and resource handles keep their value across invocations (a
+    // handle is written once, at prepare), so they live with persistent data.
+    if (ref.is_variable() || t.type == TensorType::kRESOURCE) {
+      if (t.flags & kTensorConstant) {
+        return s.error->Set(Status::kInvalidModel, "variable tensor %u (%s) has constant data",
+                            i, ref.name().data);
+      }
+      t.flags |= kTensorVariable;
+      const size_t stored = AlignUp(t.bytes, kArenaAlignment);
+      s.head = AlignUp(s.head, kArenaAlignment);
+      if (s.measuring && t.type != TensorType::kRESOURCE) {
+        s.measured_persistent += stored;
+        continue;
+      }
+      t.data = s.AllocatePersistent(stored);
+      if (t.data == nullptr && stored > 0) return s.OutOfMemory(stored, "variable tensors");
+    }
+  }
+  if (subgraph == 0) {
+    const VectorRef<int32_t> inputs = graph.inputs();
+    for (uint32_t i = 0; i < inputs.size(); ++i) state.tensors[inputs[i]].flags |= kTensorInput;
+    const VectorRef<int32_t> outputs = graph.outputs();
+    for (uint32_t i = 0; i < outputs.size(); ++i) state.tensors[outputs[i]].flags |= kTensorOutput;
+  }
+  return Status::kOk;
+}
+
+Status Interpreter::PrepareOps(uint32_t subgraph) {
+  detail::Session& s = session_;
+  const SubgraphRef graph = s.model->subgraph(subgraph);
+  detail::SubgraphState& state = s.subgraphs[subgraph];
+  for (uint32_t i = 0; i < state.num_ops; ++i) {
+    const OperatorRef op = graph.op(i);
+    const OperatorCodeRef code = s.model->operator_code(op.opcode_index());
+    const KernelRegistration* kernel = s.resolver->Find(
+        code.builtin_code, code.custom_code.size > 0 ? code.custom_code.data : nullptr);
+    OpContext ctx(&s, subgraph, i, op, &state.ops[i], state.tensors, code.version);
+    if (kernel == nullptr || code.version < 1 || code.version > kernel->max_version) {
+      // Reuse the kernel-side formatter for the "OP (operator #N): types" text.
+      ctx.FailUnsupportedTypes();
+      char detail[ErrorMessage::kCapacity];
+      FormatTextF(detail, sizeof(detail), "%s", error_.text());
+      if (kernel == nullptr) {
+        return error_.Set(Status::kUnsupported, "unsupported operator %s: no kernel (%s)",
+                          OpName(code), detail);
+      }
+      return error_.Set(Status::kUnsupported, "unsupported %s version %d (we run up to %d): %s",
+                        OpName(code), static_cast<int>(code.version),
+                        static_cast<int>(kernel->max_version), detail);
+    }
+    state.ops[i].kernel = kernel;
+    const size_t head_before = s.head;
+    MICROML_RETURN_IF_ERROR(kernel->prepare(ctx));
+    if (s.measuring) {
+      // Operator data only has to exist while its own prepare runs.
+      s.measured_persistent += s.head - head_before;
+      s.head = head_before;
+      state.ops[i].op_data = nullptr;
+    }
+  }
+  return Status::kOk;
+}
+
+// Each subgraph gets its own region, stacked after the previous one: a called
+// subgraph runs inside its caller's operator, while the caller's buffers live.
+Status Interpreter::PlanActivations() {
+  detail::Session& s = session_;
+  if (s.num_scratch > 0) {
+    const size_t bytes = s.num_scratch * sizeof(uint8_t*);
+    if (s.measuring) {
+      s.measured_persistent += AlignUp(bytes, 8);
+    } else {
+      s.scratch = static_cast<uint8_t**>(s.AllocatePersistent(bytes));
+      if (s.scratch == nullptr) return s.OutOfMemory(bytes, "scratch table");
+    }
+  }
+  uint32_t max_tensors = 0;
+  for (uint32_t g = 0; g < s.num_subgraphs; ++g) {
+    if (s.subgraphs[g].num_tensors > max_tensors) max_tensors = s.subgraphs[g].num_tensors;
+  }
+  const uint32_t max_buffers = max_tensors + s.num_scratch;
+  int32_t* plan_index = static_cast<int32_t*>(s.AllocateTemp(max_tensors * sizeof(int32_t)));
+  PlanBuffer* buffers = static_cast<PlanBuffer*>(s.AllocateTemp(max_buffers * sizeof(PlanBuffer)));
+  void* work = s.AllocateTemp(PlanWorkBytes(max_buffers));
+  if ((plan_index == nullptr && max_tensors > 0) ||
+      ((buffers == nullptr || work == nullptr) && max_buffers > 0)) {
+    return s.OutOfMemory(max_buffers * (sizeof(PlanBuffer) + 16), "planner work space");
+  }
+  const size_t temp_peak = s.arena_size - s.tail;
+  const size_t persistent =
+      AlignUp(s.measuring ? s.head + s.measured_persistent : s.head, kArenaAlignment);
+
+  // First pass sizes every region; the second (skipped when measuring or when
+  // the arena is too small) writes the addresses.
+  size_t total = 0;
+  for (int pass = 0; pass < 2; ++pass) {
+    size_t region = 0;
+    for (uint32_t g = 0; g < s.num_subgraphs; ++g) {
+      const detail::SubgraphState& state = s.subgraphs[g];
+      const SubgraphRef graph = s.model->subgraph(g);
+      const int32_t end = state.num_ops == 0 ? 0 : static_cast<int32_t>(state.num_ops) - 1;
+      uint32_t count = 0;
+      for (uint32_t i = 0; i < state.num_tensors; ++i) {
+        const Tensor& t = state.tensors[i];
+        plan_index[i] = -1;
+        if ((t.flags & (kTensorConstant | kTensorVariable)) || t.bytes == 0) continue;
+        PlanBuffer& b = buffers[count];
+        b.size = static_cast<uint32_t>(AlignUp(t.bytes, kArenaAlignment));
+        b.first = INT32_MAX;
+        b.last = -1;
+        b.offset = 0;
+        plan_index[i] = static_cast<int32_t>(count++);
+      }
+      // Subgraph inputs are written before the first operator and outputs read
+      // after the last one.
+      const VectorRef<int32_t> inputs = graph.inputs();
+      for (uint32_t k = 0; k < inputs.size(); ++k) {
+        if (plan_index[inputs[k]] >= 0) buffers[plan_index[inputs[k]]].first = 0;
+      }
+      const VectorRef<int32_t> outputs = graph.outputs();
+      for (uint32_t k = 0; k < outputs.size(); ++k) {
+        if (plan_index[outputs[k]] >= 0) buffers[plan_index[outputs[k]]].last = end;
+      }
+      const auto touch = [&](int32_t tensor, int32_t op) {
+        if (tensor < 0 || plan_index[tensor] < 0) return;
+        PlanBuffer& b = buffers[plan_index[tensor]];
+        if (op < b.first) b.first = op;
+        if (op > b.last) b.last = op;
+      };
+      for (uint32_t i = 0; i < state.num_ops; ++i) {
+        const OperatorRef op = graph.op(i);
+        const VectorRef<int32_t> in = op.inputs();
+        for (uint32_t k = 0; k < in.size(); ++k) touch(in[k], static_cast<int32_t>(i));
+        const VectorRef<int32_t> out = op.outputs();
+        for (uint32_t k = 0; k < out.size(); ++k) touch(out[k], static_cast<int32_t>(i));
+        const VectorRef<int32_t> mid = op.intermediates();
+        for (uint32_t k = 0; k < mid.size(); ++k) touch(mid[k], static_cast<int32_t>(i));
+      }
+      // A tensor no operator touches still gets memory for the application.
+      for (uint32_t b = 0; b < count; ++b) {
+        if (buffers[b].first == INT32_MAX) buffers[b].first = buffers[b].last < 0 ? 0 : buffers[b].last;
+        if (buffers[b].last < buffers[b].first) buffers[b].last = buffers[b].first;
+      }
+      const uint32_t first_scratch = count;
+      for (uint32_t k = 0; k < s.num_scratch; ++k) {
+        if (s.scratch_requests[k].subgraph != g) continue;
+        PlanBuffer& b = buffers[count++];
+        b.size = static_cast<uint32_t>(AlignUp(s.scratch_requests[k].bytes, kArenaAlignment));
+        b.first = b.last = static_cast<int32_t>(s.scratch_requests[k].op);
+        b.offset = 0;
+      }
+      const size_t bytes = PlanBuffers(buffers, count, work);
+      if (pass == 1) {
+        uint8_t* base = s.arena + persistent + region;
+        for (uint32_t i = 0; i < state.num_tensors; ++i) {
+          if (plan_index[i] >= 0) state.tensors[i].data = base + buffers[plan_index[i]].offset;
+        }
+        uint32_t n = first_scratch;
+        for (uint32_t k = 0; k < s.num_scratch; ++k) {
+          if (s.scratch_requests[k].subgraph == g) s.scratch[k] = base + buffers[n++].offset;
+        }
+      }
+      region += bytes;
+    }
+    total = region;
+    if (pass == 0) {
+      arena_used_ = persistent + (total > temp_peak ? total : temp_peak);
+      if (s.measuring) return Status::kOk;
+      if (arena_used_ > s.arena_size) {
+        return s.error->Set(Status::kArenaTooSmall,
+                            "arena too small: model needs %zu bytes, given %zu", arena_used_,
+                            s.arena_size);
+      }
+    }
+  }
+  s.tail = s.arena_size;
+  return Status::kOk;
+}
+
+Status Interpreter::Invoke() {
+  if (!ready_) return error_.Set(Status::kInvalidState, "invoke before a successful setup");
+  session_.call_depth = 0;
+  return session_.RunSubgraph(0);
+}
+
+void Interpreter::Reset() {
+  if (!ready_) return;
+  detail::Session& s = session_;
+  for (uint32_t g = 0; g < s.num_subgraphs; ++g) {
+    const detail::SubgraphState& state = s.subgraphs[g];
+    for (uint32_t i = 0; i < state.num_tensors; ++i) {
+      const Tensor& t = state.tensors[i];
+      if ((t.flags & kTensorVariable) && t.type != TensorType::kRESOURCE && t.data != nullptr) {
+        memset(t.data, 0, t.bytes);
+      }
+    }
+    const SubgraphRef graph = s.model->subgraph(g);
+    for (uint32_t i = 0; i < state.num_ops; ++i) {
+      if (state.ops[i].kernel->reset == nullptr) continue;
+      const OperatorRef op = graph.op(i);
+      OpContext ctx(&s, g, i, op, &state.ops[i], state.tensors,
+                    s.model->operator_code(op.opcode_index()).version);
+      state.ops[i].kernel->reset(ctx);
+    }
+  }
+  for (uint32_t r = 0; r < s.num_resources; ++r) {
+    if (s.resources[r].data != nullptr) memset(s.resources[r].data, 0, s.resources[r].bytes);
+  }
+}
+
+}  // namespace microml

@@ -1,0 +1,199 @@
+#include <string.h>
+
+#include "microml/interpreter.h"
+#include "microml/kernel.h"
+
+namespace microml {
+
+namespace {
+constexpr uint32_t kMaxScratchPerOp = 4;
+
+bool SameName(const char* a, const char* b) { return strcmp(a, b) == 0; }
+}  // namespace
+
+OpContext::OpContext(detail::Session* session, uint32_t subgraph, uint32_t op_index,
+                     const OperatorRef& op, OpRecord* record, Tensor* tensors, int32_t version)
+    : session_(session),
+      subgraph_(subgraph),
+      op_index_(op_index),
+      op_(op),
+      inputs_(op.inputs()),
+      outputs_(op.outputs()),
+      record_(record),
+      tensors_(tensors),
+      version_(version) {}
+
+const Model& OpContext::model() const { return *session_->model; }
+
+TensorRef OpContext::tensor_ref(int32_t tensor_index) const {
+  return session_->model->subgraph(subgraph_).tensor(static_cast<uint32_t>(tensor_index));
+}
+
+TensorRef OpContext::input_ref(int i) const {
+  const int32_t index = input_tensor_index(i);
+  return index < 0 ? TensorRef() : tensor_ref(index);
+}
+
+TensorRef OpContext::output_ref(int i) const {
+  const int32_t index = output_tensor_index(i);
+  return index < 0 ? TensorRef() : tensor_ref(index);
+}
+
+void* OpContext::AllocatePersistent(size_t bytes) {
+  void* p = session_->AllocatePersistent(bytes);
+  if (p == nullptr) {
+    Fail(Status::kArenaTooSmall, "arena too small: %zu bytes given, no room for %zu bytes of "
+         "operator data", session_->arena_size, bytes);
+  }
+  return p;
+}
+
+Status OpContext::RequestScratch(size_t bytes, int* index) {
+  if (record_->num_scratch >= kMaxScratchPerOp ||
+      session_->num_scratch >= session_->scratch_capacity) {
+    return Fail(Status::kInvalidState, "more than %u scratch buffers requested", kMaxScratchPerOp);
+  }
+  if (bytes > 0x7FFFFFF0u) return Fail(Status::kUnsupported, "scratch of %zu bytes", bytes);
+  detail::ScratchRequest& r = session_->scratch_requests[session_->num_scratch];
+  r.bytes = static_cast<uint32_t>(bytes);
+  r.subgraph = subgraph_;
+  r.op = op_index_;
+  if (record_->num_scratch == 0) {
+    record_->first_scratch = static_cast<uint16_t>(session_->num_scratch);
+  }
+  *index = record_->num_scratch;
+  ++record_->num_scratch;
+  ++session_->num_scratch;
+  return Status::kOk;
+}
+
+void* OpContext::scratch(int index) const {
+  return session_->scratch[record_->first_scratch + index];
+}
+
+uint32_t OpContext::num_subgraphs() const { return session_->num_subgraphs; }
+
+Status OpContext::CheckSubgraph(int32_t index, const char* role) {
+  if (index < 0 || static_cast<uint32_t>(index) >= session_->num_subgraphs) {
+    return Fail(Status::kInvalidModel, "%s subgraph %d does not exist (model has %u)", role,
+                static_cast<int>(index), session_->num_subgraphs);
+  }
+  if (static_cast<uint32_t>(index) == subgraph_) {
+    return Fail(Status::kInvalidModel, "%s subgraph %d is the calling subgraph", role,
+                static_cast<int>(index));
+  }
+  return Status::kOk;
+}
+
+uint32_t OpContext::subgraph_num_inputs(uint32_t index) const {
+  return session_->model->subgraph(index).inputs().size();
+}
+
+uint32_t OpContext::subgraph_num_outputs(uint32_t index) const {
+  return session_->model->subgraph(index).outputs().size();
+}
+
+Tensor* OpContext::subgraph_input(uint32_t index, uint32_t i) const {
+  const VectorRef<int32_t> inputs = session_->model->subgraph(index).inputs();
+  return i < inputs.size() ? &session_->subgraphs[index].tensors[inputs[i]] : nullptr;
+}
+
+Tensor* OpContext::subgraph_output(uint32_t index, uint32_t i) const {
+  const VectorRef<int32_t> outputs = session_->model->subgraph(index).outputs();
+  return i < outputs.size() ? &session_->subgraphs[index].tensors[outputs[i]] : nullptr;
+}
+
+Status OpContext::InvokeSubgraph(uint32_t index) { return session_->RunSubgraph(index); }
+
+Status OpContext::FindOrCreateResource(const char* container, const char* shared_name,
+                                       int32_t* id) {
+  detail::Session& s = *session_;
+  for (uint32_t r = 0; r < s.num_resources; ++r) {
+    if (SameName(s.resources[r].container, container) &&
+        SameName(s.resources[r].shared_name, shared_name)) {
+      *id = static_cast<int32_t>(r);
+      return Status::kOk;
+    }
+  }
+  if (s.num_resources >= s.resource_capacity) {
+    return Fail(Status::kInvalidState, "more resource variables than VAR_HANDLE operators (%u)",
+                s.resource_capacity);
+  }
+  detail::ResourceVariable& v = s.resources[s.num_resources];
+  v.container = container;
+  v.shared_name = shared_name;
+  v.data = nullptr;
+  v.bytes = 0;
+  v.type = TensorType::kFLOAT32;
+  *id = static_cast<int32_t>(s.num_resources++);
+  return Status::kOk;
+}
+
+Status OpContext::BindResource(int32_t id, uint32_t bytes, TensorType type) {
+  detail::Session& s = *session_;
+  if (id < 0 || static_cast<uint32_t>(id) >= s.num_resources) {
+    return Fail(Status::kInvalidModel, "resource id %d is not a known variable (%u known)",
+                static_cast<int>(id), s.num_resources);
+  }
+  detail::ResourceVariable& v = s.resources[id];
+  if (v.bytes != 0) {
+    if (v.bytes != bytes || v.type != type) {
+      return Fail(Status::kInvalidModel,
+                  "variable '%s' holds %u bytes of %s, used here as %u bytes of %s",
+                  v.shared_name, v.bytes, TensorTypeName(v.type), bytes, TensorTypeName(type));
+    }
+    return Status::kOk;
+  }
+  v.bytes = bytes;
+  v.type = type;
+  if (s.measuring) {
+    s.measured_persistent += (static_cast<size_t>(bytes) + 7u) & ~static_cast<size_t>(7u);
+    return Status::kOk;
+  }
+  v.data = s.AllocatePersistent(bytes);
+  if (v.data == nullptr && bytes > 0) return s.OutOfMemory(bytes, "resource variables");
+  return Status::kOk;
+}
+
+void* OpContext::resource_data(int32_t id, uint32_t* bytes) const {
+  const detail::Session& s = *session_;
+  if (id < 0 || static_cast<uint32_t>(id) >= s.num_resources) return nullptr;
+  *bytes = s.resources[id].bytes;
+  return s.resources[id].data;
+}
+
+Status OpContext::Fail(Status status, const char* format, ...) {
+  char detail[ErrorMessage::kCapacity];
+  va_list args;
+  va_start(args, format);
+  FormatText(detail, sizeof(detail), format, args);
+  va_end(args);
+  const OperatorCodeRef code = session_->model->operator_code(op_.opcode_index());
+  const char* name = code.builtin_code == static_cast<int32_t>(BuiltinOp::kCUSTOM)
+                         ? code.custom_code.data
+                         : BuiltinOpName(code.builtin_code);
+  if (subgraph_ == 0) {
+    return session_->error->Set(status, "%s (operator #%u): %s", name, op_index_, detail);
+  }
+  return session_->error->Set(status, "%s (operator #%u of subgraph %u): %s", name, op_index_,
+                              subgraph_, detail);
+}
+
+Status OpContext::FailUnsupportedTypes() {
+  char types[96];
+  size_t n = 0;
+  for (int i = 0; i < num_inputs() && n < sizeof(types); ++i) {
+    const Tensor* t = input(i);
+    n += FormatTextF(types + n, sizeof(types) - n, "%s%s", i == 0 ? "" : ", ",
+                     t == nullptr ? "none" : TensorTypeName(t->type));
+  }
+  for (int i = 0; i < num_outputs() && n < sizeof(types); ++i) {
+    const Tensor* t = output(i);
+    n += FormatTextF(types + n, sizeof(types) - n, "%s%s", i == 0 ? " -> " : ", ",
+                     t == nullptr ? "none" : TensorTypeName(t->type));
+  }
+  return Fail(Status::kUnsupported, "version %d with types %s is not supported",
+              static_cast<int>(version_), types);
+}
+
+}  // namespace microml

@@ -1,0 +1,310 @@
+// SOFTMAX over the last dimension: float32 -> float32, int8 -> int8 or int16
+// (gemmlowp fixed-point exp and reciprocal), int16 -> int16 (TFLM's
+// table-interpolated exp and reciprocal).
+#include <cmath>
+#include <limits>
+
+#include "kernels/quantization.h"
+#include "kernels/reference/op_checks.h"
+#include "kernels/reference/softmax_luts.h"
+#include "microml/kernels.h"
+
+namespace microml {
+
+namespace {
+
+constexpr int kBetaField = 0;
+// The int8 path represents input differences as Q5.26 and sums exps in Q12.19.
+constexpr int kScaledDiffIntegerBits = 5;
+constexpr int kAccumulationIntegerBits = 12;
+
+struct SoftmaxData {
+  float beta;
+  int32_t input_multiplier;
+  int32_t input_left_shift;
+  int32_t diff_min;  // int8: input differences below this contribute nothing
+};
+
+// --- Q-format fixed point (gemmlowp semantics) on raw int32 values ---
+
+inline int32_t FxMul(int32_t a, int32_t b) { return SaturatingRoundingDoublingHighMul(a, b); }
+
+inline int32_t WrapAdd(int32_t a, int32_t b) {
+  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
+}
+
+inline int32_t WrapSub(int32_t a, int32_t b) {
+  return static_cast<int32_t>(static_cast<uint32_t>(a) - static_cast<uint32_t>(b));
+}
+
+// x * 2^exponent, saturating when exponent > 0 and rounding when < 0.
+inline int32_t MulByPOT(int32_t x, int exponent) {
+  if (exponent == 0) return x;
+  if (exponent < 0) return RoundingDivideByPOT(x, -exponent);
+  const int32_t threshold = (1 << (31 - exponent)) - 1;
+  if (x > threshold) return std::numeric_limits<int32_t>::max();
+  if (x < -threshold) return std::numeric_limits<int32_t>::min();
+  return static_cast<int32_t>(static_cast<uint32_t>(x) << exponent);
+}
+
+inline int32_t RoundingHalfSum(int32_t a, int32_t b) {
+  const int64_t sum = static_cast<int64_t>(a) + b;
+  return static_cast<int32_t>((sum + (sum >= 0 ? 1 : -1)) / 2);
+}
+
+// exp(a) for Q0.31 a in [-1/4, 0): Taylor expansion around -1/8.
+int32_t ExpOnQuarterInterval(int32_t a) {
+  const int32_t kExpMinusOneEighth = 1895147668;
+  const int32_t kOneThird = 715827883;
+  const int32_t x = WrapAdd(a, 1 << 28);
+  const int32_t x2 = FxMul(x, x);
+  const int32_t x3 = FxMul(x2, x);
+  const int32_t x4 = FxMul(x2, x2);
+  const int32_t x4_over_4 = MulByPOT(x4, -2);
+  const int32_t poly = MulByPOT(WrapAdd(FxMul(WrapAdd(x4_over_4, x3), kOneThird), x2), -1);
+  return WrapAdd(kExpMinusOneEighth, FxMul(kExpMinusOneEighth, WrapAdd(x, poly)));
+}
+
+// exp(a) for Q5.26 a <= 0, as Q0.31.
+int32_t ExpOnNegativeValues(int32_t a) {
+  constexpr int kFractionalBits = 31 - kScaledDiffIntegerBits;
+  const int32_t kOneQuarter = 1 << (kFractionalBits - 2);
+  const int32_t a_mod_quarter_minus_quarter = WrapSub(a & (kOneQuarter - 1), kOneQuarter);
+  int32_t result = ExpOnQuarterInterval(MulByPOT(a_mod_quarter_minus_quarter, kScaledDiffIntegerBits));
+  const int32_t remainder = WrapSub(a_mod_quarter_minus_quarter, a);
+  // exp(-2^k) for k = -2..4, applied for each set bit of the remainder.
+  const int32_t kFactors[] = {1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242};
+  for (int k = -2; k <= 4; ++k) {
+    if (remainder & (1 << (kFractionalBits + k))) result = FxMul(result, kFactors[k + 2]);
+  }
+  return a == 0 ? std::numeric_limits<int32_t>::max() : result;
+}
+
+// 1 / (1 + a) for Q0.31 a in [0, 1), by three Newton-Raphson steps in Q2.29.
+int32_t OneOverOnePlusX(int32_t a) {
+  const int32_t half_denominator = RoundingHalfSum(a, std::numeric_limits<int32_t>::max());
+  const int32_t kFortyEightOverSeventeen = 1515870810;
+  const int32_t kMinusThirtyTwoOverSeventeen = -1010580540;
+  const int32_t kOneQ2 = 1 << 29;
+  int32_t x = WrapAdd(kFortyEightOverSeventeen, FxMul(half_denominator, kMinusThirtyTwoOverSeventeen));
+  for (int i = 0; i < 3; ++i) {
+    const int32_t one_minus = WrapSub(kOneQ2, FxMul(half_denominator, x));
+    x = WrapAdd(x, MulByPOT(FxMul(x, one_minus), 2));
+  }
+  return MulByPOT(x, 1);
+}
+
+inline int CountLeadingZeros(uint32_t x) { return x == 0 ? 32 : __builtin_clz(x); }
+
+// Reciprocal of a positive Q12.19 sum as a Q0.31 scale and a power of two.
+int32_t Reciprocal(int32_t sum, int* bits_over_unit) {
+  const int headroom_plus_one = CountLeadingZeros(static_cast<uint32_t>(sum));
+  *bits_over_unit = kAccumulationIntegerBits - headroom_plus_one;
+  const uint32_t normalized =
+      static_cast<uint32_t>((static_cast<uint64_t>(static_cast<uint32_t>(sum)) << headroom_plus_one));
+  return OneOverOnePlusX(static_cast<int32_t>(normalized - (1u << 31)));
+}
+
+// Scaled input difference for the int8 path.
+inline int32_t ScaledDiff(const SoftmaxData& d, int32_t diff) {
+  return MultiplyByQuantizedMultiplierGreaterThanOne(diff, d.input_multiplier, d.input_left_shift);
+}
+
+template <typename Out>
+void SoftmaxInt8(const SoftmaxData& d, const int8_t* in, Out* out, uint32_t rows, int32_t depth) {
+  constexpr int32_t kOutMin = std::numeric_limits<Out>::min();
+  constexpr int32_t kOutMax = std::numeric_limits<Out>::max();
+  for (uint32_t r = 0; r < rows; ++r, in += depth, out += depth) {
+    int8_t max_in_row = std::numeric_limits<int8_t>::min();
+    for (int32_t c = 0; c < depth; ++c) max_in_row = in[c] > max_in_row ? in[c] : max_in_row;
+    int32_t sum = 0;
+    for (int32_t c = 0; c < depth; ++c) {
+      const int32_t diff = in[c] - max_in_row;
+      if (diff >= d.diff_min) {
+        sum = WrapAdd(sum, RoundingDivideByPOT(ExpOnNegativeValues(ScaledDiff(d, diff)),
+                                               kAccumulationIntegerBits));
+      }
+    }
+    int bits_over_unit = 0;
+    const int32_t scale = Reciprocal(sum, &bits_over_unit);
+    // TFLM aborts outside [0, 31] (only reachable when the Q12.19 sum wraps
+    // for rows of 4096+ elements); clamping keeps the shift defined.
+    int exponent = bits_over_unit + 31 - static_cast<int>(sizeof(Out) * 8);
+    exponent = exponent < 0 ? 0 : (exponent > 31 ? 31 : exponent);
+    for (int32_t c = 0; c < depth; ++c) {
+      const int32_t diff = in[c] - max_in_row;
+      if (diff >= d.diff_min) {
+        const int32_t exp_q31 = ExpOnNegativeValues(ScaledDiff(d, diff));
+        const int32_t v = WrapAdd(RoundingDivideByPOT(FxMul(scale, exp_q31), exponent), kOutMin);
+        out[c] = static_cast<Out>(v < kOutMin ? kOutMin : (v > kOutMax ? kOutMax : v));
+      } else {
+        out[c] = static_cast<Out>(kOutMin);
+      }
+    }
+  }
+}
+
+// Linear interpolation in a 513-entry table indexed by the top 9 bits.
+inline int16_t LutLookup(int16_t value, const int16_t* lut) {
+  const int index = 256 + (value >> 7);
+  const int32_t offset = value & 0x7f;
+  const int32_t base = lut[index];
+  const int32_t slope = lut[index + 1] - lut[index];
+  return static_cast<int16_t>(base + ((slope * offset + 64) >> 7));
+}
+
+inline int16_t SaturateInt16(int32_t v) {
+  return static_cast<int16_t>(v < -32768 ? -32768 : (v > 32767 ? 32767 : v));
+}
+
+void SoftmaxInt16(const SoftmaxData& d, const int16_t* in, int16_t* out, uint32_t rows,
+                  int32_t depth) {
+  for (uint32_t r = 0; r < rows; ++r, in += depth, out += depth) {
+    int16_t max_in_row = std::numeric_limits<int16_t>::min();
+    for (int32_t c = 0; c < depth; ++c) max_in_row = in[c] > max_in_row ? in[c] : max_in_row;
+    // exp() values are parked in the output row, as TFLM does.
+    int32_t sum = 0;
+    for (int32_t c = 0; c < depth; ++c) {
+      const int32_t scaled = MultiplyByQuantizedMultiplier(in[c] - max_in_row, d.input_multiplier,
+                                                           d.input_left_shift);
+      // [-65535, 0] maps onto the table's [-32768, 32767].
+      out[c] = LutLookup(SaturateInt16(WrapAdd(scaled, 32767)), kSoftmaxExpLut);
+      sum += out[c];
+    }
+    // Prepare bounds the row length, so the sum is positive and below 2^31.
+    const int headroom_plus_one = CountLeadingZeros(static_cast<uint32_t>(sum));
+    const int32_t shifted_sum = static_cast<int32_t>(
+        ((static_cast<int64_t>(sum) << (headroom_plus_one - 1)) + (1 << 13)) >> 14);
+    // The table holds 1/(1+x) for x in [0, 1], centred on [-32768, 32767].
+    const int16_t reciprocal =
+        LutLookup(SaturateInt16(shifted_sum - ((1 << 15) + (1 << 16))), kSoftmaxReciprocalLut);
+    const int right_shift = 31 - headroom_plus_one;
+    const int64_t round = static_cast<int64_t>(1) << (right_shift - 1);
+    for (int32_t c = 0; c < depth; ++c) {
+      const int32_t v = static_cast<int32_t>(
+          (static_cast<int64_t>(out[c]) * reciprocal + round) >> right_shift);
+      out[c] = static_cast<int16_t>(v < 0 ? 0 : (v > 32767 ? 32767 : v));
+    }
+  }
+}
+
+// |a - b| <= tolerance, evaluated in float like TFLM's TF_LITE_ENSURE_NEAR.
+inline bool Near(float a, float b, float tolerance) { return (a > b ? a - b : b - a) <= tolerance; }
+
+Status PrepareQuantized(OpContext& ctx, SoftmaxData* d, TensorType in_type, TensorType out_type) {
+  QuantParams qi, qo;
+  MICROML_RETURN_IF_ERROR(GetPerTensorQuant(ctx, ctx.input_ref(0), in_type, "input", &qi));
+  MICROML_RETURN_IF_ERROR(GetPerTensorQuant(ctx, ctx.output_ref(0), out_type, "output", &qo));
+  if (in_type == TensorType::kINT16) {
+    if (qo.zero_point != 0 || !Near(qo.scale, 1.0f / 32768, 0.001f * 1.0f / 32768)) {
+      return ctx.Fail(Status::kUnsupported,
+                      "int16 output needs scale 1/32768 and zero point 0, has zero point %d",
+                      static_cast<int>(qo.zero_point));
+    }
+    // Input differences are rescaled so that [-65535, 0] spans [-10, 0].
+    const double real =
+        static_cast<double>(qi.scale) * static_cast<double>(d->beta) / (10.0 / 65535.0);
+    int shift = 0;
+    QuantizeMultiplier(real, &d->input_multiplier, &shift);
+    if (shift > 30) {
+      return ctx.Fail(Status::kUnsupported, "input scale times beta too large (2^%d)", shift);
+    }
+    d->input_left_shift = shift;
+    return Status::kOk;
+  }
+  if (out_type == TensorType::kINT16) {
+    if (qo.zero_point != -32768 || !Near(qo.scale, 1.0f / 65536, 0.001f * 1.0f / 65536)) {
+      return ctx.Fail(Status::kUnsupported,
+                      "int16 output needs scale 1/65536 and zero point -32768, has zero point %d",
+                      static_cast<int>(qo.zero_point));
+    }
+  } else if (qo.zero_point != -128 || qo.scale != 1.0f / 256) {
+    return ctx.Fail(Status::kUnsupported,
+                    "int8 output needs scale 1/256 and zero point -128, has zero point %d",
+                    static_cast<int>(qo.zero_point));
+  }
+  // beta * input_scale as a Q5.26 multiplier, capped like TFLM's
+  // PreprocessSoftmaxScaling, which also insists that it exceeds 1.
+  double real = static_cast<double>(d->beta) * static_cast<double>(qi.scale) *
+                static_cast<double>(1 << (31 - kScaledDiffIntegerBits));
+  const double kMaxReal = static_cast<double>((1LL << 31) - 1);
+  if (real > kMaxReal) real = kMaxReal;
+  if (!(real > 1.0)) {
+    return ctx.Fail(Status::kUnsupported, "beta times input scale is below 2^-26");
+  }
+  int shift = 0;
+  QuantizeMultiplier(real, &d->input_multiplier, &shift);
+  d->input_left_shift = shift;
+  const double radius = 1.0 * ((1 << kScaledDiffIntegerBits) - 1) *
+                        static_cast<double>(1LL << (31 - kScaledDiffIntegerBits)) /
+                        static_cast<double>(1LL << shift);
+  d->diff_min = -static_cast<int32_t>(std::floor(radius));
+  return Status::kOk;
+}
+
+Status SoftmaxPrepare(OpContext& ctx) {
+  MICROML_RETURN_IF_ERROR(ExpectCounts(ctx, 1, 1, 1));
+  Tensor *in, *out;
+  MICROML_RETURN_IF_ERROR(RequireInput(ctx, 0, &in));
+  MICROML_RETURN_IF_ERROR(RequireOutput(ctx, 0, &out));
+  const TensorType it = in->type;
+  const TensorType ot = out->type;
+  const bool supported = (it == TensorType::kFLOAT32 && ot == TensorType::kFLOAT32) ||
+                         (it == TensorType::kINT8 && IsOneOf(ot, TensorType::kINT8, TensorType::kINT16)) ||
+                         (it == TensorType::kINT16 && ot == TensorType::kINT16);
+  if (!supported) return ctx.FailUnsupportedTypes();
+  if (in->rank < 1 || !SameShape(*in, *out)) {
+    return ctx.Fail(Status::kInvalidModel, "input (rank %d) and output (rank %d) shapes must match "
+                    "with rank >= 1", in->rank, out->rank);
+  }
+  const int32_t depth = in->dims[in->rank - 1];
+  // Keeps the int16 path's sum of at most 32767 per element below 2^31.
+  if (it == TensorType::kINT16 && depth > 65536) {
+    return ctx.Fail(Status::kUnsupported, "int16 rows of %d elements, at most 65536", depth);
+  }
+  SoftmaxData* d = ctx.AllocatePersistent<SoftmaxData>();
+  if (d == nullptr) return Status::kArenaTooSmall;
+  ctx.set_op_data(d);
+  d->beta = OptionsAs(ctx, OptionsType::kSoftmaxOptions).GetFloat(kBetaField, 0.0f);
+  if (it == TensorType::kFLOAT32) return Status::kOk;
+  return PrepareQuantized(ctx, d, it, ot);
+}
+
+void SoftmaxFloat(float beta, const float* in, float* out, uint32_t rows, int32_t depth) {
+  for (uint32_t r = 0; r < rows; ++r, in += depth, out += depth) {
+    float max = std::numeric_limits<float>::lowest();
+    for (int32_t c = 0; c < depth; ++c) max = max < in[c] ? in[c] : max;
+    float sum = 0.0f;
+    for (int32_t c = 0; c < depth; ++c) {
+      out[c] = std::exp((in[c] - max) * beta);
+      sum += out[c];
+    }
+    for (int32_t c = 0; c < depth; ++c) out[c] = out[c] / sum;
+  }
+}
+
+Status SoftmaxEval(OpContext& ctx) {
+  const SoftmaxData& d = *ctx.op_data_as<SoftmaxData>();
+  const Tensor& in = *ctx.input(0);
+  const Tensor& out = *ctx.output(0);
+  const int32_t depth = in.dims[in.rank - 1];
+  if (depth == 0) return Status::kOk;
+  const uint32_t rows = in.element_count() / static_cast<uint32_t>(depth);
+  if (in.type == TensorType::kFLOAT32) {
+    SoftmaxFloat(d.beta, in.data_as<const float>(), out.data_as<float>(), rows, depth);
+  } else if (in.type == TensorType::kINT16) {
+    SoftmaxInt16(d, in.data_as<const int16_t>(), out.data_as<int16_t>(), rows, depth);
+  } else if (out.type == TensorType::kINT16) {
+    SoftmaxInt8(d, in.data_as<const int8_t>(), out.data_as<int16_t>(), rows, depth);
+  } else {
+    SoftmaxInt8(d, in.data_as<const int8_t>(), out.data_as<int8_t>(), rows, depth);
+  }
+  return Status::kOk;
+}
+
+}  // namespace
+
+const KernelRegistration kRegisterSoftmax = {static_cast<int32_t>(BuiltinOp::kSOFTMAX), nullptr, 3,
+                                             SoftmaxPrepare, SoftmaxEval};
+
+}  // namespace microml

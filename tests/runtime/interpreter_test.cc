@@ -1,0 +1,141 @@
+#include "microml/interpreter.h"
+
+#include <string.h>
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "microml/kernels.h"
+#include "test_files.h"
+
+namespace {
+
+using microml::ErrorMessage;
+using microml::Interpreter;
+using microml::Model;
+using microml::Status;
+
+struct Loaded {
+  microml_test::AlignedBytes bytes;
+  Model model;
+};
+
+void Load(const char* name, Loaded* out) {
+  out->bytes = microml_test::ReadModel(name);
+  ErrorMessage error;
+  ASSERT_EQ(out->model.Init(out->bytes.data(), out->bytes.size, &error), Status::kOk)
+      << error.text();
+}
+
+size_t Measure(const Model& model) {
+  std::vector<uint8_t> work(Interpreter::WorkBytesEstimate(model));
+  size_t bytes = 0;
+  ErrorMessage error;
+  EXPECT_EQ(Interpreter::MeasureArena(model, microml::AllOpsResolver(), work.data(), work.size(),
+                                      &bytes, &error),
+            Status::kOk)
+      << error.text();
+  return bytes;
+}
+
+TEST(Interpreter, MeasuredArenaIsEnoughAndOneByteLessIsNot) {
+  for (const char* name : {"hello_world_int8.tflite", "hello_world_float.tflite",
+                           "micro_speech.tflite", "person_detect.tflite"}) {
+    Loaded m;
+    Load(name, &m);
+    const size_t need = Measure(m.model);
+    ASSERT_GT(need, 0u) << name;
+    std::vector<microml_test::AlignedBytes::Block> arena(need / 16 + 1);
+    Interpreter ok;
+    EXPECT_EQ(ok.Setup(m.model, microml::AllOpsResolver(), arena.data(), need), Status::kOk)
+        << name << ": " << ok.error();
+    EXPECT_LE(ok.arena_used_bytes(), need) << name;
+    EXPECT_EQ(ok.Invoke(), Status::kOk) << ok.error();
+
+    Interpreter small;
+    const size_t given = need - 16;
+    const Status status = small.Setup(m.model, microml::AllOpsResolver(), arena.data(), given);
+    EXPECT_EQ(status, Status::kArenaTooSmall) << name;
+    EXPECT_NE(std::string(small.error()).find(std::to_string(given)), std::string::npos)
+        << small.error();
+    EXPECT_FALSE(small.ready());
+    EXPECT_EQ(small.Invoke(), Status::kInvalidState);
+  }
+}
+
+TEST(Interpreter, TooSmallArenaAfterPlanningNamesBothFigures) {
+  Loaded m;
+  Load("person_detect.tflite", &m);
+  const size_t need = Measure(m.model);
+  // Enough for setup bookkeeping, not for the activations.
+  const size_t given = need / 2;
+  std::vector<microml_test::AlignedBytes::Block> arena(given / 16 + 1);
+  Interpreter interpreter;
+  EXPECT_EQ(interpreter.Setup(m.model, microml::AllOpsResolver(), arena.data(), given),
+            Status::kArenaTooSmall);
+  const std::string message = interpreter.error();
+  EXPECT_NE(message.find(std::to_string(given)), std::string::npos) << message;
+  EXPECT_NE(message.find(std::to_string(need)), std::string::npos) << message;
+}
+
+TEST(Interpreter, UnknownOperatorIsReportedAtSetup) {
+  Loaded m;
+  Load("person_detect.tflite", &m);
+  // A resolver without DEPTHWISE_CONV_2D.
+  const microml::KernelRegistration* const kernels[] = {
+      &microml::kRegisterConv2D, &microml::kRegisterAveragePool2D, &microml::kRegisterReshape,
+      &microml::kRegisterSoftmax};
+  const microml::OpResolver resolver = {kernels, 4};
+  std::vector<microml_test::AlignedBytes::Block> arena(200000 / 16);
+  Interpreter interpreter;
+  EXPECT_EQ(interpreter.Setup(m.model, resolver, arena.data(), 200000), Status::kUnsupported);
+  const std::string message = interpreter.error();
+  EXPECT_NE(message.find("DEPTHWISE_CONV_2D"), std::string::npos) << message;
+  EXPECT_NE(message.find("INT8"), std::string::npos) << message;
+}
+
+TEST(Interpreter, InputsAndOutputsDescribeTheModel) {
+  Loaded m;
+  Load("person_detect.tflite", &m);
+  const size_t need = Measure(m.model);
+  std::vector<microml_test::AlignedBytes::Block> arena(need / 16 + 1);
+  Interpreter interpreter;
+  ASSERT_EQ(interpreter.Setup(m.model, microml::AllOpsResolver(), arena.data(), need), Status::kOk);
+  ASSERT_EQ(interpreter.num_inputs(), 1u);
+  ASSERT_EQ(interpreter.num_outputs(), 1u);
+  EXPECT_EQ(interpreter.input(0)->bytes, 96u * 96u);
+  EXPECT_EQ(interpreter.output(0)->bytes, 2u);
+  EXPECT_EQ(interpreter.input(1), nullptr);
+  const uint8_t* lo = reinterpret_cast<const uint8_t*>(arena.data());
+  const uint8_t* p = static_cast<const uint8_t*>(interpreter.input(0)->data);
+  EXPECT_TRUE(p >= lo && p + 96 * 96 <= lo + need);
+}
+
+// The same input gives the same output on every invocation: no state leaks
+// between runs of a stateless model even though activations share memory.
+TEST(Interpreter, RepeatedInvocationsAgree) {
+  Loaded m;
+  Load("micro_speech.tflite", &m);
+  const size_t need = Measure(m.model);
+  std::vector<microml_test::AlignedBytes::Block> arena(need / 16 + 1);
+  Interpreter interpreter;
+  ASSERT_EQ(interpreter.Setup(m.model, microml::AllOpsResolver(), arena.data(), need), Status::kOk);
+  std::vector<int8_t> input(interpreter.input(0)->bytes);
+  for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<int8_t>((i * 37) % 251 - 125);
+  std::vector<int8_t> first;
+  for (int run = 0; run < 3; ++run) {
+    memcpy(interpreter.input(0)->data, input.data(), input.size());
+    ASSERT_EQ(interpreter.Invoke(), Status::kOk) << interpreter.error();
+    const int8_t* out = interpreter.output(0)->data_as<int8_t>();
+    std::vector<int8_t> now(out, out + interpreter.output(0)->bytes);
+    if (run == 0) {
+      first = now;
+    } else {
+      EXPECT_EQ(now, first);
+    }
+  }
+}
+
+}  // namespace

@@ -1,0 +1,34 @@
+// microml: inspect and run .tflite models on the desktop with the same runtime
+// that runs on the microcontroller.
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+namespace {
+
+void Usage() {
+  fprintf(stderr,
+          "usage: microml inspect MODEL [--json]\n"
+          "       microml run MODEL --input FILE [--input FILE ...] --output-dir DIR [--repeat N]\n"
+          "       microml ops [--json]       (the operators this build runs)\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    Usage();
+    return 2;
+  }
+  if (strcmp(argv[1], "inspect") == 0) return microml_cli::Inspect(argc - 2, argv + 2);
+  if (strcmp(argv[1], "run") == 0) return microml_cli::Run(argc - 2, argv + 2);
+  if (strcmp(argv[1], "ops") == 0) return microml_cli::Ops(argc - 2, argv + 2);
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    Usage();
+    return 0;
+  }
+  fprintf(stderr, "microml: error: unknown command '%s'\n", argv[1]);
+  Usage();
+  return 2;
+}

@@ -1,0 +1,56 @@
+#include "model_file.h"
+
+#include <stdio.h>
+
+#include "microml/kernel.h"
+
+namespace microml_cli {
+
+bool ReadFile(const std::string& path, AlignedBuffer* out, std::string* error) {
+  FILE* f = fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    *error = "cannot open " + path;
+    return false;
+  }
+  std::vector<uint8_t> bytes;
+  uint8_t chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) bytes.insert(bytes.end(), chunk, chunk + n);
+  const bool failed = ferror(f) != 0;
+  fclose(f);
+  if (failed) {
+    *error = "cannot read " + path;
+    return false;
+  }
+  out->Resize(bytes.size());
+  if (!bytes.empty()) memcpy(out->data(), bytes.data(), bytes.size());
+  return true;
+}
+
+bool LoadModel(const std::string& path, LoadedModel* loaded, std::string* error) {
+  if (!ReadFile(path, &loaded->bytes, error)) return false;
+  microml::ErrorMessage message;
+  if (loaded->model.Init(loaded->bytes.data(), loaded->bytes.size(), &message) !=
+      microml::Status::kOk) {
+    *error = path + ": " + message.text();
+    return false;
+  }
+  const microml::OpResolver& ops = microml::AllOpsResolver();
+  AlignedBuffer work;
+  work.Resize(microml::Interpreter::WorkBytesEstimate(loaded->model));
+  microml::Status status = microml::Interpreter::MeasureArena(
+      loaded->model, ops, work.data(), work.size(), &loaded->arena_bytes, &message);
+  if (status != microml::Status::kOk) {
+    *error = path + ": " + message.text();
+    return false;
+  }
+  loaded->arena.Resize(loaded->arena_bytes);
+  status = loaded->interpreter.Setup(loaded->model, ops, loaded->arena.data(), loaded->arena.size());
+  if (status != microml::Status::kOk) {
+    *error = path + ": " + loaded->interpreter.error();
+    return false;
+  }
+  return true;
+}
+
+}  // namespace microml_cli

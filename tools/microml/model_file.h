@@ -1,0 +1,53 @@
+// Loading a model file and setting up an interpreter sized by the plan: the
+// steps every CLI command shares.
+#ifndef MICROML_TOOLS_MODEL_FILE_H_
+#define MICROML_TOOLS_MODEL_FILE_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "microml/interpreter.h"
+#include "microml/model.h"
+
+namespace microml_cli {
+
+// 16-byte aligned heap storage.
+class AlignedBuffer {
+ public:
+  void Resize(size_t bytes) {
+    storage_.assign((bytes + 15) / 16 + 1, Block{});
+    size_ = bytes;
+  }
+  uint8_t* data() { return reinterpret_cast<uint8_t*>(storage_.data()); }
+  size_t size() const { return size_; }
+
+ private:
+  struct alignas(16) Block {
+    uint8_t bytes[16];
+  };
+  std::vector<Block> storage_;
+  size_t size_ = 0;
+};
+
+bool ReadFile(const std::string& path, AlignedBuffer* out, std::string* error);
+
+// A model loaded from disk with an interpreter whose arena is exactly the
+// measured size.
+struct LoadedModel {
+  AlignedBuffer bytes;
+  microml::Model model;
+  AlignedBuffer arena;
+  size_t arena_bytes = 0;
+  microml::Interpreter interpreter;
+};
+
+// Returns false with a one-line message in *error.
+bool LoadModel(const std::string& path, LoadedModel* loaded, std::string* error);
+
+}  // namespace microml_cli
+
+#endif  // MICROML_TOOLS_MODEL_FILE_H_

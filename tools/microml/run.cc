@@ -1,0 +1,92 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "model_file.h"
+
+namespace microml_cli {
+
+int Run(int argc, char** argv) {
+  const char* path = nullptr;
+  const char* output_dir = nullptr;
+  std::vector<std::string> input_paths;
+  long repeat = 1;
+  for (int i = 0; i < argc; ++i) {
+    const bool has_value = i + 1 < argc;
+    if (strcmp(argv[i], "--input") == 0 && has_value) {
+      input_paths.push_back(argv[++i]);
+    } else if (strcmp(argv[i], "--output-dir") == 0 && has_value) {
+      output_dir = argv[++i];
+    } else if (strcmp(argv[i], "--repeat") == 0 && has_value) {
+      char* end = nullptr;
+      repeat = strtol(argv[++i], &end, 10);
+      if (*end != '\0' || repeat < 1) {
+        fprintf(stderr, "microml: error: --repeat needs a positive count, got '%s'\n", argv[i]);
+        return 2;
+      }
+    } else if (path == nullptr && argv[i][0] != '-') {
+      path = argv[i];
+    } else {
+      fprintf(stderr, "microml: error: unexpected argument '%s'\n", argv[i]);
+      return 2;
+    }
+  }
+  if (path == nullptr || output_dir == nullptr) {
+    fprintf(stderr, "microml: error: run needs MODEL and --output-dir DIR\n");
+    return 2;
+  }
+  LoadedModel loaded;
+  std::string error;
+  if (!LoadModel(path, &loaded, &error)) {
+    fprintf(stderr, "microml: error: %s\n", error.c_str());
+    return 1;
+  }
+  microml::Interpreter& interpreter = loaded.interpreter;
+  if (input_paths.size() != interpreter.num_inputs()) {
+    fprintf(stderr, "microml: error: model has %zu inputs, %zu --input files given\n",
+            interpreter.num_inputs(), input_paths.size());
+    return 1;
+  }
+  std::vector<AlignedBuffer> inputs(input_paths.size());
+  for (size_t i = 0; i < input_paths.size(); ++i) {
+    if (!ReadFile(input_paths[i], &inputs[i], &error)) {
+      fprintf(stderr, "microml: error: %s\n", error.c_str());
+      return 1;
+    }
+    const microml::Tensor* t = interpreter.input(i);
+    if (inputs[i].size() != t->bytes) {
+      fprintf(stderr, "microml: error: input %zu (%s) needs %u bytes, %s has %zu\n", i,
+              interpreter.input_ref(i).name().data, t->bytes, input_paths[i].c_str(),
+              inputs[i].size());
+      return 1;
+    }
+  }
+  for (long r = 0; r < repeat; ++r) {
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      microml::Tensor* t = interpreter.input(i);
+      if (t->bytes > 0) memcpy(t->data, inputs[i].data(), t->bytes);
+    }
+    if (interpreter.Invoke() != microml::Status::kOk) {
+      fprintf(stderr, "microml: error: %s\n", interpreter.error());
+      return 1;
+    }
+  }
+  for (size_t i = 0; i < interpreter.num_outputs(); ++i) {
+    const std::string out_path = std::string(output_dir) + "/output" + std::to_string(i) + ".bin";
+    FILE* f = fopen(out_path.c_str(), "wb");
+    const microml::Tensor* t = interpreter.output(i);
+    if (f == nullptr || (t->bytes > 0 && fwrite(t->data, 1, t->bytes, f) != t->bytes)) {
+      if (f != nullptr) fclose(f);
+      fprintf(stderr, "microml: error: cannot write %s\n", out_path.c_str());
+      return 1;
+    }
+    fclose(f);
+  }
+  return 0;
+}
+
+}  // namespace microml_cli
