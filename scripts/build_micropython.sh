@@ -13,7 +13,8 @@
 #   scripts/build_micropython.sh [TARGET...]     TARGET = source unix m3 m4f m7 m55 qemu all
 #                                                (default: all)
 # Env: JOBS (default nproc), MICROPY_SRC (use this tree instead of the cache),
-#      MODELS_INDEX (default micropython/models/index.txt).
+#      MODELS_INDEX (default micropython/models/index.txt), ML_RUNTIME (runtime
+#      source tree to compile, default runtime/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -52,3 +53,68 @@ SOURCES
   tar -xf "$orig" -C "$cache"
   [ -f "$src/py/mkenv.mk" ] || die "unpacked $orig but found no $src"
 }
+
+# Settings for what Debian's +ds tree lacks: lib/micropython-lib is empty (our
+# manifests require nothing from it; MPY_LIB_DIR only has to hold a README.md),
+# as are lib/berkeley-db-1.xx and lib/mbedtls (btree and ssl are off).
+stub=$out/mpy-lib-stub
+common_args() {
+  mkdir -p "$stub"
+  [ -f "$stub/README.md" ] || echo "stands in for micropython-lib (not in Debian's source)" > "$stub/README.md"
+  echo USER_C_MODULES="$repo/micropython" MPY_LIB_DIR="$stub" ML_MODELS_INDEX="$models_index" \
+    ${ML_RUNTIME:+ML_RUNTIME=$ML_RUNTIME}
+}
+
+mpy_cross() {
+  make -C "$src/mpy-cross" -j"$JOBS" >/dev/null
+}
+
+build_unix() {
+  log "unix -> build/micropython/unix/micropython"
+  # shellcheck disable=SC2046
+  make -C "$src/ports/unix" -j"$JOBS" BUILD="$out/unix" $(common_args) \
+    FROZEN_MANIFEST="$repo/micropython/boards/manifest_unix.py" \
+    MICROPY_PY_BTREE=0 MICROPY_PY_SSL=0 MICROPY_SSL_MBEDTLS=0
+}
+
+board_of() {
+  case $1 in
+    m3) echo MPS2_AN385 ;;
+    m4f) echo MPS2_AN386 ;;
+    m7) echo MPS2_AN500 ;;
+    m55) echo MPS3_AN547 ;;
+  esac
+}
+
+build_qemu() {
+  local cpu=$1 board
+  board=$(board_of "$cpu")
+  if [ "$board" = MPS3_AN547 ] && ! grep -q QEMU_MPS_UART0_BASE "$src/ports/qemu/uart.c"; then
+    patch -d "$src" -p1 < "$boards/MPS3_AN547/uart-base.patch" >/dev/null
+  fi
+  log "qemu $cpu ($board) -> build/micropython/qemu-$cpu/firmware.elf"
+  # shellcheck disable=SC2046
+  make -C "$src/ports/qemu" -j"$JOBS" BOARD="$board" BOARD_DIR="$boards/$board" \
+    BUILD="$out/qemu-$cpu" $(common_args) FROZEN_MANIFEST="$boards/manifest_qemu.py"
+}
+
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(all)
+expanded=()
+for t in "${targets[@]}"; do
+  case $t in
+    all) expanded+=(unix m3 m4f m7 m55) ;;
+    qemu) expanded+=(m3 m4f m7 m55) ;;
+    source|unix|m3|m4f|m7|m55) expanded+=("$t") ;;
+    *) die "unknown target '$t' (source unix m3 m4f m7 m55 qemu all)" ;;
+  esac
+done
+
+fetch_source
+for t in "${expanded[@]}"; do
+  case $t in
+    source) ;;
+    unix) mpy_cross; build_unix ;;
+    *) mpy_cross; build_qemu "$t" ;;
+  esac
+done

@@ -16,6 +16,7 @@
 #                  instructions per inference = count(2) - count(1)
 #   --timeout SEC  per QEMU run (default 600)
 #
+# Env: MICROML_MODELS_DIR overrides the models directory.
 # Builds go to build/cortex-m/<cpu>/ (m0plus-generic: build/cortex-m/m0plus-generic/),
 # logs to build/cortex-m/<cpu>/logs/. Exit status 0 only if every build and run
 # passed.
@@ -45,6 +46,7 @@ configure_and_build() {
     local dir=$1 cpu=$2 board=$3 model_list=$4
     local -a extra=()
     [ -z "$model_list" ] || extra+=("-DMICROML_CORTEX_M_MODELS=$model_list")
+    [ -z "${MICROML_MODELS_DIR:-}" ] || extra+=("-DMICROML_MODELS_DIR=$MICROML_MODELS_DIR")
     mkdir -p "$dir/logs"
     if ! cmake -S "$repo" -B "$dir" -G Ninja \
             -DCMAKE_TOOLCHAIN_FILE="$repo/cmake/arm-none-eabi.cmake" \

@@ -86,7 +86,14 @@ bool Describe(const Engine *e, bool input, size_t index, ml_tensor_t *out) {
     }
     out->count = count > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<uint32_t>(count);
     out->dtype = DtypeChar(ref.type());
-    out->type_name = microml::TensorTypeName(ref.type());
+    // The runtime names types as the schema does (INT8); Python users read int8.
+    const char *name = microml::TensorTypeName(ref.type());
+    size_t n = 0;
+    for (; name[n] != '\0' && n + 1 < sizeof(out->type_name); ++n) {
+        const char c = name[n];
+        out->type_name[n] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    out->type_name[n] = '\0';
     const uint64_t bytes = count * microml::TensorTypeSize(ref.type());
     out->bytes = bytes > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<uint32_t>(bytes);
     const microml::QuantizationRef q = ref.quantization();
@@ -168,7 +175,7 @@ ml_status_t ml_engine_invoke(void *engine) {
 }
 
 void ml_engine_reset(void *engine) {
-    AsEngine(engine)->interpreter.ResetVariables();
+    AsEngine(engine)->interpreter.Reset();
 }
 
 size_t ml_dtype_size(char dtype) {

@@ -36,7 +36,7 @@ typedef struct {
     uint32_t count;         // elements
     uint32_t bytes;
     char dtype;             // 'b' 'B' 'h' 'H' 'i' 'f', or 0 for a type the module does not exchange
-    const char *type_name;  // "int8", ...
+    char type_name[12];     // "int8", "float32", ...
     float scale;            // 1.0 when the tensor is not quantized
     int32_t zero_point;
 } ml_tensor_t;

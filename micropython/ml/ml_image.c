@@ -7,6 +7,7 @@
 // format's name as a string.
 #include <string.h>
 
+#include "py/objstr.h"
 #include "py/objtuple.h"
 #include "py/runtime.h"
 

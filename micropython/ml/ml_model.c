@@ -4,9 +4,11 @@
 // its own body, the arena is one GC block sized by MeasureArena, and a model
 // read from a file is one more GC block. Nothing else survives construction,
 // so once the object is unreachable a collection returns every byte.
+#include <stdarg.h>
 #include <string.h>
 
 #include "py/builtin.h"
+#include "py/mpprint.h"
 #include "py/gc.h"
 #include "py/objarray.h"
 #include "py/objtuple.h"
@@ -64,6 +66,13 @@ static void format_dims(vstr_t *v, const int32_t *dims, size_t rank) {
         vstr_printf(v, i ? ", %d" : "%d", (int)d);
     }
     vstr_add_str(v, rank == 1 ? ",)" : ")");
+}
+
+mp_obj_t ml_shape_str(const int32_t *dims, size_t rank) {
+    vstr_t v;
+    vstr_init(&v, 32);
+    format_dims(&v, dims, rank);
+    return mp_obj_new_str_from_vstr(&v);
 }
 
 NORETURN void ml_raise_tensor_error(const char *what, size_t index, const ml_tensor_t *t, const char *fmt, ...) {
@@ -429,11 +438,8 @@ static void fill_from_ndarray(size_t index, const ml_tensor_t *t, ml_ndarray_obj
         same = a->shape[d] == want;
     }
     if (!same) {
-        vstr_t v;
-        vstr_init(&v, 32);
-        format_dims(&v, a->shape, a->rank);
         ml_raise_tensor_error("input", index, t, "expected an array of that shape, got shape %s",
-            vstr_null_terminated_str(&v));
+            mp_obj_str_get_str(ml_shape_str(a->shape, a->rank)));
     }
     if (a->dtype == t->dtype) {
         ml_ndarray_copy_to(a, t->data);

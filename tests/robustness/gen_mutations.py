@@ -5,10 +5,10 @@ Walks each source model's FlatBuffers structure with the TFLite schema, so that
 most mutations hit a specific structural element (a uoffset, a vector length, a
 vtable entry, a tensor type, a shape dimension, an operator's tensor index...)
 instead of only flipping random bits. The output is fully determined by the
-source models: every random choice comes from a generator seeded with the
-source name.
+source models and the seed (default 0): every random choice comes from a
+generator seeded with the source name and the seed.
 
-Usage: gen_mutations.py OUT_DIR [--shared DIR] [--per-model N] [--list]
+Usage: gen_mutations.py OUT_DIR [--shared DIR] [--per-model N] [--seed S] [--list]
 
 Writes OUT_DIR/<source>__<NNNN>_<kind>.tflite, the input files the `run`
 command needs (OUT_DIR/inputs/), and OUT_DIR/manifest.json describing every case.
@@ -70,6 +70,9 @@ SCHEMA: dict[str, dict[int, tuple[str, str]]] = {
     "Opaque": {},
 }
 
+# Mutants per source model (fewer for heavy models, a third for single-op models).
+DEFAULT_PER_MODEL = 200
+
 WIDTHS = {"u8": 1, "i8": 1, "u16": 2, "i32": 4, "u32": 4, "i64": 8, "f32": 4}
 STRUCT = {"u8": "<B", "i8": "<b", "u16": "<H", "i32": "<i", "u32": "<I", "i64": "<q",
           "f32": "<f"}
@@ -90,6 +93,7 @@ class Layout:
     data_ranges: list[tuple[int, int]] = field(default_factory=list)  # buffer payloads
     counts: dict[str, int] = field(default_factory=dict)
     inputs: list[tuple[int, int]] = field(default_factory=list)  # (type, bytes) per input
+    graph: "Graph | None" = None
 
 
 class Malformed(Exception):
@@ -189,7 +193,55 @@ def walk(data: bytes) -> Layout:
     lay.uoffsets.append((0, "root"))
     visit_table(r.deref(0), "Model")
     lay.inputs = input_specs(data) or []
+    lay.graph = graph_of(data)
     return lay
+
+
+@dataclass
+class Graph:
+    """Tensor wiring of subgraph 0: where each tensor index is stored."""
+    num_tensors: int
+    constants: list[int]                # tensors with data in the model
+    sg_inputs: list[tuple[int, int]]    # (byte position, tensor index)
+    sg_outputs: list[tuple[int, int]]
+    op_inputs: list[list[tuple[int, int]]]   # per operator
+    op_outputs: list[list[tuple[int, int]]]
+
+
+def graph_of(data: bytes) -> Graph:
+    r = Reader(data)
+
+    def field_pos(table: int, idx: int) -> int | None:
+        _, offs, _ = r.table(table)
+        return table + offs[idx] if idx < len(offs) and offs[idx] else None
+
+    def vector(table: int, idx: int) -> tuple[int, int]:
+        p = field_pos(table, idx)
+        if p is None:
+            return 0, 0
+        v = r.deref(p)
+        return v + 4, r.get("<I", v)
+
+    def indices(table: int, idx: int) -> list[tuple[int, int]]:
+        start, count = vector(table, idx)
+        return [(start + 4 * k, r.get("<i", start + 4 * k)) for k in range(count)]
+
+    root = r.deref(0)
+    buffers_start, num_buffers = vector(root, 4)
+    subgraphs_start, _ = vector(root, 2)
+    sg = r.deref(subgraphs_start)
+    tensors_start, num_tensors = vector(sg, 0)
+    constants = []
+    for t in range(num_tensors):
+        table = r.deref(tensors_start + 4 * t)
+        p = field_pos(table, 2)
+        buffer = r.get("<I", p) if p is not None else 0
+        if 0 < buffer < num_buffers and vector(r.deref(buffers_start + 4 * buffer), 0)[1] > 0:
+            constants.append(t)
+    ops_start, num_ops = vector(sg, 3)
+    ops = [r.deref(ops_start + 4 * k) for k in range(num_ops)]
+    return Graph(num_tensors, constants, indices(sg, 1), indices(sg, 2),
+                 [indices(op, 1) for op in ops], [indices(op, 2) for op in ops])
 
 
 def input_specs(data: bytes) -> list[tuple[int, int]] | None:
@@ -276,11 +328,11 @@ INT_EDGES = [0, 1, -1, 2, 0x7F, 0x80, 0xFF, 0x7FFF, 0x8000, 0xFFFF, 0x7FFFFFFF, 
 
 
 class Mutator:
-    def __init__(self, source: str, data: bytes, lay: Layout):
+    def __init__(self, source: str, data: bytes, lay: Layout, seed: int = 0):
         self.source = source
         self.data = data
         self.lay = lay
-        self.rng = random.Random(f"microml-mutations:{source}")
+        self.rng = random.Random(f"microml-mutations:{source}:{seed}")
         self.num_tensors = lay.counts.get("Tensor", 0)
         self.num_buffers = lay.counts.get("Buffer", 0)
         self.num_opcodes = lay.counts.get("OperatorCode", 0)
@@ -419,6 +471,42 @@ class Mutator:
         put(buf, pos, kind, value)
         return (f"semantic-{role.replace('Opaque', 'options')}", bytes(buf)) if own else role
 
+    def rewire(self):
+        """Valid indices, hostile graph: a graph or operator tensor slot now names a
+        constant, a graph input/output, a tensor written later or by another
+        operator, or the operator's own output."""
+        g = self.lay.graph
+        rng = self.rng
+        slots = [("sg_inputs", p, v) for p, v in g.sg_inputs] + \
+                [("sg_outputs", p, v) for p, v in g.sg_outputs]
+        for k, (ins, outs) in enumerate(zip(g.op_inputs, g.op_outputs)):
+            slots += [(f"op{k}_input", p, v) for p, v in ins if v >= 0]
+            slots += [(f"op{k}_output", p, v) for p, v in outs]
+        what, pos, orig = self.pick(slots)
+        produced_later = []
+        own_outputs = []
+        if what.startswith("op"):
+            k = int(what[2:].split("_")[0])
+            own_outputs = [v for _, v in g.op_outputs[k]]
+            produced_later = [v for outs in g.op_outputs[k + 1:] for _, v in outs]
+        others_outputs = [v for outs in g.op_outputs for _, v in outs if v not in own_outputs]
+        choices = {
+            "constant": g.constants,
+            "graph-input": [v for _, v in g.sg_inputs],
+            "graph-output": [v for _, v in g.sg_outputs],
+            "later-output": produced_later,
+            "own-output": own_outputs,
+            "other-output": others_outputs,
+            "any": list(range(g.num_tensors)),
+        }
+        kinds = [k for k, v in choices.items() if [x for x in v if x != orig]]
+        if not kinds:
+            return None
+        kind = rng.choice(kinds)
+        buf = bytearray(self.data)
+        put(buf, pos, "i32", rng.choice([x for x in choices[kind] if x != orig]))
+        return f"rewire-{what.split('_')[-1] if what.startswith('op') else what}-to-{kind}", bytes(buf)
+
     def combined(self):
         buf = bytearray(self.data)
         roles = [self.semantic(buf) for _ in range(self.rng.randint(2, 4))]
@@ -457,7 +545,7 @@ class Mutator:
 
     PLAN = [  # (method, share of the budget)
         ("truncate", 0.10), ("uoffset", 0.13), ("vec_length", 0.13), ("soffset", 0.05),
-        ("vtable_header", 0.06), ("vtable_entry", 0.09), ("semantic", 0.24),
+        ("vtable_header", 0.06), ("vtable_entry", 0.09), ("semantic", 0.18), ("rewire", 0.08),
         ("combined", 0.07), ("structural_flips", 0.07), ("random_bytes", 0.03),
         ("special", 0.03),
     ]
@@ -470,6 +558,8 @@ class Mutator:
             while made < want and attempts < want * 4:
                 attempts += 1
                 out = getattr(self, method)()
+                if out is None:
+                    continue
                 digest = hashlib.sha1(out[1]).digest()
                 if digest in seen:
                     continue
@@ -512,7 +602,7 @@ def default_sources(shared: Path, per_model: int) -> list[Source]:
     return sources
 
 
-def generate(out: Path, shared: Path, per_model: int) -> list[dict]:
+def generate(out: Path, shared: Path, per_model: int, seed: int = 0) -> list[dict]:
     out.mkdir(parents=True, exist_ok=True)
     (out / "inputs").mkdir(exist_ok=True)
     cases = []
@@ -532,7 +622,7 @@ def generate(out: Path, shared: Path, per_model: int) -> list[dict]:
         # exist, else zeros of the right size.
         original = [str(src.inputs[k]) if k < len(src.inputs) else zeros(nbytes)
                     for k, (_, nbytes) in enumerate(lay.inputs)]
-        for i, (kind, mutated) in enumerate(Mutator(src.name, data, lay).generate(src.budget)):
+        for i, (kind, mutated) in enumerate(Mutator(src.name, data, lay, seed).generate(src.budget)):
             path = out / f"{src.name}__{i:04d}_{kind}.tflite"
             path.write_bytes(mutated)
             specs = input_specs(mutated)
@@ -551,10 +641,11 @@ def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out", type=Path)
     ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
-    ap.add_argument("--per-model", type=int, default=120)
+    ap.add_argument("--per-model", type=int, default=DEFAULT_PER_MODEL)
+    ap.add_argument("--seed", type=int, default=0, help="another seed gives other mutants")
     ap.add_argument("--list", action="store_true", help="print a summary of the cases")
     args = ap.parse_args(argv)
-    cases = generate(args.out, args.shared, args.per_model)
+    cases = generate(args.out, args.shared, args.per_model, args.seed)
     if args.list:
         by_kind: dict[str, int] = {}
         for c in cases:

@@ -5,6 +5,8 @@ sanitizer report is a failure.
 MICROML_MUTATION_TIMEOUT  seconds per command (default 30)
 MICROML_MUTATION_JOBS     parallel commands (default: CPU count)
 MICROML_MUTATION_DIR      keep the generated models here (default: pytest tmp dir)
+MICROML_MUTATION_BUDGET   mutants per source model (default 200: about 2900 in all)
+MICROML_MUTATION_SEED     another seed gives other mutants (default 0)
 """
 
 from __future__ import annotations
@@ -27,9 +29,11 @@ import gen_mutations  # noqa: E402
 
 TIMEOUT = float(os.environ.get("MICROML_MUTATION_TIMEOUT", "30"))
 JOBS = int(os.environ.get("MICROML_MUTATION_JOBS", "0")) or os.cpu_count() or 2
+BUDGET = int(os.environ.get("MICROML_MUTATION_BUDGET", str(gen_mutations.DEFAULT_PER_MODEL)))
+SEED = int(os.environ.get("MICROML_MUTATION_SEED", "0"))
 MIN_CASES = 1000
 
-SOURCES = [s.name for s in gen_mutations.default_sources(util.SHARED, 120)] \
+SOURCES = [s.name for s in gen_mutations.default_sources(util.SHARED, BUDGET)] \
     if util.SHARED.is_dir() else []
 
 
@@ -87,7 +91,7 @@ def mutation_results(microml_bin, shared_dir, tmp_path_factory):
     if keep and root.exists():
         shutil.rmtree(root)
     started = time.monotonic()
-    cases = gen_mutations.generate(root / "models", shared_dir, 120)
+    cases = gen_mutations.generate(root / "models", shared_dir, BUDGET, SEED)
     generated = time.monotonic()
     env = dict(os.environ)
     env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1")
@@ -109,7 +113,8 @@ def mutation_results(microml_bin, shared_dir, tmp_path_factory):
 
 
 def test_enough_mutations(mutation_results):
-    assert len(mutation_results["cases"]) >= MIN_CASES
+    if BUDGET >= gen_mutations.DEFAULT_PER_MODEL:
+        assert len(mutation_results["cases"]) >= MIN_CASES
 
 
 @pytest.mark.suite("robustness sources", "source models whose mutants are all handled cleanly")
@@ -121,5 +126,6 @@ def test_mutations_exit_cleanly(mutation_results, source):
     shown = "\n".join(failures[:25])
     more = f"\n... and {len(failures) - 25} more" if len(failures) > 25 else ""
     assert not failures, (f"{len(failures)} failures among {total} mutants of {source} "
-                          f"(regenerate with: python tests/robustness/gen_mutations.py DIR):\n"
+                          f"(regenerate with: python tests/robustness/gen_mutations.py DIR "
+                          f"--per-model {BUDGET} --seed {SEED}):\n"
                           f"{shown}{more}")

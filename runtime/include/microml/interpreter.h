@@ -37,13 +37,14 @@ struct SubgraphState {
 };
 
 // A resource variable (VAR_HANDLE): identified by container and shared name,
-// its buffer is allocated by the first ASSIGN/READ that names its size.
+// its buffer is allocated by the first ASSIGN_VARIABLE that names its size.
 struct ResourceVariable {
-  const char* container;
+  const char* container;  // nullptr when the model gives none
   const char* shared_name;
   void* data;
   uint32_t bytes;
   TensorType type;
+  uint8_t fill;  // byte the buffer holds initially and after Reset()
 };
 
 // Interpreter state shared with kernels through OpContext. Not for applications.

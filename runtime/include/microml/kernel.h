@@ -91,11 +91,13 @@ class OpContext {
 
   // --- resource variables (VAR_HANDLE, READ_VARIABLE, ASSIGN_VARIABLE) ---
   // Prepare: the id of the variable named (container, shared_name), created on
-  // first use.
+  // first use. A nullptr container matches a variable of any container, as in
+  // TFLM (converters omit the container to save space).
   Status FindOrCreateResource(const char* container, const char* shared_name, int32_t* id);
-  // Prepare: gives resource `id` a buffer of `bytes` of `type` the first time;
-  // later calls must agree on both.
-  Status BindResource(int32_t id, uint32_t bytes, TensorType type);
+  // Prepare: gives resource `id` a buffer of `bytes` of `type` the first time,
+  // every byte set to `fill` (TFLM starts a variable at its int8 zero point);
+  // later calls must agree on size and type.
+  Status BindResource(int32_t id, uint32_t bytes, TensorType type, uint8_t fill = 0);
   // Eval: the buffer of resource `id` (nullptr when unknown or never bound).
   void* resource_data(int32_t id, uint32_t* bytes) const;
 

@@ -71,6 +71,10 @@ class TableRef {
   float GetFloat(int field, float fallback) const;
   // Empty when absent; *ok is set false when present but out of bounds.
   VectorRef<int32_t> GetInt32Vector(int field, bool* ok) const;
+  // A NUL-terminated string field. *present tells whether the field exists;
+  // *ok is set false when it is present but runs outside the buffer or lacks
+  // its terminator.
+  StringRef GetString(int field, bool* present, bool* ok) const;
 
  private:
   // Byte offset of a scalar field of `width` bytes, or 0 when absent/out of range.

@@ -215,6 +215,28 @@ VectorRef<int32_t> TableRef::GetInt32Vector(int field, bool* ok) const {
   return VectorRef<int32_t>(loc_.base + data, n);
 }
 
+StringRef TableRef::GetString(int field, bool* present, bool* ok) const {
+  *ok = true;
+  *present = false;
+  if (loc_.base == nullptr) return StringRef();
+  uint32_t target = 0;
+  uint32_t n = 0, data = 0;
+  if (!fb::FollowOffset(loc_, field, present, &target)) {
+    *ok = false;
+    return StringRef();
+  }
+  if (!*present) return StringRef();
+  if (!fb::LocateVector(loc_.base, loc_.buffer_size, target, 1, &n, &data) ||
+      static_cast<uint64_t>(data) + n >= loc_.buffer_size || loc_.base[data + n] != 0) {
+    *ok = false;
+    return StringRef();
+  }
+  StringRef s;
+  s.data = reinterpret_cast<const char*>(loc_.base + data);
+  s.size = n;
+  return s;
+}
+
 // ---- verified views ----
 
 VectorRef<int32_t> TensorRef::shape() const { return ReadVector<int32_t>(loc_, tensor_field::kShape); }

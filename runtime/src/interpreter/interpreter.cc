@@ -23,6 +23,20 @@ uint64_t StorageBytes(TensorType type, uint64_t elements) {
   return elements * TensorTypeSize(type);
 }
 
+bool ConstantIsAligned(TensorType type, const void* data) {
+  const size_t width = TensorTypeSize(type);
+  const size_t need = width > 8 ? 8 : (width == 0 ? 1 : width);
+  return reinterpret_cast<uintptr_t>(data) % need == 0;
+}
+
+// The byte TFLM fills a variable tensor with at start and on reset: an int8
+// tensor's zero point (truncated to a byte, as memset does), otherwise 0.
+uint8_t VariableFill(const TensorRef& ref) {
+  if (ref.type() != TensorType::kINT8) return 0;
+  const QuantizationRef q = ref.quantization();
+  return q.zero_point.empty() ? 0 : static_cast<uint8_t>(q.zero_point[0]);
+}
+
 const char* OpName(const OperatorCodeRef& code) {
   return code.builtin_code == static_cast<int32_t>(BuiltinOp::kCUSTOM)
              ? code.custom_code.data
@@ -127,10 +141,16 @@ Status Interpreter::Setup(const Model& model, const OpResolver& resolver, void* 
 }
 
 size_t Interpreter::WorkBytesEstimate(const Model& model) {
-  size_t tensors = 0, ops = 0;
+  size_t tensors = 0, ops = 0, realigned = 0;
   for (uint32_t s = 0; s < model.num_subgraphs(); ++s) {
-    tensors += model.subgraph(s).num_tensors();
-    ops += model.subgraph(s).num_operators();
+    const SubgraphRef graph = model.subgraph(s);
+    tensors += graph.num_tensors();
+    ops += graph.num_operators();
+    for (uint32_t i = 0; i < graph.num_tensors(); ++i) {
+      const TensorRef t = graph.tensor(i);
+      const BufferRef b = model.buffer(t.buffer());
+      if (b.data != nullptr && !ConstantIsAligned(t.type(), b.data)) realigned += AlignUp(b.size, 8);
+    }
   }
   const size_t buffers = tensors + ops * kMaxScratchPerOp;
   return AlignUp(model.num_subgraphs() * sizeof(detail::SubgraphState), 8) +
@@ -139,7 +159,8 @@ size_t Interpreter::WorkBytesEstimate(const Model& model) {
          AlignUp(ops * sizeof(detail::ResourceVariable), 8) +
          AlignUp(tensors * sizeof(int32_t), 8) + AlignUp(buffers * sizeof(PlanBuffer), 8) +
          AlignUp(PlanWorkBytes(static_cast<uint32_t>(buffers)), 8) +
-         AlignUp(ops * kMaxScratchPerOp * sizeof(uint8_t*), 8) + kOpDataSlack + kArenaAlignment;
+         AlignUp(ops * kMaxScratchPerOp * sizeof(uint8_t*), 8) + realigned + kOpDataSlack +
+         kArenaAlignment;
 }
 
 Status Interpreter::MeasureArena(const Model& model, const OpResolver& resolver, void* work,
@@ -251,15 +272,17 @@ Status Interpreter::BindTensors(uint32_t subgraph) {
                             "tensor %u (%s) holds %zu bytes of data, its shape needs %llu", i,
                             ref.name().data, buffer.size, static_cast<unsigned long long>(bytes));
       }
-      const size_t width = TensorTypeSize(t.type);
-      const size_t need = width > 8 ? 8 : (width == 0 ? 1 : width);
-      if (reinterpret_cast<uintptr_t>(buffer.data) % need != 0) {
-        return s.error->Set(Status::kInvalidModel,
-                            "tensor %u (%s): constant data is not %zu-byte aligned", i,
-                            ref.name().data, need);
-      }
       t.data = const_cast<uint8_t*>(buffer.data);
       t.flags |= kTensorConstant;
+      if (!ConstantIsAligned(t.type, buffer.data)) {
+        // Some writers place 64-bit constants (int16 models' biases) only
+        // 4-byte aligned; kernels read them as typed arrays, so they get an
+        // aligned copy in the arena. Converter output never needs this.
+        void* copy = s.AllocatePersistent(t.bytes);
+        if (copy == nullptr) return s.OutOfMemory(t.bytes, "realigned constants");
+        memcpy(copy, buffer.data, t.bytes);
+        t.data = copy;
+      }
     }
     // Variables and resource handles keep their value across invocations (a
     // handle is written once, at prepare), so they live with persistent data.
@@ -277,6 +300,10 @@ Status Interpreter::BindTensors(uint32_t subgraph) {
       }
       t.data = s.AllocatePersistent(stored);
       if (t.data == nullptr && stored > 0) return s.OutOfMemory(stored, "variable tensors");
+      // A handle not written by VAR_HANDLE at prepare (a subgraph input that
+      // receives it at run time) reads as id -1 until then.
+      const uint8_t fill = t.type == TensorType::kRESOURCE ? 0xFF : VariableFill(ref);
+      if (t.data != nullptr) memset(t.data, fill, t.bytes);
     }
   }
   if (subgraph == 0) {
@@ -454,7 +481,7 @@ void Interpreter::Reset() {
     for (uint32_t i = 0; i < state.num_tensors; ++i) {
       const Tensor& t = state.tensors[i];
       if ((t.flags & kTensorVariable) && t.type != TensorType::kRESOURCE && t.data != nullptr) {
-        memset(t.data, 0, t.bytes);
+        memset(t.data, VariableFill(s.model->subgraph(g).tensor(i)), t.bytes);
       }
     }
     const SubgraphRef graph = s.model->subgraph(g);
@@ -467,7 +494,8 @@ void Interpreter::Reset() {
     }
   }
   for (uint32_t r = 0; r < s.num_resources; ++r) {
-    if (s.resources[r].data != nullptr) memset(s.resources[r].data, 0, s.resources[r].bytes);
+    const detail::ResourceVariable& v = s.resources[r];
+    if (v.data != nullptr) memset(v.data, v.fill, v.bytes);
   }
 }
 

@@ -8,7 +8,9 @@ namespace microml {
 namespace {
 constexpr uint32_t kMaxScratchPerOp = 4;
 
-bool SameName(const char* a, const char* b) { return strcmp(a, b) == 0; }
+bool SameName(const char* a, const char* b) {
+  return strcmp(a == nullptr ? "" : a, b == nullptr ? "" : b) == 0;
+}
 }  // namespace
 
 OpContext::OpContext(detail::Session* session, uint32_t subgraph, uint32_t op_index,
@@ -109,7 +111,7 @@ Status OpContext::FindOrCreateResource(const char* container, const char* shared
                                        int32_t* id) {
   detail::Session& s = *session_;
   for (uint32_t r = 0; r < s.num_resources; ++r) {
-    if (SameName(s.resources[r].container, container) &&
+    if ((container == nullptr || SameName(s.resources[r].container, container)) &&
         SameName(s.resources[r].shared_name, shared_name)) {
       *id = static_cast<int32_t>(r);
       return Status::kOk;
@@ -125,11 +127,12 @@ Status OpContext::FindOrCreateResource(const char* container, const char* shared
   v.data = nullptr;
   v.bytes = 0;
   v.type = TensorType::kFLOAT32;
+  v.fill = 0;
   *id = static_cast<int32_t>(s.num_resources++);
   return Status::kOk;
 }
 
-Status OpContext::BindResource(int32_t id, uint32_t bytes, TensorType type) {
+Status OpContext::BindResource(int32_t id, uint32_t bytes, TensorType type, uint8_t fill) {
   detail::Session& s = *session_;
   if (id < 0 || static_cast<uint32_t>(id) >= s.num_resources) {
     return Fail(Status::kInvalidModel, "resource id %d is not a known variable (%u known)",
@@ -146,12 +149,14 @@ Status OpContext::BindResource(int32_t id, uint32_t bytes, TensorType type) {
   }
   v.bytes = bytes;
   v.type = type;
+  v.fill = fill;
   if (s.measuring) {
     s.measured_persistent += (static_cast<size_t>(bytes) + 7u) & ~static_cast<size_t>(7u);
     return Status::kOk;
   }
   v.data = s.AllocatePersistent(bytes);
   if (v.data == nullptr && bytes > 0) return s.OutOfMemory(bytes, "resource variables");
+  if (v.data != nullptr) memset(v.data, fill, bytes);
   return Status::kOk;
 }
 

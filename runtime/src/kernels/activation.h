@@ -38,6 +38,22 @@ inline void FloatActivationRange(Activation a, float* lo, float* hi) {
   }
 }
 
+// Clamp range of unquantized int32 results (TFLM's CalculateActivationRange
+// for int32): activations other than the three clamps leave the full range.
+inline void Int32ActivationRange(Activation a, int32_t* lo, int32_t* hi) {
+  *lo = std::numeric_limits<int32_t>::min();
+  *hi = std::numeric_limits<int32_t>::max();
+  if (a == Activation::kRelu) {
+    *lo = 0;
+  } else if (a == Activation::kRelu6) {
+    *lo = 0;
+    *hi = 6;
+  } else if (a == Activation::kReluN1To1) {
+    *lo = -1;
+    *hi = 1;
+  }
+}
+
 // min(max(x, lo), hi) in TFLM's order, so NaN propagates as it does there.
 inline float ClampFloat(float x, float lo, float hi) {
   x = x < lo ? lo : x;

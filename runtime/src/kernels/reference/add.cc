@@ -35,16 +35,16 @@ Status AddEval(OpContext& ctx) {
   const Tensor& out = *ctx.output(0);
   switch (out.type) {
     case TensorType::kFLOAT32:
-      ElementwiseBinary<float, float>(d, a, b, out, [&d](float x, float y) {
-        return ClampMinMax(x + y, d.f_min, d.f_max);
-      });
+      ElementwiseBinary<float, float>(
+          d, a, b, out, [&d](float x, float y) { return ClampMinMax(x + y, d.f_min, d.f_max); });
       break;
     case TensorType::kINT32:
       ElementwiseBinary<int32_t, int32_t>(d, a, b, out, WrapAdd);
       break;
     case TensorType::kINT8:
-      ElementwiseBinary<int8_t, int8_t>(
-          d, a, b, out, [&d](int8_t x, int8_t y) { return ArithQuantized<int8_t, false>(d, x, y); });
+      ElementwiseBinary<int8_t, int8_t>(d, a, b, out, [&d](int8_t x, int8_t y) {
+        return ArithQuantized<int8_t, false>(d, x, y);
+      });
       break;
     default:
       ElementwiseBinary<int16_t, int16_t>(d, a, b, out, [&d](int16_t x, int16_t y) {

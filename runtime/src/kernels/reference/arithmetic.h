@@ -16,9 +16,9 @@
 namespace microml {
 
 struct ArithData {
-  int32_t offset_a;  // minus the input zero points
-  int32_t offset_b;
-  int32_t offset_out;
+  int32_t offset_a;    // -(input 0 zero point)
+  int32_t offset_b;    // -(input 1 zero point)
+  int32_t offset_out;  // output zero point
   int32_t mult_a;
   int32_t mult_b;
   int32_t mult_out;
@@ -91,8 +91,8 @@ inline Status PrepareArithCommon(OpContext& ctx, ArithData* data, QuantParams* q
 // Rescale factors and clamp range of the quantized path. TFLM computes the
 // factors in double; the inputs are brought to twice the larger input scale.
 inline Status FinishArithQuant(OpContext& ctx, Activation act, TensorType type,
-                               const QuantParams& qa, const QuantParams& qb,
-                               const QuantParams& qo, ArithData* data) {
+                               const QuantParams& qa, const QuantParams& qb, const QuantParams& qo,
+                               ArithData* data) {
   const double twice_max = 2.0 * static_cast<double>(qa.scale > qb.scale ? qa.scale : qb.scale);
   const double real_a = static_cast<double>(qa.scale) / twice_max;
   const double real_b = static_cast<double>(qb.scale) / twice_max;
@@ -138,14 +138,6 @@ inline void ElementwiseBinary(const ArithData& d, const Tensor& a, const Tensor&
   BroadcastPlan plan;
   MakeBroadcastPlan(a, b, out, &plan);
   BroadcastApply(plan, pa, pb, po, f);
-}
-
-// Two's-complement wrap-around, as TFLM's int32 arithmetic behaves in practice.
-inline int32_t WrapAdd(int32_t x, int32_t y) {
-  return static_cast<int32_t>(static_cast<uint32_t>(x) + static_cast<uint32_t>(y));
-}
-inline int32_t WrapSub(int32_t x, int32_t y) {
-  return static_cast<int32_t>(static_cast<uint32_t>(x) - static_cast<uint32_t>(y));
 }
 
 }  // namespace microml

@@ -34,11 +34,11 @@ inline Status CheckBroadcastShapes(OpContext& ctx, const Tensor& a, const Tensor
     const int32_t want = da == 1 ? db : da;
     if (da != db && da != 1 && db != 1) {
       return ctx.Fail(Status::kInvalidModel, "dimension %d: sizes %d and %d do not broadcast",
-                      rank - 1 - i, da, db);
+                      rank - 1 - i, static_cast<int>(da), static_cast<int>(db));
     }
     if (out.dim_from_end(i) != want) {
       return ctx.Fail(Status::kInvalidModel, "output dimension %d is %d, inputs broadcast to %d",
-                      rank - 1 - i, out.dim_from_end(i), want);
+                      rank - 1 - i, static_cast<int>(out.dim_from_end(i)), static_cast<int>(want));
     }
   }
   return Status::kOk;
@@ -82,8 +82,8 @@ inline void MakeBroadcastPlan(const Tensor& a, const Tensor& b, const Tensor& ou
 }
 
 // out[i] = f(a[ia], b[ib]) over the whole output, in row-major order.
-template <typename In, typename Out, typename F>
-void BroadcastApply(const BroadcastPlan& plan, const In* a, const In* b, Out* out, F f) {
+template <typename InA, typename InB, typename Out, typename F>
+void BroadcastApply(const BroadcastPlan& plan, const InA* a, const InB* b, Out* out, F f) {
   if (plan.empty) return;
   if (plan.loops == 0) {
     out[0] = f(a[0], b[0]);
@@ -94,8 +94,8 @@ void BroadcastApply(const BroadcastPlan& plan, const In* a, const In* b, Out* ou
   const int32_t sa = plan.stride_a[0];
   const int32_t sb = plan.stride_b[0];
   for (;;) {
-    const In* pa = a;
-    const In* pb = b;
+    const InA* pa = a;
+    const InB* pb = b;
     for (int32_t i = 0; i < inner; ++i) {
       *out++ = f(*pa, *pb);
       pa += sa;
@@ -112,6 +112,15 @@ void BroadcastApply(const BroadcastPlan& plan, const In* a, const In* b, Out* ou
     }
     if (k == plan.loops) return;
   }
+}
+
+// out = f(a, b) elementwise with broadcasting, for kernels that keep no
+// broadcast flag: equal shapes collapse to a single flat loop.
+template <typename In, typename Out, typename F>
+void BroadcastBinary(const Tensor& a, const Tensor& b, const Tensor& out, F f) {
+  BroadcastPlan plan;
+  MakeBroadcastPlan(a, b, out, &plan);
+  BroadcastApply(plan, a.data_as<const In>(), b.data_as<const In>(), out.data_as<Out>(), f);
 }
 
 }  // namespace microml

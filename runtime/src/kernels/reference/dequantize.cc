@@ -23,7 +23,8 @@ Status DequantizePrepare(OpContext& ctx) {
   }
   if (in->element_count() != out->element_count()) {
     return ctx.Fail(Status::kInvalidModel, "input has %u elements, output %u",
-                    in->element_count(), out->element_count());
+                    static_cast<unsigned>(in->element_count()),
+                    static_cast<unsigned>(out->element_count()));
   }
   DequantizeData* d = ctx.AllocatePersistent<DequantizeData>();
   if (d == nullptr) return Status::kArenaTooSmall;

@@ -29,13 +29,14 @@ Status LeakyReluPrepare(OpContext& ctx) {
   MICROML_RETURN_IF_ERROR(RequireInput(ctx, 0, &in));
   MICROML_RETURN_IF_ERROR(RequireOutput(ctx, 0, &out));
   const TensorType type = in->type;
-  if (out->type != type || !(type == TensorType::kFLOAT32 || type == TensorType::kINT8 ||
-                             type == TensorType::kINT16)) {
+  if (out->type != type ||
+      !(type == TensorType::kFLOAT32 || type == TensorType::kINT8 || type == TensorType::kINT16)) {
     return ctx.FailUnsupportedTypes();
   }
   if (in->element_count() != out->element_count()) {
     return ctx.Fail(Status::kInvalidModel, "input has %u elements, output %u",
-                    in->element_count(), out->element_count());
+                    static_cast<unsigned>(in->element_count()),
+                    static_cast<unsigned>(out->element_count()));
   }
   LeakyReluData* data = ctx.AllocatePersistent<LeakyReluData>();
   if (data == nullptr) return Status::kArenaTooSmall;

@@ -1,5 +1,6 @@
-// Validation helpers shared by the reference kernels' prepare functions. Each
-// returns kOk or records a failure that names the offending numbers.
+// Helpers shared by the elementwise, shape and pooling reference kernels:
+// prepare-time validation (each check returns kOk or records a failure naming
+// the offending numbers) and wrap-around integer arithmetic.
 #ifndef MICROML_KERNELS_REFERENCE_OP_CHECKS_H_
 #define MICROML_KERNELS_REFERENCE_OP_CHECKS_H_
 
@@ -23,7 +24,9 @@ inline TableRef OptionsAs(const OpContext& ctx, OptionsType expected) {
   return ctx.options_type() == expected ? ctx.options() : TableRef();
 }
 
-inline bool IsOneOf(TensorType t, TensorType a, TensorType b) { return t == a || t == b; }
+inline bool IsOneOf(TensorType t, TensorType a, TensorType b) {
+  return t == a || t == b;
+}
 
 // Range a zero point must lie in for a tensor of `type`.
 inline bool ZeroPointRange(TensorType type, int64_t* lo, int64_t* hi) {
@@ -54,15 +57,15 @@ inline Status GetPerTensorQuant(OpContext& ctx, const TensorRef& ref, TensorType
                                 const char* what, QuantParams* q) {
   const QuantizationRef quant = ref.quantization();
   if (quant.scale.size() != 1 || quant.zero_point.size() != 1) {
-    return ctx.Fail(Status::kUnsupported,
-                    "%s needs one scale and one zero point, has %u and %u", what,
-                    quant.scale.size(), quant.zero_point.size());
+    return ctx.Fail(Status::kUnsupported, "%s needs one scale and one zero point, has %u and %u",
+                    what, static_cast<unsigned>(quant.scale.size()),
+                    static_cast<unsigned>(quant.zero_point.size()));
   }
   const float scale = quant.scale[0];
   if (!(scale > 0.0f) || !std::isfinite(scale)) {
     uint32_t bits = 0;
     memcpy(&bits, &scale, sizeof(bits));
-    return ctx.Fail(Status::kInvalidModel, "%s scale (float bits 0x%08x) is not positive and finite",
+    return ctx.Fail(Status::kInvalidModel, "%s scale (float bits 0x%x) is not positive and finite",
                     what, static_cast<unsigned>(bits));
   }
   const int64_t zp = quant.zero_point[0];
@@ -75,6 +78,16 @@ inline Status GetPerTensorQuant(OpContext& ctx, const TensorRef& ref, TensorType
   q->scale = scale;
   q->zero_point = static_cast<int32_t>(zp);
   return Status::kOk;
+}
+
+// Two's-complement wrap-around: what TFLM's overflowing int32 arithmetic does
+// in practice, without the undefined behaviour.
+inline int32_t WrapAdd(int32_t a, int32_t b) {
+  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
+}
+
+inline int32_t WrapSub(int32_t a, int32_t b) {
+  return static_cast<int32_t>(static_cast<uint32_t>(a) - static_cast<uint32_t>(b));
 }
 
 inline bool SameShape(const Tensor& a, const Tensor& b) {
@@ -90,7 +103,7 @@ inline Status CheckDims(OpContext& ctx, const Tensor& t, const char* what, int i
   for (int d = 0; d < t.rank; ++d) {
     if (t.dims[d] < 0) {
       return ctx.Fail(Status::kInvalidModel, "%s %d has negative dimension %d (%d)", what, i, d,
-                      t.dims[d]);
+                      static_cast<int>(t.dims[d]));
     }
   }
   return Status::kOk;

@@ -49,25 +49,26 @@ Status PadPrepare(OpContext& ctx) {
   }
   if (paddings->element_count() != 2u * in->rank) {
     return ctx.Fail(Status::kInvalidModel, "paddings has %u values, rank %d needs %d",
-                    paddings->element_count(), in->rank, 2 * in->rank);
+                    static_cast<unsigned>(paddings->element_count()), in->rank, 2 * in->rank);
   }
   const int32_t* pads = paddings->data_as<const int32_t>();
   for (int i = 0; i < in->rank; ++i) {
     const int32_t before = pads[2 * i];
     const int32_t after = pads[2 * i + 1];
     if (before < 0 || after < 0) {
-      return ctx.Fail(Status::kUnsupported, "dimension %d: negative padding (%d, %d)", i, before,
-                      after);
+      return ctx.Fail(Status::kUnsupported, "dimension %d: negative padding (%d, %d)", i,
+                      static_cast<int>(before), static_cast<int>(after));
     }
     const int64_t want = static_cast<int64_t>(in->dims[i]) + before + after;
     if (out->dims[i] != want) {
-      return ctx.Fail(Status::kInvalidModel, "dimension %d: output %d, input %d padded by %d+%d",
-                      i, out->dims[i], in->dims[i], before, after);
+      return ctx.Fail(Status::kInvalidModel, "dimension %d: output %d, input %d padded by %d+%d", i,
+                      static_cast<int>(out->dims[i]), static_cast<int>(in->dims[i]),
+                      static_cast<int>(before), static_cast<int>(after));
     }
   }
   if (value != nullptr && value->element_count() != 1) {
     return ctx.Fail(Status::kInvalidModel, "constant value has %u elements, expected 1",
-                    value->element_count());
+                    static_cast<unsigned>(value->element_count()));
   }
   PadData* data = ctx.AllocatePersistent<PadData>();
   if (data == nullptr) return Status::kArenaTooSmall;
@@ -108,7 +109,9 @@ void PadImpl(const Tensor& in, const int32_t* pads, T value, const Tensor& out) 
   const T* src = in.data_as<const T>();
   T* dst = out.data_as<T>();
   const int32_t row = out_dims[4];
-  const auto inside = [&](int d, int32_t i) { return i >= before[d] && i < out_dims[d] - after[d]; };
+  const auto inside = [&](int d, int32_t i) {
+    return i >= before[d] && i < out_dims[d] - after[d];
+  };
   for (int32_t i0 = 0; i0 < out_dims[0]; ++i0) {
     for (int32_t i1 = 0; i1 < out_dims[1]; ++i1) {
       for (int32_t i2 = 0; i2 < out_dims[2]; ++i2) {

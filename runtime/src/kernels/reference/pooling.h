@@ -62,12 +62,12 @@ inline Status AxisGeometry(OpContext& ctx, const char* axis, Padding padding, in
                            int32_t filter, int32_t stride, int32_t out, int32_t* pad) {
   if (stride < 1 || filter < 1 || stride > kMaxExtent || filter > kMaxExtent || in > kMaxExtent) {
     return ctx.Fail(Status::kUnsupported, "%s: input %d, filter %d, stride %d out of range", axis,
-                    in, filter, stride);
+                    static_cast<int>(in), static_cast<int>(filter), static_cast<int>(stride));
   }
   const int32_t want = WindowOutputSize(padding, in, filter, stride, 1);
   if (out != (want < 0 ? 0 : want)) {
     return ctx.Fail(Status::kInvalidModel, "%s: output size %d, padding/filter/stride give %d",
-                    axis, out, want);
+                    axis, static_cast<int>(out), static_cast<int>(want));
   }
   int32_t extra = 0;
   *pad = WindowPadding(stride, 1, in, filter, out, &extra);
@@ -87,8 +87,8 @@ inline Status PreparePool(OpContext& ctx, PoolData** out_data) {
   MICROML_RETURN_IF_ERROR(RequireInput(ctx, 0, &in));
   MICROML_RETURN_IF_ERROR(RequireOutput(ctx, 0, &out));
   const TensorType type = in->type;
-  if (out->type != type || !(type == TensorType::kFLOAT32 || type == TensorType::kINT8 ||
-                             type == TensorType::kINT16)) {
+  if (out->type != type ||
+      !(type == TensorType::kFLOAT32 || type == TensorType::kINT8 || type == TensorType::kINT16)) {
     return ctx.FailUnsupportedTypes();
   }
   if (in->rank != 4 || out->rank != 4) {
@@ -97,7 +97,8 @@ inline Status PreparePool(OpContext& ctx, PoolData** out_data) {
   }
   if (in->dims[0] != out->dims[0] || in->dims[3] != out->dims[3]) {
     return ctx.Fail(Status::kInvalidModel, "input [%d,_,_,%d] and output [%d,_,_,%d] differ",
-                    in->dims[0], in->dims[3], out->dims[0], out->dims[3]);
+                    static_cast<int>(in->dims[0]), static_cast<int>(in->dims[3]),
+                    static_cast<int>(out->dims[0]), static_cast<int>(out->dims[3]));
   }
   PoolData* d = ctx.AllocatePersistent<PoolData>();
   if (d == nullptr) return Status::kArenaTooSmall;
@@ -114,12 +115,10 @@ inline Status PreparePool(OpContext& ctx, PoolData** out_data) {
   d->filter_h = opts.GetInt32(pool_detail::kFilterH, 0);
   const Activation act = static_cast<Activation>(opts.GetInt8(pool_detail::kActivation, 0));
   const Padding pad_kind = static_cast<Padding>(padding);
-  MICROML_RETURN_IF_ERROR(pool_detail::AxisGeometry(ctx, "height", pad_kind, in->dims[1],
-                                                    d->filter_h, d->stride_h, out->dims[1],
-                                                    &d->pad_h));
-  MICROML_RETURN_IF_ERROR(pool_detail::AxisGeometry(ctx, "width", pad_kind, in->dims[2],
-                                                    d->filter_w, d->stride_w, out->dims[2],
-                                                    &d->pad_w));
+  MICROML_RETURN_IF_ERROR(pool_detail::AxisGeometry(
+      ctx, "height", pad_kind, in->dims[1], d->filter_h, d->stride_h, out->dims[1], &d->pad_h));
+  MICROML_RETURN_IF_ERROR(pool_detail::AxisGeometry(
+      ctx, "width", pad_kind, in->dims[2], d->filter_w, d->stride_w, out->dims[2], &d->pad_w));
   if (type == TensorType::kFLOAT32) {
     FloatActivationRange(act, &d->f_min, &d->f_max);
   } else {
@@ -137,7 +136,7 @@ inline Status PreparePool(OpContext& ctx, PoolData** out_data) {
     if (std::fabs(static_cast<double>(qi.scale) - static_cast<double>(qo.scale)) > 1.0e-6 ||
         qi.zero_point != qo.zero_point) {
       return ctx.Fail(Status::kUnsupported,
-                      "input and output quantization differ (zero points %d and %d)",
+                      "input and output must share scale (within 1e-6) and zero point (%d, %d)",
                       static_cast<int>(qi.zero_point), static_cast<int>(qo.zero_point));
     }
     const int32_t qmin = type == TensorType::kINT8 ? -128 : -32768;

@@ -46,7 +46,8 @@ Status QuantizePrepare(OpContext& ctx) {
   if (!SupportedPair(in->type, out->type)) return ctx.FailUnsupportedTypes();
   if (in->element_count() != out->element_count()) {
     return ctx.Fail(Status::kInvalidModel, "input has %u elements, output %u",
-                    in->element_count(), out->element_count());
+                    static_cast<unsigned>(in->element_count()),
+                    static_cast<unsigned>(out->element_count()));
   }
   QuantizeData* d = ctx.AllocatePersistent<QuantizeData>();
   if (d == nullptr) return Status::kArenaTooSmall;
@@ -76,14 +77,6 @@ Out Saturate(int32_t v) {
   const int32_t lo = std::numeric_limits<Out>::min();
   const int32_t hi = std::numeric_limits<Out>::max();
   return static_cast<Out>(v < lo ? lo : (v > hi ? hi : v));
-}
-
-inline int32_t WrapAdd(int32_t a, int32_t b) {
-  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
-}
-
-inline int32_t WrapSub(int32_t a, int32_t b) {
-  return static_cast<int32_t>(static_cast<uint32_t>(a) - static_cast<uint32_t>(b));
 }
 
 // float -> int32 truncation with x86's result for NaN and out-of-range
@@ -162,7 +155,7 @@ Status QuantizeEval(OpContext& ctx) {
 
 }  // namespace
 
-const KernelRegistration kRegisterQuantize = {static_cast<int32_t>(BuiltinOp::kQUANTIZE), nullptr, 3,
-                                              QuantizePrepare, QuantizeEval};
+const KernelRegistration kRegisterQuantize = {static_cast<int32_t>(BuiltinOp::kQUANTIZE), nullptr,
+                                              3, QuantizePrepare, QuantizeEval};
 
 }  // namespace microml

@@ -21,7 +21,8 @@ Status ReshapePrepare(OpContext& ctx) {
   }
   if (in->element_count() != out->element_count() || in->bytes != out->bytes) {
     return ctx.Fail(Status::kInvalidModel, "input has %u elements, output %u",
-                    in->element_count(), out->element_count());
+                    static_cast<unsigned>(in->element_count()),
+                    static_cast<unsigned>(out->element_count()));
   }
   return Status::kOk;
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "kernels/fixed_point.h"
 #include "kernels/quantization.h"
 #include "kernels/reference/op_checks.h"
 #include "kernels/reference/softmax_luts.h"
@@ -25,84 +26,13 @@ struct SoftmaxData {
   int32_t diff_min;  // int8: input differences below this contribute nothing
 };
 
-// --- Q-format fixed point (gemmlowp semantics) on raw int32 values ---
-
-inline int32_t FxMul(int32_t a, int32_t b) { return SaturatingRoundingDoublingHighMul(a, b); }
-
-inline int32_t WrapAdd(int32_t a, int32_t b) {
-  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
-}
-
-inline int32_t WrapSub(int32_t a, int32_t b) {
-  return static_cast<int32_t>(static_cast<uint32_t>(a) - static_cast<uint32_t>(b));
-}
-
-// x * 2^exponent, saturating when exponent > 0 and rounding when < 0.
-inline int32_t MulByPOT(int32_t x, int exponent) {
-  if (exponent == 0) return x;
-  if (exponent < 0) return RoundingDivideByPOT(x, -exponent);
-  const int32_t threshold = (1 << (31 - exponent)) - 1;
-  if (x > threshold) return std::numeric_limits<int32_t>::max();
-  if (x < -threshold) return std::numeric_limits<int32_t>::min();
-  return static_cast<int32_t>(static_cast<uint32_t>(x) << exponent);
-}
-
-inline int32_t RoundingHalfSum(int32_t a, int32_t b) {
-  const int64_t sum = static_cast<int64_t>(a) + b;
-  return static_cast<int32_t>((sum + (sum >= 0 ? 1 : -1)) / 2);
-}
-
-// exp(a) for Q0.31 a in [-1/4, 0): Taylor expansion around -1/8.
-int32_t ExpOnQuarterInterval(int32_t a) {
-  const int32_t kExpMinusOneEighth = 1895147668;
-  const int32_t kOneThird = 715827883;
-  const int32_t x = WrapAdd(a, 1 << 28);
-  const int32_t x2 = FxMul(x, x);
-  const int32_t x3 = FxMul(x2, x);
-  const int32_t x4 = FxMul(x2, x2);
-  const int32_t x4_over_4 = MulByPOT(x4, -2);
-  const int32_t poly = MulByPOT(WrapAdd(FxMul(WrapAdd(x4_over_4, x3), kOneThird), x2), -1);
-  return WrapAdd(kExpMinusOneEighth, FxMul(kExpMinusOneEighth, WrapAdd(x, poly)));
-}
-
-// exp(a) for Q5.26 a <= 0, as Q0.31.
-int32_t ExpOnNegativeValues(int32_t a) {
-  constexpr int kFractionalBits = 31 - kScaledDiffIntegerBits;
-  const int32_t kOneQuarter = 1 << (kFractionalBits - 2);
-  const int32_t a_mod_quarter_minus_quarter = WrapSub(a & (kOneQuarter - 1), kOneQuarter);
-  int32_t result = ExpOnQuarterInterval(MulByPOT(a_mod_quarter_minus_quarter, kScaledDiffIntegerBits));
-  const int32_t remainder = WrapSub(a_mod_quarter_minus_quarter, a);
-  // exp(-2^k) for k = -2..4, applied for each set bit of the remainder.
-  const int32_t kFactors[] = {1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242};
-  for (int k = -2; k <= 4; ++k) {
-    if (remainder & (1 << (kFractionalBits + k))) result = FxMul(result, kFactors[k + 2]);
-  }
-  return a == 0 ? std::numeric_limits<int32_t>::max() : result;
-}
-
-// 1 / (1 + a) for Q0.31 a in [0, 1), by three Newton-Raphson steps in Q2.29.
-int32_t OneOverOnePlusX(int32_t a) {
-  const int32_t half_denominator = RoundingHalfSum(a, std::numeric_limits<int32_t>::max());
-  const int32_t kFortyEightOverSeventeen = 1515870810;
-  const int32_t kMinusThirtyTwoOverSeventeen = -1010580540;
-  const int32_t kOneQ2 = 1 << 29;
-  int32_t x = WrapAdd(kFortyEightOverSeventeen, FxMul(half_denominator, kMinusThirtyTwoOverSeventeen));
-  for (int i = 0; i < 3; ++i) {
-    const int32_t one_minus = WrapSub(kOneQ2, FxMul(half_denominator, x));
-    x = WrapAdd(x, MulByPOT(FxMul(x, one_minus), 2));
-  }
-  return MulByPOT(x, 1);
-}
-
-inline int CountLeadingZeros(uint32_t x) { return x == 0 ? 32 : __builtin_clz(x); }
-
 // Reciprocal of a positive Q12.19 sum as a Q0.31 scale and a power of two.
 int32_t Reciprocal(int32_t sum, int* bits_over_unit) {
-  const int headroom_plus_one = CountLeadingZeros(static_cast<uint32_t>(sum));
+  const int headroom_plus_one = fx::CountLeadingZeros(static_cast<uint32_t>(sum));
   *bits_over_unit = kAccumulationIntegerBits - headroom_plus_one;
-  const uint32_t normalized =
-      static_cast<uint32_t>((static_cast<uint64_t>(static_cast<uint32_t>(sum)) << headroom_plus_one));
-  return OneOverOnePlusX(static_cast<int32_t>(normalized - (1u << 31)));
+  const uint32_t normalized = static_cast<uint32_t>(
+      (static_cast<uint64_t>(static_cast<uint32_t>(sum)) << headroom_plus_one));
+  return fx::OneOverOnePlusX(static_cast<int32_t>(normalized - (1u << 31)));
 }
 
 // Scaled input difference for the int8 path.
@@ -121,8 +51,9 @@ void SoftmaxInt8(const SoftmaxData& d, const int8_t* in, Out* out, uint32_t rows
     for (int32_t c = 0; c < depth; ++c) {
       const int32_t diff = in[c] - max_in_row;
       if (diff >= d.diff_min) {
-        sum = WrapAdd(sum, RoundingDivideByPOT(ExpOnNegativeValues(ScaledDiff(d, diff)),
-                                               kAccumulationIntegerBits));
+        sum = fx::Add(
+            sum, fx::Rescale(fx::ExpOnNegativeValues<kScaledDiffIntegerBits>(ScaledDiff(d, diff)),
+                             0, kAccumulationIntegerBits));
       }
     }
     int bits_over_unit = 0;
@@ -134,8 +65,9 @@ void SoftmaxInt8(const SoftmaxData& d, const int8_t* in, Out* out, uint32_t rows
     for (int32_t c = 0; c < depth; ++c) {
       const int32_t diff = in[c] - max_in_row;
       if (diff >= d.diff_min) {
-        const int32_t exp_q31 = ExpOnNegativeValues(ScaledDiff(d, diff));
-        const int32_t v = WrapAdd(RoundingDivideByPOT(FxMul(scale, exp_q31), exponent), kOutMin);
+        const int32_t exp_q31 =
+            fx::ExpOnNegativeValues<kScaledDiffIntegerBits>(ScaledDiff(d, diff));
+        const int32_t v = fx::Add(RoundingDivideByPOT(fx::Mul(scale, exp_q31), exponent), kOutMin);
         out[c] = static_cast<Out>(v < kOutMin ? kOutMin : (v > kOutMax ? kOutMax : v));
       } else {
         out[c] = static_cast<Out>(kOutMin);
@@ -165,14 +97,14 @@ void SoftmaxInt16(const SoftmaxData& d, const int16_t* in, int16_t* out, uint32_
     // exp() values are parked in the output row, as TFLM does.
     int32_t sum = 0;
     for (int32_t c = 0; c < depth; ++c) {
-      const int32_t scaled = MultiplyByQuantizedMultiplier(in[c] - max_in_row, d.input_multiplier,
-                                                           d.input_left_shift);
+      const int32_t scaled = MultiplyByQuantizedMultiplier(static_cast<int32_t>(in[c] - max_in_row),
+                                                           d.input_multiplier, d.input_left_shift);
       // [-65535, 0] maps onto the table's [-32768, 32767].
-      out[c] = LutLookup(SaturateInt16(WrapAdd(scaled, 32767)), kSoftmaxExpLut);
+      out[c] = LutLookup(SaturateInt16(fx::Add(scaled, 32767)), kSoftmaxExpLut);
       sum += out[c];
     }
     // Prepare bounds the row length, so the sum is positive and below 2^31.
-    const int headroom_plus_one = CountLeadingZeros(static_cast<uint32_t>(sum));
+    const int headroom_plus_one = fx::CountLeadingZeros(static_cast<uint32_t>(sum));
     const int32_t shifted_sum = static_cast<int32_t>(
         ((static_cast<int64_t>(sum) << (headroom_plus_one - 1)) + (1 << 13)) >> 14);
     // The table holds 1/(1+x) for x in [0, 1], centred on [-32768, 32767].
@@ -181,15 +113,17 @@ void SoftmaxInt16(const SoftmaxData& d, const int16_t* in, int16_t* out, uint32_
     const int right_shift = 31 - headroom_plus_one;
     const int64_t round = static_cast<int64_t>(1) << (right_shift - 1);
     for (int32_t c = 0; c < depth; ++c) {
-      const int32_t v = static_cast<int32_t>(
-          (static_cast<int64_t>(out[c]) * reciprocal + round) >> right_shift);
+      const int32_t v =
+          static_cast<int32_t>((static_cast<int64_t>(out[c]) * reciprocal + round) >> right_shift);
       out[c] = static_cast<int16_t>(v < 0 ? 0 : (v > 32767 ? 32767 : v));
     }
   }
 }
 
 // |a - b| <= tolerance, evaluated in float like TFLM's TF_LITE_ENSURE_NEAR.
-inline bool Near(float a, float b, float tolerance) { return (a > b ? a - b : b - a) <= tolerance; }
+inline bool Near(float a, float b, float tolerance) {
+  return (a > b ? a - b : b - a) <= tolerance;
+}
 
 Status PrepareQuantized(OpContext& ctx, SoftmaxData* d, TensorType in_type, TensorType out_type) {
   QuantParams qi, qo;
@@ -249,18 +183,22 @@ Status SoftmaxPrepare(OpContext& ctx) {
   MICROML_RETURN_IF_ERROR(RequireOutput(ctx, 0, &out));
   const TensorType it = in->type;
   const TensorType ot = out->type;
-  const bool supported = (it == TensorType::kFLOAT32 && ot == TensorType::kFLOAT32) ||
-                         (it == TensorType::kINT8 && IsOneOf(ot, TensorType::kINT8, TensorType::kINT16)) ||
-                         (it == TensorType::kINT16 && ot == TensorType::kINT16);
+  const bool supported =
+      (it == TensorType::kFLOAT32 && ot == TensorType::kFLOAT32) ||
+      (it == TensorType::kINT8 && IsOneOf(ot, TensorType::kINT8, TensorType::kINT16)) ||
+      (it == TensorType::kINT16 && ot == TensorType::kINT16);
   if (!supported) return ctx.FailUnsupportedTypes();
   if (in->rank < 1 || !SameShape(*in, *out)) {
-    return ctx.Fail(Status::kInvalidModel, "input (rank %d) and output (rank %d) shapes must match "
-                    "with rank >= 1", in->rank, out->rank);
+    return ctx.Fail(Status::kInvalidModel,
+                    "input (rank %d) and output (rank %d) shapes must match "
+                    "with rank >= 1",
+                    in->rank, out->rank);
   }
   const int32_t depth = in->dims[in->rank - 1];
   // Keeps the int16 path's sum of at most 32767 per element below 2^31.
   if (it == TensorType::kINT16 && depth > 65536) {
-    return ctx.Fail(Status::kUnsupported, "int16 rows of %d elements, at most 65536", depth);
+    return ctx.Fail(Status::kUnsupported, "int16 rows of %d elements, at most 65536",
+                    static_cast<int>(depth));
   }
   SoftmaxData* d = ctx.AllocatePersistent<SoftmaxData>();
   if (d == nullptr) return Status::kArenaTooSmall;

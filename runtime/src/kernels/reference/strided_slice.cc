@@ -50,7 +50,9 @@ int64_t IndexAt(const Tensor& t, int i) {
   return t.data_as<const int32_t>()[i];
 }
 
-int64_t Clamp64(int64_t v, int64_t lo, int64_t hi) { return v < lo ? lo : (v > hi ? hi : v); }
+int64_t Clamp64(int64_t v, int64_t lo, int64_t hi) {
+  return v < lo ? lo : (v > hi ? hi : v);
+}
 
 // TFLM's StridedSliceStartForAxis.
 int64_t StartForAxis(const DenseAxis& a, int64_t size) {
@@ -93,8 +95,9 @@ Status StridedSlicePrepare(OpContext& ctx) {
       strides->element_count() != begin->element_count() || n > kMaxSpecLength) {
     return ctx.Fail(Status::kInvalidModel,
                     "begin, end and strides must be vectors of one length <= %d (have %u, %u, %u)",
-                    kMaxSpecLength, begin->element_count(), end->element_count(),
-                    strides->element_count());
+                    kMaxSpecLength, static_cast<unsigned>(begin->element_count()),
+                    static_cast<unsigned>(end->element_count()),
+                    static_cast<unsigned>(strides->element_count()));
   }
   if (in->rank > kMaxSliceRank) {
     return ctx.Fail(Status::kUnsupported, "input rank %d, at most %d", in->rank, kMaxSliceRank);
@@ -126,7 +129,6 @@ Status StridedSlicePrepare(OpContext& ctx) {
   }
   int spec_length = n;
   if (ellipsis_at < 0) {
-    ellipsis_at = n;
     ellipsis_mask = 1u << n;
     ++spec_length;
   }
@@ -151,9 +153,9 @@ Status StridedSlicePrepare(OpContext& ctx) {
         return ctx.Fail(Status::kInvalidModel, "slice spec addresses axis %d of a rank-%d input",
                         axis, rank);
       }
-      dense[axis] = DenseAxis{IndexAt(*begin, i), IndexAt(*end, i), IndexAt(*strides, i),
-                              (begin_mask & bit) != 0, (end_mask & bit) != 0,
-                              (shrink_mask & bit) != 0};
+      dense[axis] =
+          DenseAxis{IndexAt(*begin, i),      IndexAt(*end, i),      IndexAt(*strides, i),
+                    (begin_mask & bit) != 0, (end_mask & bit) != 0, (shrink_mask & bit) != 0};
       if (!dense[axis].shrink) dense_of_output[out_rank++] = axis;
       ++axis;
     }

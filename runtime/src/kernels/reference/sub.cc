@@ -1,8 +1,6 @@
 // SUB: float32, int32 and per-tensor quantized int8/int16, with numpy
 // broadcasting up to 8 dimensions. Unlike ADD, TFLM applies the fused
 // activation to int32 results.
-#include <limits>
-
 #include "kernels/reference/arithmetic.h"
 #include "microml/kernels.h"
 
@@ -11,20 +9,6 @@ namespace microml {
 namespace {
 
 constexpr int kActivationField = 0;
-
-void Int32ActivationRange(Activation act, int32_t* lo, int32_t* hi) {
-  *lo = std::numeric_limits<int32_t>::min();
-  *hi = std::numeric_limits<int32_t>::max();
-  if (act == Activation::kRelu) {
-    *lo = 0;
-  } else if (act == Activation::kRelu6) {
-    *lo = 0;
-    *hi = 6;
-  } else if (act == Activation::kReluN1To1) {
-    *lo = -1;
-    *hi = 1;
-  }
-}
 
 Status SubPrepare(OpContext& ctx) {
   ArithData* data = ctx.AllocatePersistent<ArithData>();
@@ -52,9 +36,8 @@ Status SubEval(OpContext& ctx) {
   const Tensor& out = *ctx.output(0);
   switch (out.type) {
     case TensorType::kFLOAT32:
-      ElementwiseBinary<float, float>(d, a, b, out, [&d](float x, float y) {
-        return ClampMinMax(x - y, d.f_min, d.f_max);
-      });
+      ElementwiseBinary<float, float>(
+          d, a, b, out, [&d](float x, float y) { return ClampMinMax(x - y, d.f_min, d.f_max); });
       break;
     case TensorType::kINT32:
       ElementwiseBinary<int32_t, int32_t>(d, a, b, out, [&d](int32_t x, int32_t y) {

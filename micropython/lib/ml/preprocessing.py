@@ -1,0 +1,52 @@
+# Input preprocessing. Normalization (native) crops the roi of an image,
+# resizes it bilinearly to the input tensor's H x W, converts it to the
+# tensor's channels, normalizes ((pixel / 255) * (max - min) + min - mean) /
+# stdev per channel and quantizes to the tensor's type.
+from _ml import Normalization
+
+# Pixel formats for Image and for format() of duck-typed images (the low byte
+# is the bytes per pixel, as in OpenMV's image module).
+GRAYSCALE = 1
+RGB565 = 2
+RGB888 = 3
+
+
+_FORMATS = {"GRAYSCALE": GRAYSCALE, "RGB565": RGB565, "RGB888": RGB888}
+
+
+class Image:
+    """A raw pixel buffer (row-major; RGB565 as little-endian 16-bit words)
+    usable wherever predict() and Normalization take an image. `format` is
+    GRAYSCALE, RGB565, RGB888 or one of those names."""
+
+    def __init__(self, buffer, width, height, format=GRAYSCALE):
+        if isinstance(format, str):
+            if format not in _FORMATS:
+                raise ValueError("format must be GRAYSCALE, RGB565 or RGB888, got %r" % (format,))
+            format = _FORMATS[format]
+        bpp = format & 0xFF
+        if bpp not in (GRAYSCALE, RGB565, RGB888):
+            raise ValueError("format must be GRAYSCALE, RGB565 or RGB888, got %r" % (format,))
+        need = width * height * bpp
+        if len(buffer) < need:
+            raise ValueError("a %dx%d image of format %d needs %d bytes, got %d"
+                             % (width, height, format, need, len(buffer)))
+        self._buffer = buffer
+        self._width = width
+        self._height = height
+        self._format = format
+
+    def width(self):
+        return self._width
+
+    def height(self):
+        return self._height
+
+    def format(self):
+        return self._format
+
+    def bytearray(self):
+        return self._buffer
+
+    def __repr__(self):
+        return "Image(%dx%d, format=%d)" % (self._width, self._height, self._format)

@@ -1,0 +1,23 @@
+// GREATER: x > y on float32, int8 and int16 (rescaled), int32 and int64 (comparison.h).
+#include "kernels/reference/comparison.h"
+#include "microml/kernels.h"
+
+namespace microml {
+
+namespace {
+
+constexpr uint32_t kTypes = TypeBit(TensorType::kFLOAT32) | TypeBit(TensorType::kINT8) |
+                            TypeBit(TensorType::kINT32) | TypeBit(TensorType::kINT64) |
+                            TypeBit(TensorType::kINT16);
+
+}  // namespace
+
+const KernelRegistration kRegisterGreater = {static_cast<int32_t>(BuiltinOp::kGREATER),
+                                             nullptr,
+                                             2,
+                                             PrepareComparison<kTypes>,
+                                             EvalComparison<Comparison::kGreater>,
+                                             nullptr,
+                                             "float32 int8 int16 int32 int64"};
+
+}  // namespace microml

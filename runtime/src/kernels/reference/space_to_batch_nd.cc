@@ -1,0 +1,91 @@
+// SPACE_TO_BATCH_ND on NHWC (or NHC) float32 and int8 tensors: pads the
+// spatial axes and moves block_h x block_w phases into the batch. Padding
+// bytes are the output zero point's low byte, as TFLM's memset fills them.
+#include <string.h>
+
+#include "kernels/reference/space_batch.h"
+#include "microml/kernels.h"
+
+namespace microml {
+
+namespace {
+
+Status CheckGeometry(OpContext& ctx, const Nhwc& in, const Nhwc& out, const BlockGeometry& g,
+                     Status status) {
+  if (g.block_h < 1 || g.block_w < 1 || g.block_h > kMaxSpaceBatchBlock || g.block_w > kMaxSpaceBatchBlock || g.before_h < 0 || g.after_h < 0 || g.before_w < 0 ||
+      g.after_w < 0) {
+    return ctx.Fail(status, "block %dx%d and paddings %d,%d,%d,%d must be positive/non-negative",
+                    static_cast<int>(g.block_h), static_cast<int>(g.block_w),
+                    static_cast<int>(g.before_h), static_cast<int>(g.after_h),
+                    static_cast<int>(g.before_w), static_cast<int>(g.after_w));
+  }
+  const int64_t padded_h = static_cast<int64_t>(in.h) + g.before_h + g.after_h;
+  const int64_t padded_w = static_cast<int64_t>(in.w) + g.before_w + g.after_w;
+  const bool ok = padded_h % g.block_h == 0 && padded_w % g.block_w == 0 &&
+                  out.h == padded_h / g.block_h && out.w == padded_w / g.block_w &&
+                  out.n == static_cast<int64_t>(in.n) * g.block_h * g.block_w && out.c == in.c;
+  if (!ok) {
+    return ctx.Fail(status,
+                    "output [%d,%d,%d,%d] does not match input [%d,%d,%d,%d] with block %dx%d",
+                    static_cast<int>(out.n), static_cast<int>(out.h), static_cast<int>(out.w),
+                    static_cast<int>(out.c), static_cast<int>(in.n), static_cast<int>(in.h),
+                    static_cast<int>(in.w), static_cast<int>(in.c), static_cast<int>(g.block_h),
+                    static_cast<int>(g.block_w));
+  }
+  return Status::kOk;
+}
+
+Status SpaceToBatchNdPrepare(OpContext& ctx) {
+  MICROML_RETURN_IF_ERROR(PrepareSpaceBatch(ctx, "paddings"));
+  const SpaceBatchData& data = *ctx.op_data_as<SpaceBatchData>();
+  if (data.constant) {
+    MICROML_RETURN_IF_ERROR(CheckGeometry(ctx, AsNhwc(*ctx.input(0)), AsNhwc(*ctx.output(0)),
+                                          data.geometry, Status::kInvalidModel));
+  }
+  return Status::kOk;
+}
+
+Status SpaceToBatchNdEval(OpContext& ctx) {
+  BlockGeometry g;
+  MICROML_RETURN_IF_ERROR(EvalGeometry(ctx, CheckGeometry, &g));
+  const Tensor& in_t = *ctx.input(0);
+  const Tensor& out_t = *ctx.output(0);
+  const Nhwc in = AsNhwc(in_t);
+  const Nhwc out = AsNhwc(out_t);
+  const TensorRef out_ref = ctx.output_ref(0);
+  const QuantizationRef quant = out_ref.quantization();
+  const uint8_t pad = quant.zero_point.size() > 0 ? static_cast<uint8_t>(quant.zero_point[0]) : 0;
+  const size_t pixel = static_cast<size_t>(in.c) * TensorTypeSize(in_t.type);
+  const uint8_t* src = in_t.data_as<const uint8_t>();
+  uint8_t* dst = out_t.data_as<uint8_t>();
+  if (pixel == 0) return Status::kOk;
+  for (int32_t ob = 0; ob < out.n; ++ob) {
+    const int32_t ib = ob % in.n;
+    const int32_t phase = ob / in.n;
+    const int32_t shift_h = phase / g.block_w;
+    const int32_t shift_w = phase % g.block_w;
+    for (int32_t oy = 0; oy < out.h; ++oy) {
+      const int64_t y = static_cast<int64_t>(oy) * g.block_h + shift_h - g.before_h;
+      for (int32_t ox = 0; ox < out.w; ++ox, dst += pixel) {
+        const int64_t x = static_cast<int64_t>(ox) * g.block_w + shift_w - g.before_w;
+        if (y < 0 || y >= in.h || x < 0 || x >= in.w) {
+          memset(dst, pad, pixel);
+        } else {
+          const size_t offset =
+              ((static_cast<size_t>(ib) * in.h + static_cast<size_t>(y)) * in.w +
+               static_cast<size_t>(x)) * pixel;
+          memcpy(dst, src + offset, pixel);
+        }
+      }
+    }
+  }
+  return Status::kOk;
+}
+
+}  // namespace
+
+const KernelRegistration kRegisterSpaceToBatchNd = {
+    static_cast<int32_t>(BuiltinOp::kSPACE_TO_BATCH_ND), nullptr, 4, SpaceToBatchNdPrepare,
+    SpaceToBatchNdEval, nullptr, "float32 int8"};
+
+}  // namespace microml
