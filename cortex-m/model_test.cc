@@ -10,7 +10,6 @@
 
 #include "console.h"
 #include "microml/interpreter.h"
-#include "microml/kernel.h"
 #include "microml/model.h"
 #include "model_test_data.h"
 
@@ -61,7 +60,7 @@ int Run(int32_t invocations) {
     return 1;
   }
   microml::Interpreter interpreter;
-  if (interpreter.Setup(model, microml::AllOpsResolver(), g_arena, sizeof(g_arena)) !=
+  if (interpreter.Setup(model, microml_cortex_m::TestResolver(), g_arena, sizeof(g_arena)) !=
       microml::Status::kOk) {
     Print("model_test: setup failed: %s\n", interpreter.error());
     return 1;

@@ -5,10 +5,10 @@
 #   ML_MODELS_INDEX  models to embed (default micropython/models/index.txt; a
 #                    missing file embeds none)
 # Set by a board:
-#   ML_LIBM_DBL=1    link double-precision math for the runtime (frexp, round,
-#                    sqrt, ...: MicroPython's lib/libm_dbl, plus ilogb) on ports
-#                    without a C library libm; unused functions are dropped by
-#                    --gc-sections
+#   ML_LIBM_DBL=1    link the math the runtime needs on ports without a C
+#                    library libm: double precision from MicroPython's
+#                    lib/libm_dbl, plus ml_libm.c (ilogb, fmaxf, fminf); unused
+#                    functions are dropped by --gc-sections
 ML_MOD_DIR := $(USERMOD_DIR)
 ML_REPO := $(abspath $(ML_MOD_DIR)/../..)
 ML_RUNTIME := $(ML_REPO)/runtime
@@ -36,7 +36,9 @@ CFLAGS_USERMOD += -I$(ML_MOD_DIR)
 # not, so the target flags (-mthumb -mcpu=... -mfloat-abi=...) are carried over.
 ML_CXXFLAGS = $(filter -m%,$(CFLAGS)) -std=c++17 -fno-exceptions -fno-rtti -fno-threadsafe-statics \
 	-fno-use-cxa-atexit -ffunction-sections -fdata-sections -O2 -DNDEBUG
-CXXFLAGS_USERMOD += -I$(ML_MOD_DIR) -I$(ML_RUNTIME)/include $(ML_CXXFLAGS)
+# The glue's float code (preprocessing, decoders) is not contracted into fused
+# multiply-adds, so box coordinates come out the same on every target.
+CXXFLAGS_USERMOD += -I$(ML_MOD_DIR) -I$(ML_RUNTIME)/include $(ML_CXXFLAGS) -ffp-contract=off
 
 # The runtime sources (.cc, outside USER_C_MODULES) get their own rule; their
 # objects join PY_O, so they are linked like the module's own.
@@ -56,10 +58,12 @@ ML_LIBM_SRC := $(filter-out %/thumb_vfp_sqrt.c,$(wildcard $(TOP)/lib/libm_dbl/*.
 ML_LIBM_OBJ := $(patsubst $(TOP)/lib/libm_dbl/%.c,$(BUILD)/ml/libm_dbl/%.o,$(ML_LIBM_SRC)) $(BUILD)/ml/ml_libm.o
 PY_O += $(ML_LIBM_OBJ)
 
+# -fpermitted-flt-eval-methods=c11: Armv8.1-M (M55) would otherwise make
+# FLT_EVAL_METHOD 16, for which newlib's math.h defines no double_t.
 $(BUILD)/ml/libm_dbl/%.o: $(TOP)/lib/libm_dbl/%.c
 	$(ECHO) "CC $(notdir $<)"
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(filter -m%,$(CFLAGS)) -O2 -ffunction-sections -fdata-sections -c -o $@ $<
+	$(Q)$(CC) $(filter -m%,$(CFLAGS)) -fpermitted-flt-eval-methods=c11 -O2 -ffunction-sections -fdata-sections -c -o $@ $<
 
 $(BUILD)/ml/ml_libm.o: $(ML_MOD_DIR)/ml_libm.c
 	$(ECHO) "CC $(notdir $<)"

@@ -1,9 +1,12 @@
-// ilogb() for ports whose C library has no double-precision libm (ports/qemu
-// links with -nostdlib and MicroPython's single-precision lib/libm). The
-// runtime's fixed-point setup works in double, as TFLite's does; the other
-// double functions come from MicroPython's lib/libm_dbl (see micropython.mk).
+// Math functions the runtime needs that ports without a C library libm lack
+// (ports/qemu links with -nostdlib and MicroPython's single-precision
+// lib/libm): ilogb, fmaxf and fminf. The runtime's fixed-point setup works in
+// double, as TFLite's does; the other double functions come from MicroPython's
+// lib/libm_dbl (see micropython.mk).
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 
 int ilogb(double x) {
     if (x == 0.0) {
@@ -18,4 +21,37 @@ int ilogb(double x) {
     int e;
     frexp(x, &e);
     return e - 1;
+}
+
+static int sign_bit(float x) {
+    uint32_t bits;
+    memcpy(&bits, &x, sizeof(bits));
+    return (int)(bits >> 31);
+}
+
+// C99 semantics: a NaN operand yields the other one; +0 is above -0.
+float fmaxf(float x, float y) {
+    if (x != x) {
+        return y;
+    }
+    if (y != y) {
+        return x;
+    }
+    if (x == y) {
+        return sign_bit(x) ? y : x;
+    }
+    return x > y ? x : y;
+}
+
+float fminf(float x, float y) {
+    if (x != x) {
+        return y;
+    }
+    if (y != y) {
+        return x;
+    }
+    if (x == y) {
+        return sign_bit(x) ? x : y;
+    }
+    return x < y ? x : y;
 }

@@ -383,20 +383,20 @@ static mp_obj_t model_make_new(const mp_obj_type_t *type, size_t n_args, size_t 
     self->postprocess = args[ARG_postprocess].u_obj;
     self->labels = mp_const_none;
 
+    mp_obj_t arg = args[ARG_model].u_obj;
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
-        load_source(self, args[ARG_model].u_obj);
+        load_source(self, arg);
         setup(self);
+        if (self->builtin != NULL) {
+            self->labels = builtin_labels(find_builtin(self->builtin));
+        } else if (mp_obj_is_str(arg)) {
+            self->labels = read_labels(arg);
+        }
         nlr_pop();
     } else {
         release(self);
         nlr_jump(nlr.ret_val);
-    }
-    mp_obj_t arg = args[ARG_model].u_obj;
-    if (self->builtin != NULL) {
-        self->labels = builtin_labels(find_builtin(self->builtin));
-    } else if (mp_obj_is_str(arg)) {
-        self->labels = read_labels(arg);
     }
     return MP_OBJ_FROM_PTR(self);
 }

@@ -5,8 +5,10 @@
 //   nms = NMS(window_w, window_h, roi)
 //   nms.add_bounding_box(xmin, ymin, xmax, ymax, score, label_index, keypoints=None)
 //   nms.get_bounding_boxes(threshold=0.1, sigma=0.1)
-//       -> one list per class index of (rect, score[, keypoints]) tuples,
-//          rect = [x, y, w, h] in source-image pixels
+//       -> one entry per class index up to the highest one found: a list of
+//          (rect, score[, keypoints]) tuples, rect = [x, y, w, h] in
+//          source-image pixels; classes without boxes get the shared empty
+//          tuple, so 80-class models do not allocate 80 empty lists per call
 #include <math.h>
 #include <string.h>
 
@@ -67,22 +69,26 @@ static mp_obj_t nms_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_
     return MP_OBJ_FROM_PTR(self);
 }
 
-static mp_float_t clampf(mp_float_t v, mp_float_t hi) {
+static float clampf(float v, float hi) {
     return v < 0 ? 0 : (v > hi ? hi : v);
 }
 
+// Box geometry is single precision on every port, as on OpenMV's cameras,
+// so double- and single-precision builds cut the same pixel edges.
 void ml_nms_add(mp_obj_t nms, mp_float_t xmin, mp_float_t ymin, mp_float_t xmax, mp_float_t ymax, mp_float_t score,
     int32_t label, mp_obj_t keypoints) {
     ml_nms_obj_t *self = MP_OBJ_TO_PTR(nms);
     if (!(score >= 0 && score <= 1)) {
         return;
     }
-    xmin = clampf(xmin, self->window_w);
-    ymin = clampf(ymin, self->window_h);
-    xmax = clampf(xmax, self->window_w);
-    ymax = clampf(ymax, self->window_h);
-    int32_t w = (int32_t)(xmax - xmin);
-    int32_t h = (int32_t)(ymax - ymin);
+    float w_max = (float)self->window_w;
+    float h_max = (float)self->window_h;
+    float x0 = clampf((float)xmin, w_max);
+    float y0 = clampf((float)ymin, h_max);
+    float x1 = clampf((float)xmax, w_max);
+    float y1 = clampf((float)ymax, h_max);
+    int32_t w = (int32_t)(x1 - x0);
+    int32_t h = (int32_t)(y1 - y0);
     if (w <= 0 || h <= 0) {
         return;
     }
@@ -92,8 +98,8 @@ void ml_nms_add(mp_obj_t nms, mp_float_t xmin, mp_float_t ymin, mp_float_t xmax,
         self->cap = cap;
     }
     nms_box_t *b = &self->boxes[self->len++];
-    b->x = (int32_t)xmin;
-    b->y = (int32_t)ymin;
+    b->x = (int32_t)x0;
+    b->y = (int32_t)y0;
     b->w = w;
     b->h = h;
     b->score = score;
@@ -131,7 +137,7 @@ static mp_float_t iou(const nms_box_t *a, const nms_box_t *b) {
     return uni > 0 ? inter / uni : 0;
 }
 
-static mp_obj_t map_keypoints(ml_nms_obj_t *self, mp_obj_t keypoints, mp_float_t sx, mp_float_t sy) {
+static mp_obj_t map_keypoints(mp_obj_t keypoints, float sx, float sy, float ox, float oy) {
     if (!mp_obj_is_type(keypoints, &ml_ndarray_type)) {
         return keypoints;
     }
@@ -143,8 +149,8 @@ static mp_obj_t map_keypoints(ml_nms_obj_t *self, mp_obj_t keypoints, mp_float_t
     float *dst = (float *)out->data;
     size_t cols = (size_t)kp->shape[1];
     for (size_t i = 0; i < (size_t)kp->shape[0]; ++i) {
-        dst[i * cols] = (float)(ml_ndarray_get_flat(kp, i * cols) * sx + self->roi_f[0]);
-        dst[i * cols + 1] = (float)(ml_ndarray_get_flat(kp, i * cols + 1) * sy + self->roi_f[1]);
+        dst[i * cols] = (float)ml_ndarray_get_flat(kp, i * cols) * sx + ox;
+        dst[i * cols + 1] = (float)ml_ndarray_get_flat(kp, i * cols + 1) * sy + oy;
         for (size_t j = 2; j < cols; ++j) {
             dst[i * cols + j] = (float)ml_ndarray_get_flat(kp, i * cols + j);
         }
@@ -211,24 +217,29 @@ static mp_obj_t nms_get_bounding_boxes(size_t n_args, const mp_obj_t *pos_args, 
     mp_obj_t result = mp_obj_new_list(classes, NULL);
     mp_obj_t *lists = ((mp_obj_list_t *)MP_OBJ_TO_PTR(result))->items;
     for (int32_t c = 0; c < classes; ++c) {
-        lists[c] = mp_obj_new_list(0, NULL);
+        lists[c] = mp_const_empty_tuple;
     }
-    mp_float_t sx = self->roi_f[2] / self->window_w;
-    mp_float_t sy = self->roi_f[3] / self->window_h;
+    float sx = (float)self->roi_f[2] / (float)self->window_w;
+    float sy = (float)self->roi_f[3] / (float)self->window_h;
+    float ox = (float)self->roi_f[0];
+    float oy = (float)self->roi_f[1];
     for (size_t i = 0; i < kept; ++i) {
         if (b[i].label < 0) {
             continue;
         }
         mp_obj_t rect[4] = {
-            mp_obj_new_int((mp_int_t)(b[i].x * sx + self->roi_f[0])),
-            mp_obj_new_int((mp_int_t)(b[i].y * sy + self->roi_f[1])),
-            mp_obj_new_int((mp_int_t)(b[i].w * sx)),
-            mp_obj_new_int((mp_int_t)(b[i].h * sy)),
+            mp_obj_new_int((mp_int_t)((float)b[i].x * sx + ox)),
+            mp_obj_new_int((mp_int_t)((float)b[i].y * sy + oy)),
+            mp_obj_new_int((mp_int_t)((float)b[i].w * sx)),
+            mp_obj_new_int((mp_int_t)((float)b[i].h * sy)),
         };
         mp_obj_t item[3] = { mp_obj_new_list(4, rect), mp_obj_new_float(b[i].score), MP_OBJ_NULL };
         size_t len = 2;
         if (b[i].keypoints != MP_OBJ_NULL) {
-            item[len++] = map_keypoints(self, b[i].keypoints, sx, sy);
+            item[len++] = map_keypoints(b[i].keypoints, sx, sy, ox, oy);
+        }
+        if (lists[b[i].label] == mp_const_empty_tuple) {
+            lists[b[i].label] = mp_obj_new_list(0, NULL);
         }
         mp_obj_list_append(lists[b[i].label], mp_obj_new_tuple(len, item));
     }

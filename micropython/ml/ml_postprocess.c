@@ -215,7 +215,12 @@ static mp_obj_t decode_blazeface(size_t n_args, const mp_obj_t *args) {
             mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("BlazeFace needs %d anchors, got %u"), (int)n, (unsigned)m);
         }
         float *buf = m_new(float, 2 * (size_t)n);
-        get_pairs(mp_obj_new_tuple(n, items), buf, (size_t)n, "anchors");
+        for (int32_t i = 0; i < n; ++i) {
+            mp_obj_t *pair;
+            mp_obj_get_array_fixed_n(items[i], 2, &pair);
+            buf[2 * i] = (float)mp_obj_get_float(pair[0]);
+            buf[2 * i + 1] = (float)mp_obj_get_float(pair[1]);
+        }
         anchor_data = buf;
     }
     ml_decode_args_t d;

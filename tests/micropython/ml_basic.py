@@ -11,7 +11,8 @@ m = ml.Model("models/identity_int8.tflite")
 print(m.len, m.ram > 0, m.labels, m.postprocess)
 print(m.input_shape, m.input_dtype, m.input_scale, m.input_zero_point)
 print(m.output_shape, m.output_dtype, m.output_scale, m.output_zero_point)
-print(m)
+# The arena is a little smaller on 32-bit targets (pointer-sized records).
+print(str(m).replace("ram: %d," % m.ram, "ram: <ram>,"))
 
 # Raw bytes of the tensor's size are used as is; outputs come back dequantized.
 out = m.predict([bytes([3, 4, 5, 1, 0, 255])])

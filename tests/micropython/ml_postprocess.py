@@ -75,25 +75,28 @@ except ValueError as e:
     print("ValueError:", e)
 
 print("-- YoloV8: (1, 4 + classes, anchors)")
-# anchors: 0 class 0 at 0.9; 1 class 1 at 0.7; 2 below threshold; 3 overlaps 0; 4 exactly at threshold
+# anchors: 0 class 0 at 0.9; 1 class 1 at 0.7; 2 below threshold; 3 overlaps 0; 4 just below it.
+# Scales are written as 1 / 100: single-precision ports parse the literal 0.01
+# one unit in the last place off, which moves box edges across pixel boundaries.
 rows = [
     [50, 10, 30, 52, 40],   # cx
     [50, 10, 30, 50, 60],   # cy
     [20, 10, 10, 20, 10],   # w
     [40, 10, 10, 40, 10],   # h
-    [90, 10, 50, 80, 60],   # class 0
+    [90, 10, 50, 80, 59],   # class 0
     [10, 70, 55, 10, 0],    # class 1
 ]
 out = ndarray([rows], dtype="b")
-m8 = Model((1, 100, 200, 3), [((1, 6, 5), "b", 0.01, 0)])
+m8 = Model((1, 100, 200, 3), [((1, 6, 5), "b", 1 / 100, 0)])
 print(fmt(YoloV8()(m8, [b""], [out])))
 print(fmt(YoloV8(threshold=0.45, nms_sigma=0.0)(m8, [b""], [out])))
+print(fmt(YoloV8(threshold=0.58, nms_sigma=0.0)(m8, [b""], [out])))
 print(fmt(YoloV8()(m8, [Input((10, 20, 400, 200))], [out])))
 print(fmt(YoloV8(threshold=0.95)(m8, [b""], [out])))
 
 print("-- YoloV5: (1, rows, 5 + classes), the score is the objectness")
 out = ndarray([[[50, 50, 20, 40, 90, 1, 9], [10, 10, 10, 10, 20, 9, 1], [80, 80, 10, 10, 75, 9, 1]]], dtype="b")
-m5 = Model((1, 100, 100, 3), [((1, 3, 7), "b", 0.01, 0)])
+m5 = Model((1, 100, 100, 3), [((1, 3, 7), "b", 1 / 100, 0)])
 print(fmt(YoloV5()(m5, [b""], [out])))
 
 print("-- Fomo: (1, H, W, classes), class 0 the background")

@@ -73,6 +73,9 @@ SCHEMA: dict[str, dict[int, tuple[str, str]]] = {
 # Mutants per source model (fewer for heavy models, a third for single-op models).
 DEFAULT_PER_MODEL = 200
 
+# Graphs this small get every graph input/output rewired to every tensor.
+SMALL_GRAPH_TENSORS = 12
+
 WIDTHS = {"u8": 1, "i8": 1, "u16": 2, "i32": 4, "u32": 4, "i64": 8, "f32": 4}
 STRUCT = {"u8": "<B", "i8": "<b", "u16": "<H", "i32": "<i", "u32": "<I", "i64": "<q",
           "f32": "<f"}
@@ -507,6 +510,20 @@ class Mutator:
         put(buf, pos, "i32", rng.choice([x for x in choices[kind] if x != orig]))
         return f"rewire-{what.split('_')[-1] if what.startswith('op') else what}-to-{kind}", bytes(buf)
 
+    def rewire_all(self, limit: int):
+        """Small graphs: every graph input/output slot pointed at every other tensor."""
+        g = self.lay.graph
+        slots = [("sg_inputs", p, v) for p, v in g.sg_inputs] + \
+                [("sg_outputs", p, v) for p, v in g.sg_outputs]
+        for what, pos, orig in slots:
+            for t in range(g.num_tensors):
+                if t == orig or limit <= 0:
+                    continue
+                limit -= 1
+                buf = bytearray(self.data)
+                put(buf, pos, "i32", t)
+                yield f"rewire-all-{what}-to-{t}", bytes(buf)
+
     def combined(self):
         buf = bytearray(self.data)
         roles = [self.semantic(buf) for _ in range(self.rng.randint(2, 4))]
@@ -552,6 +569,10 @@ class Mutator:
 
     def generate(self, budget: int):
         seen = {hashlib.sha1(self.data).digest()}
+        if self.lay.graph.num_tensors <= SMALL_GRAPH_TENSORS:
+            for out in self.rewire_all(budget // 4):
+                seen.add(hashlib.sha1(out[1]).digest())
+                yield out
         for method, share in self.PLAN:
             want = max(1, round(budget * share))
             made = attempts = 0

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@ int Run(int argc, char** argv) {
   const char* output_dir = nullptr;
   std::vector<std::string> input_paths;
   long repeat = 1;
+  bool timing = false;
   for (int i = 0; i < argc; ++i) {
     const bool has_value = i + 1 < argc;
     if (strcmp(argv[i], "--input") == 0 && has_value) {
@@ -28,6 +30,8 @@ int Run(int argc, char** argv) {
         fprintf(stderr, "microml: error: --repeat needs a positive count, got '%s'\n", argv[i]);
         return 2;
       }
+    } else if (strcmp(argv[i], "--timing") == 0) {
+      timing = true;
     } else if (path == nullptr && argv[i][0] != '-') {
       path = argv[i];
     } else {
@@ -65,16 +69,21 @@ int Run(int argc, char** argv) {
       return 1;
     }
   }
+  double invoke_seconds = 0.0;
   for (long r = 0; r < repeat; ++r) {
     for (size_t i = 0; i < inputs.size(); ++i) {
       microml::Tensor* t = interpreter.input(i);
       if (t->bytes > 0) memcpy(t->data, inputs[i].data(), t->bytes);
     }
-    if (interpreter.Invoke() != microml::Status::kOk) {
+    const auto start = std::chrono::steady_clock::now();
+    const microml::Status status = interpreter.Invoke();
+    invoke_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (status != microml::Status::kOk) {
       fprintf(stderr, "microml: error: %s\n", interpreter.error());
       return 1;
     }
   }
+  if (timing) printf("seconds_per_invoke: %.9f\n", invoke_seconds / static_cast<double>(repeat));
   for (size_t i = 0; i < interpreter.num_outputs(); ++i) {
     const std::string out_path = std::string(output_dir) + "/output" + std::to_string(i) + ".bin";
     FILE* f = fopen(out_path.c_str(), "wb");

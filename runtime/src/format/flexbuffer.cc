@@ -230,5 +230,20 @@ Value Value::operator[](const char* key) const {
   return Value();
 }
 
+Value Value::At(size_t index) const {
+  if (type_ != kMap && type_ != kVector) return Value();
+  size_t values = 0;
+  uint64_t count = 0;
+  const uint8_t w = byte_width_;
+  if (!Indirect(offset_, parent_width_, &values) || values < w ||
+      !ReadUInt(values - w, w, &count) || index >= count || count > size_) {
+    return Value();
+  }
+  uint64_t packed_type = 0;
+  const size_t types = values + static_cast<size_t>(count) * w;
+  if (!ReadUInt(types + index, 1, &packed_type)) return Value();
+  return Value(data_, size_, values + index * w, w, static_cast<uint8_t>(packed_type));
+}
+
 }  // namespace flex
 }  // namespace microml

@@ -1,6 +1,7 @@
 // Read-only access to FlexBuffers, the schemaless format of custom operator
 // options (e.g. TFLite_Detection_PostProcess). Only what options need: the
-// root, map lookup by key and scalar conversions with FlexBuffers' rules.
+// root, map lookup by key or by position and scalar conversions with
+// FlexBuffers' rules.
 //
 // The bytes come from the model and may be hostile: every read is checked
 // against the option bytes, and anything malformed reads as null (0, 0.0,
@@ -23,6 +24,11 @@ class Value {
 
   bool IsNull() const { return type_ == kNull; }
   bool IsMap() const { return type_ == kMap; }
+  // Integer, unsigned or bool, stored inline or indirectly.
+  bool IsIntegral() const {
+    return type_ == kInt || type_ == kUInt || type_ == kBool || type_ == kIndirectInt ||
+           type_ == kIndirectUInt;
+  }
   // Numeric conversions as FlexBuffers' AsInt64/AsDouble/AsBool do them for
   // null, integer, float, bool and vector (its size) values; strings and
   // other kinds read as 0.
@@ -34,6 +40,10 @@ class Value {
 
   // The map entry for `key`; null when this is not a map or has no such key.
   Value operator[](const char* key) const;
+  // Element `index` of a vector, or the value at position `index` of a map
+  // (its entries sorted by key, as TFLM's signal kernels read their options);
+  // null when out of range or this is neither.
+  Value At(size_t index) const;
 
  private:
   // FlexBuffers type codes used here.

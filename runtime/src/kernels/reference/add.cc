@@ -57,7 +57,12 @@ Status AddEval(OpContext& ctx) {
 
 }  // namespace
 
-const KernelRegistration kRegisterAdd = {static_cast<int32_t>(BuiltinOp::kADD), nullptr, 5,
-                                         AddPrepare, AddEval};
+const KernelRegistration kRegisterAdd = {static_cast<int32_t>(BuiltinOp::kADD),
+                                         nullptr,
+                                         5,
+                                         AddPrepare,
+                                         AddEval,
+                                         nullptr,
+                                         "float32 int8 int16 int32"};
 
 }  // namespace microml

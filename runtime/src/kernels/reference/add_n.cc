@@ -100,9 +100,9 @@ Status AddNEval(OpContext& ctx) {
     for (int j = 0; j < num_inputs; ++j) {
       sum = WrapAdd(sum, ScaledInput(d, ctx.input(j)->data_as<const int8_t>()[i]));
     }
-    const int32_t v =
-        MultiplyByQuantizedMultiplierSmallerThanOneExp(sum, d.output_multiplier, d.output_shift) +
-        d.output_offset;
+    const int32_t v = WrapAdd(
+        MultiplyByQuantizedMultiplierSmallerThanOneExp(sum, d.output_multiplier, d.output_shift),
+        d.output_offset);
     y[i] = static_cast<int8_t>(ClampMinMax(v, int32_t{-128}, int32_t{127}));
   }
   return Status::kOk;

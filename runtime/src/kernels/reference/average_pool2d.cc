@@ -88,7 +88,12 @@ Status AveragePoolEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterAveragePool2D = {
-    static_cast<int32_t>(BuiltinOp::kAVERAGE_POOL_2D), nullptr, 3, AveragePoolPrepare,
-    AveragePoolEval};
+    static_cast<int32_t>(BuiltinOp::kAVERAGE_POOL_2D),
+    nullptr,
+    3,
+    AveragePoolPrepare,
+    AveragePoolEval,
+    nullptr,
+    "float32 int8 int16"};
 
 }  // namespace microml

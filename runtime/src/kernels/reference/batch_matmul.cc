@@ -64,8 +64,8 @@ Status PrepareQuantization(OpContext& ctx, TensorType type, MatMulData* data) {
                     static_cast<int>(ql.zero_point), static_cast<int>(qr.zero_point),
                     static_cast<int>(qo.zero_point));
   }
-  const double real = static_cast<double>(ql.scale) * static_cast<double>(qr.scale) /
-                      static_cast<double>(qo.scale);
+  const double real =
+      static_cast<double>(ql.scale) * static_cast<double>(qr.scale) / static_cast<double>(qo.scale);
   int shift = 0;
   QuantizeMultiplier(real, &data->multiplier, &shift);
   // Beyond these the fixed-point rescale itself would overflow.
@@ -87,12 +87,12 @@ Status BatchMatMulPrepare(OpContext& ctx) {
   MICROML_RETURN_IF_ERROR(RequireInput(ctx, 1, &rhs));
   MICROML_RETURN_IF_ERROR(RequireOutput(ctx, 0, &out));
   const TensorType type = lhs->type;
-  const bool type_ok = type == TensorType::kFLOAT32 || type == TensorType::kINT8 ||
-                       type == TensorType::kINT16;
+  const bool type_ok =
+      type == TensorType::kFLOAT32 || type == TensorType::kINT8 || type == TensorType::kINT16;
   if (!type_ok || rhs->type != type || out->type != type) return ctx.FailUnsupportedTypes();
   if (lhs->rank < 2 || lhs->rank > kMaxRank || rhs->rank < 2 || rhs->rank > kMaxRank) {
-    return ctx.Fail(Status::kUnsupported, "operand ranks %d and %d, supported 2 to %d",
-                    lhs->rank, rhs->rank, kMaxRank);
+    return ctx.Fail(Status::kUnsupported, "operand ranks %d and %d, supported 2 to %d", lhs->rank,
+                    rhs->rank, kMaxRank);
   }
   const TableRef opts = OptionsAs(ctx, OptionsType::kBatchMatMulOptions);
   const bool adj_x = opts.GetBool(kAdjXField, false);
@@ -145,8 +145,8 @@ Status BatchMatMulPrepare(OpContext& ctx) {
 }
 
 template <typename T, typename Acc, typename Finish>
-void MatMul(const MatMulData& d, const T* lhs, const T* rhs, T* out, Acc lhs_offset,
-            Acc rhs_offset, Finish finish) {
+void MatMul(const MatMulData& d, const T* lhs, const T* rhs, T* out, Acc lhs_offset, Acc rhs_offset,
+            Finish finish) {
   int32_t batches = 1;
   for (int b = 0; b < d.batch_rank; ++b) batches *= d.batch[b];
   int32_t index[kMaxBatchRank] = {};
@@ -183,8 +183,8 @@ Status BatchMatMulEval(OpContext& ctx) {
   const Tensor& out = *ctx.output(0);
   switch (lhs.type) {
     case TensorType::kFLOAT32:
-      MatMul(d, lhs.data_as<const float>(), rhs.data_as<const float>(), out.data_as<float>(),
-             0.0f, 0.0f, [](float v) { return v; });
+      MatMul(d, lhs.data_as<const float>(), rhs.data_as<const float>(), out.data_as<float>(), 0.0f,
+             0.0f, [](float v) { return v; });
       break;
     case TensorType::kINT8:
       // int64 sums wrapped to int32 give TFLM's int32 accumulator exactly.
@@ -198,8 +198,8 @@ Status BatchMatMulEval(OpContext& ctx) {
              });
       break;
     default:
-      MatMul(d, lhs.data_as<const int16_t>(), rhs.data_as<const int16_t>(),
-             out.data_as<int16_t>(), int64_t{0}, int64_t{0}, [&d](int64_t total) {
+      MatMul(d, lhs.data_as<const int16_t>(), rhs.data_as<const int16_t>(), out.data_as<int16_t>(),
+             int64_t{0}, int64_t{0}, [&d](int64_t total) {
                const int32_t scaled = MultiplyByQuantizedMultiplier(total, d.multiplier, d.shift);
                return Clamp<int16_t>(scaled, -32768, 32767);
              });
@@ -211,7 +211,11 @@ Status BatchMatMulEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterBatchMatMul = {static_cast<int32_t>(BuiltinOp::kBATCH_MATMUL),
-                                                 nullptr, 4, BatchMatMulPrepare, BatchMatMulEval,
-                                                 nullptr, "float32 int8 int16"};
+                                                 nullptr,
+                                                 4,
+                                                 BatchMatMulPrepare,
+                                                 BatchMatMulEval,
+                                                 nullptr,
+                                                 "float32 int8 int16"};
 
 }  // namespace microml

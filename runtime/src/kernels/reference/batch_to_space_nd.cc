@@ -11,12 +11,14 @@ namespace {
 
 Status CheckGeometry(OpContext& ctx, const Nhwc& in, const Nhwc& out, const BlockGeometry& g,
                      Status status) {
-  if (g.block_h < 1 || g.block_w < 1 || g.block_h > kMaxSpaceBatchBlock || g.block_w > kMaxSpaceBatchBlock || g.before_h < 0 || g.after_h < 0 || g.before_w < 0 ||
+  if (g.block_h < 1 || g.block_w < 1 || g.block_h > kMaxSpaceBatchBlock ||
+      g.block_w > kMaxSpaceBatchBlock || g.before_h < 0 || g.after_h < 0 || g.before_w < 0 ||
       g.after_w < 0) {
-    return ctx.Fail(status, "block %dx%d and crops %d,%d,%d,%d must be positive/non-negative",
+    return ctx.Fail(status, "block %dx%d must be 1 to %d and crops %d,%d,%d,%d non-negative",
                     static_cast<int>(g.block_h), static_cast<int>(g.block_w),
-                    static_cast<int>(g.before_h), static_cast<int>(g.after_h),
-                    static_cast<int>(g.before_w), static_cast<int>(g.after_w));
+                    static_cast<int>(kMaxSpaceBatchBlock), static_cast<int>(g.before_h),
+                    static_cast<int>(g.after_h), static_cast<int>(g.before_w),
+                    static_cast<int>(g.after_w));
   }
   const int64_t blocks = static_cast<int64_t>(g.block_h) * g.block_w;
   const int64_t full_h = static_cast<int64_t>(in.h) * g.block_h;
@@ -65,12 +67,12 @@ Status BatchToSpaceNdEval(OpContext& ctx) {
       for (int32_t ix = 0; ix < in.w; ++ix) {
         const int64_t x = static_cast<int64_t>(ix) * g.block_w + phase % g.block_w - g.before_w;
         if (x < 0 || x >= out.w) continue;
-        const size_t from =
-            ((static_cast<size_t>(ib) * in.h + static_cast<size_t>(iy)) * in.w +
-             static_cast<size_t>(ix)) * pixel;
-        const size_t to =
-            ((static_cast<size_t>(ob) * out.h + static_cast<size_t>(y)) * out.w +
-             static_cast<size_t>(x)) * pixel;
+        const size_t from = ((static_cast<size_t>(ib) * in.h + static_cast<size_t>(iy)) * in.w +
+                             static_cast<size_t>(ix)) *
+                            pixel;
+        const size_t to = ((static_cast<size_t>(ob) * out.h + static_cast<size_t>(y)) * out.w +
+                           static_cast<size_t>(x)) *
+                          pixel;
         memcpy(dst + to, src + from, pixel);
       }
     }
@@ -81,7 +83,12 @@ Status BatchToSpaceNdEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterBatchToSpaceNd = {
-    static_cast<int32_t>(BuiltinOp::kBATCH_TO_SPACE_ND), nullptr, 4, BatchToSpaceNdPrepare,
-    BatchToSpaceNdEval, nullptr, "float32 int8"};
+    static_cast<int32_t>(BuiltinOp::kBATCH_TO_SPACE_ND),
+    nullptr,
+    4,
+    BatchToSpaceNdPrepare,
+    BatchToSpaceNdEval,
+    nullptr,
+    "float32 int8"};
 
 }  // namespace microml

@@ -17,8 +17,8 @@ int32_t FromEnd(const Tensor& t, int32_t i) {
 
 // Writes (when `write`) the broadcast shape, or fails with `status` when the
 // shapes do not broadcast.
-Status Broadcast(OpContext& ctx, const Tensor& a, const Tensor& b, const Tensor& out,
-                 Status status, bool write) {
+Status Broadcast(OpContext& ctx, const Tensor& a, const Tensor& b, const Tensor& out, Status status,
+                 bool write) {
   const int32_t n = out.dims[0];
   for (int32_t i = 0; i < n; ++i) {
     const int32_t da = FromEnd(a, i);
@@ -64,8 +64,12 @@ Status BroadcastArgsEval(OpContext& ctx) {
 
 }  // namespace
 
-const KernelRegistration kRegisterBroadcastArgs = {
-    static_cast<int32_t>(BuiltinOp::kBROADCAST_ARGS), nullptr, 1, BroadcastArgsPrepare,
-    BroadcastArgsEval, nullptr, "int32 int64"};
+const KernelRegistration kRegisterBroadcastArgs = {static_cast<int32_t>(BuiltinOp::kBROADCAST_ARGS),
+                                                   nullptr,
+                                                   1,
+                                                   BroadcastArgsPrepare,
+                                                   BroadcastArgsEval,
+                                                   nullptr,
+                                                   "int32 int64"};
 
 }  // namespace microml

@@ -42,8 +42,8 @@ Status BroadcastToPrepare(OpContext& ctx) {
   const int lead = rank - in->rank;
   for (int d = 0; d < in->rank; ++d) {
     if (in->dims[d] != 1 && in->dims[d] != dims[lead + d]) {
-      return ctx.Fail(Status::kInvalidModel, "input dimension %d (%d) does not broadcast to %d",
-                      d, static_cast<int>(in->dims[d]), static_cast<int>(dims[lead + d]));
+      return ctx.Fail(Status::kInvalidModel, "input dimension %d (%d) does not broadcast to %d", d,
+                      static_cast<int>(in->dims[d]), static_cast<int>(dims[lead + d]));
     }
   }
   return ExpectShape(ctx, *out, "output", dims, rank);
@@ -95,7 +95,10 @@ Status BroadcastToEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterBroadcastTo = {static_cast<int32_t>(BuiltinOp::kBROADCAST_TO),
-                                                 nullptr, 3, BroadcastToPrepare, BroadcastToEval,
+                                                 nullptr,
+                                                 3,
+                                                 BroadcastToPrepare,
+                                                 BroadcastToEval,
                                                  nullptr,
                                                  "float32 int8 uint8 int16 int32 int64 bool"};
 

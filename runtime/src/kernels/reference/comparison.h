@@ -2,10 +2,10 @@
 // LESS_EQUAL: two inputs of one type, a bool output, numpy broadcasting up to
 // 8 dimensions. Each operator passes the set of input types TFLM runs for it.
 //
-// Quantized inputs (int8, and int16 where allowed) may have different scales
-// and zero points. As in TFLM, both are brought to a common fixed-point form
-// before comparing: offset, shifted left by 8 bits and multiplied by their own
-// scale (which must be below 1) as a Q31 multiplier.
+// Quantized int8 inputs may have different scales and zero points. As in
+// TFLM, both are brought to a common fixed-point form before comparing:
+// offset, shifted left by 8 bits and multiplied by their own scale (which must
+// be below 1) as a Q31 multiplier.
 #ifndef MICROML_KERNELS_REFERENCE_COMPARISON_H_
 #define MICROML_KERNELS_REFERENCE_COMPARISON_H_
 
@@ -49,13 +49,13 @@ Status PrepareComparison(OpContext& ctx) {
     return ctx.FailUnsupportedTypes();
   }
   MICROML_RETURN_IF_ERROR(CheckBroadcastShapes(ctx, *a, *b, *out));
-  if (a->type != TensorType::kINT8 && a->type != TensorType::kINT16) return Status::kOk;
+  if (a->type != TensorType::kINT8) return Status::kOk;
   ComparisonData* data = ctx.AllocatePersistent<ComparisonData>();
   if (data == nullptr) return Status::kArenaTooSmall;
   ctx.set_op_data(data);
   QuantParams qa, qb;
   MICROML_RETURN_IF_ERROR(GetPerTensorQuant(ctx, ctx.input_ref(0), a->type, "input 0", &qa));
-  MICROML_RETURN_IF_ERROR(GetPerTensorQuant(ctx, ctx.input_ref(1), b->type, "input 1", &qb));
+  MICROML_RETURN_IF_ERROR(GetPerTensorQuant(ctx, ctx.input_ref(1), a->type, "input 1", &qb));
   data->offset_a = -qa.zero_point;
   data->offset_b = -qb.zero_point;
   MICROML_RETURN_IF_ERROR(SmallerThanOneMultiplier(ctx, static_cast<double>(qa.scale), "input 0",
@@ -87,10 +87,9 @@ inline int32_t ComparisonRescale(int32_t offset, int32_t multiplier, int shift, 
       (offset + value) * (1 << kComparisonLeftShift), multiplier, shift);
 }
 
-template <Comparison kOp, typename T>
-void CompareQuantized(const ComparisonData& d, const Tensor& a, const Tensor& b,
-                      const Tensor& out) {
-  BroadcastBinary<T, bool>(a, b, out, [&d](T x, T y) {
+template <Comparison kOp>
+void CompareInt8(const ComparisonData& d, const Tensor& a, const Tensor& b, const Tensor& out) {
+  BroadcastBinary<int8_t, bool>(a, b, out, [&d](int8_t x, int8_t y) {
     return Compare<kOp, int32_t>(ComparisonRescale(d.offset_a, d.mult_a, d.shift_a, x),
                                  ComparisonRescale(d.offset_b, d.mult_b, d.shift_b, y));
   });
@@ -116,11 +115,8 @@ Status EvalComparison(OpContext& ctx) {
       BroadcastBinary<uint8_t, bool>(
           a, b, out, [](uint8_t x, uint8_t y) { return Compare<kOp, bool>(x != 0, y != 0); });
       break;
-    case TensorType::kINT8:
-      CompareQuantized<kOp, int8_t>(*ctx.op_data_as<ComparisonData>(), a, b, out);
-      break;
     default:
-      CompareQuantized<kOp, int16_t>(*ctx.op_data_as<ComparisonData>(), a, b, out);
+      CompareInt8<kOp>(*ctx.op_data_as<ComparisonData>(), a, b, out);
       break;
   }
   return Status::kOk;

@@ -48,8 +48,8 @@ Status CheckQuantization(OpContext& ctx, TensorType type) {
     }
     if (type == TensorType::kINT8 && (q.scale != out_q.scale || q.zero_point != out_q.zero_point)) {
       return ctx.Fail(Status::kUnsupported,
-                      "int8 input %d quantization (zero point %d) differs from the output's "
-                      "(zero point %d); requantizing concatenation is not supported",
+                      "int8 input %d differs from the output in scale or zero point (%d vs %d); "
+                      "TFLM does not requantize",
                       i, static_cast<int>(q.zero_point), static_cast<int>(out_q.zero_point));
     }
   }
@@ -92,8 +92,8 @@ Status ConcatenationPrepare(OpContext& ctx) {
     }
     for (int d = 0; d < rank; ++d) {
       if (d != axis && in->dims[d] != out->dims[d]) {
-        return ctx.Fail(Status::kInvalidModel, "input %d dimension %d is %d, output's is %d", i,
-                        d, static_cast<int>(in->dims[d]), static_cast<int>(out->dims[d]));
+        return ctx.Fail(Status::kInvalidModel, "input %d dimension %d is %d, output's is %d", i, d,
+                        static_cast<int>(in->dims[d]), static_cast<int>(out->dims[d]));
       }
     }
     axis_total += in->dims[axis];
@@ -136,8 +136,12 @@ Status ConcatenationEval(OpContext& ctx) {
 
 }  // namespace
 
-const KernelRegistration kRegisterConcatenation = {
-    static_cast<int32_t>(BuiltinOp::kCONCATENATION), nullptr, 4, ConcatenationPrepare,
-    ConcatenationEval, nullptr, "float32 int8 int16 int32 int64 bool"};
+const KernelRegistration kRegisterConcatenation = {static_cast<int32_t>(BuiltinOp::kCONCATENATION),
+                                                   nullptr,
+                                                   4,
+                                                   ConcatenationPrepare,
+                                                   ConcatenationEval,
+                                                   nullptr,
+                                                   "float32 int8 int16 int32 int64 bool"};
 
 }  // namespace microml

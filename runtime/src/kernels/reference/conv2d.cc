@@ -288,7 +288,8 @@ Status Eval(OpContext& ctx) {
 
 }  // namespace
 
-const KernelRegistration kRegisterConv2D = {static_cast<int32_t>(BuiltinOp::kCONV_2D), nullptr, 8,
-                                            Prepare, Eval};
+const KernelRegistration kRegisterConv2D = {
+    static_cast<int32_t>(BuiltinOp::kCONV_2D), nullptr, 8, Prepare, Eval, nullptr,
+    "float32 int8 int8_int4 int16 int16_b32"};
 
 }  // namespace microml

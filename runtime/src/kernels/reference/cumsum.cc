@@ -96,9 +96,9 @@ int32_t ScaledInput(const CumsumData& d, int32_t value) {
 }
 
 int8_t RescaledOutput(const CumsumData& d, int32_t sum) {
-  const int32_t v =
-      MultiplyByQuantizedMultiplierSmallerThanOneExp(sum, d.output_multiplier, d.output_shift) +
-      d.output_offset;
+  const int32_t v = WrapAdd(
+      MultiplyByQuantizedMultiplierSmallerThanOneExp(sum, d.output_multiplier, d.output_shift),
+      d.output_offset);
   return static_cast<int8_t>(ClampMinMax(v, int32_t{-128}, int32_t{127}));
 }
 

@@ -65,9 +65,9 @@ Status DepthToSpaceEval(OpContext& ctx) {
   for (int32_t b = 0; b < out.dims[0]; ++b) {
     for (int32_t y = 0; y < out.dims[1]; ++y) {
       for (int32_t x = 0; x < out.dims[2]; ++x, dst += run) {
-        const size_t pixel = (static_cast<size_t>(b) * in_h + static_cast<size_t>(y / block)) *
-                                 in_w +
-                             static_cast<size_t>(x / block);
+        const size_t pixel =
+            (static_cast<size_t>(b) * in_h + static_cast<size_t>(y / block)) * in_w +
+            static_cast<size_t>(x / block);
         const size_t phase = static_cast<size_t>((y % block) * block + x % block);
         memcpy(dst, src + pixel * in_pixel + phase * run, run);
       }
@@ -79,7 +79,11 @@ Status DepthToSpaceEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterDepthToSpace = {static_cast<int32_t>(BuiltinOp::kDEPTH_TO_SPACE),
-                                                  nullptr, 2, DepthToSpacePrepare,
-                                                  DepthToSpaceEval, nullptr, "float32 int8"};
+                                                  nullptr,
+                                                  2,
+                                                  DepthToSpacePrepare,
+                                                  DepthToSpaceEval,
+                                                  nullptr,
+                                                  "float32 int8"};
 
 }  // namespace microml

@@ -278,6 +278,12 @@ Status Eval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterDepthwiseConv2D = {
-    static_cast<int32_t>(BuiltinOp::kDEPTHWISE_CONV_2D), nullptr, 7, Prepare, Eval};
+    static_cast<int32_t>(BuiltinOp::kDEPTHWISE_CONV_2D),
+    nullptr,
+    7,
+    Prepare,
+    Eval,
+    nullptr,
+    "float32 int8 int8_int4 int16"};
 
 }  // namespace microml

@@ -67,6 +67,11 @@ Status DequantizeEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterDequantize = {static_cast<int32_t>(BuiltinOp::kDEQUANTIZE),
-                                                nullptr, 6, DequantizePrepare, DequantizeEval};
+                                                nullptr,
+                                                6,
+                                                DequantizePrepare,
+                                                DequantizeEval,
+                                                nullptr,
+                                                "int8 uint8 int16"};
 
 }  // namespace microml

@@ -95,7 +95,7 @@ int32_t WideRoundingDivideByPOT(int32_t x, int exponent) {
   const int32_t mask = static_cast<int32_t>(static_cast<uint32_t>(wide_mask));
   const int32_t remainder = x & mask;
   const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
-  return (x >> (exponent & 31)) + (remainder > threshold ? 1 : 0);
+  return WrapAdd(x >> (exponent & 31), remainder > threshold ? 1 : 0);
 }
 
 int8_t DivInt8(const ArithData& d, int8_t x, int8_t y) {
@@ -110,9 +110,10 @@ int8_t DivInt8(const ArithData& d, int8_t x, int8_t y) {
   const int headroom = CountLeadingSignBits(dividend);
   const int32_t quotient = MultiplyByQuantizedMultiplierGreaterThanOne(dividend, inverse, headroom);
   const int total_shift = d.shift_out - recip_shift - headroom;
-  const int32_t v = WideRoundingDivideByPOT(SaturatingRoundingDoublingHighMul(quotient, d.mult_out),
-                                            -total_shift) +
-                    d.offset_out;
+  const int32_t v =
+      WrapAdd(WideRoundingDivideByPOT(SaturatingRoundingDoublingHighMul(quotient, d.mult_out),
+                                      -total_shift),
+              d.offset_out);
   return static_cast<int8_t>(ClampMinMax(v, d.act_min, d.act_max));
 }
 

@@ -37,9 +37,10 @@ Status EluPrepare(OpContext& ctx) {
     const float dequantized = qi.scale * static_cast<float>(v - qi.zero_point);
     const float rescaled = std::round(EluForTable(dequantized) * inverse_scale);
     const float shifted = rescaled + static_cast<float>(qo.zero_point);
-    // Also keeps the float-to-int conversion defined for huge values.
+    // Saturating before converting keeps the conversion defined; NaN (from an
+    // infinite inverse scale) lands on -128 as TFLM's x86 build gives.
     const int32_t q =
-        shifted >= 127.0f ? 127 : (shifted <= -128.0f ? -128 : static_cast<int32_t>(shifted));
+        !(shifted > -128.0f) ? -128 : (shifted >= 127.0f ? 127 : static_cast<int32_t>(shifted));
     d->table[static_cast<uint8_t>(static_cast<int8_t>(v))] = static_cast<int8_t>(q);
   }
   return Status::kOk;

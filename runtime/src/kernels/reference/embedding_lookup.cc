@@ -35,8 +35,8 @@ Status EmbeddingLookupPrepare(OpContext& ctx) {
   MICROML_RETURN_IF_ERROR(RequireInput(ctx, 0, &ids));
   MICROML_RETURN_IF_ERROR(RequireInput(ctx, 1, &table));
   MICROML_RETURN_IF_ERROR(RequireOutput(ctx, 0, &out));
-  const bool copy = table->type == out->type && IsOneOf(out->type, TensorType::kFLOAT32,
-                                                         TensorType::kINT8);
+  const bool copy =
+      table->type == out->type && IsOneOf(out->type, TensorType::kFLOAT32, TensorType::kINT8);
   const bool dequantize = table->type == TensorType::kINT8 && out->type == TensorType::kFLOAT32;
   if (ids->type != TensorType::kINT32 || !(copy || dequantize)) {
     return ctx.FailUnsupportedTypes();
@@ -102,7 +102,12 @@ Status EmbeddingLookupEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterEmbeddingLookup = {
-    static_cast<int32_t>(BuiltinOp::kEMBEDDING_LOOKUP), nullptr, 3, EmbeddingLookupPrepare,
-    EmbeddingLookupEval, nullptr, "float32 int8 int8_float32"};
+    static_cast<int32_t>(BuiltinOp::kEMBEDDING_LOOKUP),
+    nullptr,
+    3,
+    EmbeddingLookupPrepare,
+    EmbeddingLookupEval,
+    nullptr,
+    "float32 int8 int8_float32"};
 
 }  // namespace microml

@@ -18,8 +18,8 @@ Status ExpandDimsPrepare(OpContext& ctx) {
   MICROML_RETURN_IF_ERROR(RequireInput(ctx, 1, &axis_tensor));
   MICROML_RETURN_IF_ERROR(RequireOutput(ctx, 0, &out));
   const TensorType type = in->type;
-  const bool type_ok = type == TensorType::kFLOAT32 || type == TensorType::kINT8 ||
-                       type == TensorType::kINT16;
+  const bool type_ok =
+      type == TensorType::kFLOAT32 || type == TensorType::kINT8 || type == TensorType::kINT16;
   if (!type_ok || out->type != type) return ctx.FailUnsupportedTypes();
   MICROML_RETURN_IF_ERROR(RequireConstIndex(ctx, *axis_tensor, "axis", false));
   if (axis_tensor->rank > 1 || axis_tensor->element_count() != 1) {
@@ -51,7 +51,11 @@ Status ExpandDimsEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterExpandDims = {static_cast<int32_t>(BuiltinOp::kEXPAND_DIMS),
-                                                nullptr, 1, ExpandDimsPrepare, ExpandDimsEval,
-                                                nullptr, "float32 int8 int16"};
+                                                nullptr,
+                                                1,
+                                                ExpandDimsPrepare,
+                                                ExpandDimsEval,
+                                                nullptr,
+                                                "float32 int8 int16"};
 
 }  // namespace microml

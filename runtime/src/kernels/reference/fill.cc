@@ -27,8 +27,8 @@ Status FillPrepare(OpContext& ctx) {
   MICROML_RETURN_IF_ERROR(RequireInput(ctx, 1, &value));
   MICROML_RETURN_IF_ERROR(RequireOutput(ctx, 0, &out));
   const TensorType type = value->type;
-  const bool type_ok = type == TensorType::kFLOAT32 || type == TensorType::kINT8 ||
-                       type == TensorType::kINT32;
+  const bool type_ok =
+      type == TensorType::kFLOAT32 || type == TensorType::kINT8 || type == TensorType::kINT32;
   if (!type_ok || out->type != type || !IsDimsType(dims->type)) {
     return ctx.FailUnsupportedTypes();
   }
@@ -61,7 +61,12 @@ Status FillEval(OpContext& ctx) {
 
 }  // namespace
 
-const KernelRegistration kRegisterFill = {static_cast<int32_t>(BuiltinOp::kFILL), nullptr, 4,
-                                          FillPrepare, FillEval, nullptr, "float32 int8 int32"};
+const KernelRegistration kRegisterFill = {static_cast<int32_t>(BuiltinOp::kFILL),
+                                          nullptr,
+                                          4,
+                                          FillPrepare,
+                                          FillEval,
+                                          nullptr,
+                                          "float32 int8 int32"};
 
 }  // namespace microml

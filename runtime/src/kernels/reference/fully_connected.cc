@@ -264,6 +264,7 @@ Status Eval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterFullyConnected = {
-    static_cast<int32_t>(BuiltinOp::kFULLY_CONNECTED), nullptr, 13, Prepare, Eval};
+    static_cast<int32_t>(BuiltinOp::kFULLY_CONNECTED), nullptr, 13, Prepare, Eval, nullptr,
+    "float32 int8 int8_int4 int16 int16_b32"};
 
 }  // namespace microml

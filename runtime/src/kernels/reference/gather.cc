@@ -118,7 +118,12 @@ Status GatherEval(OpContext& ctx) {
 
 }  // namespace
 
-const KernelRegistration kRegisterGather = {static_cast<int32_t>(BuiltinOp::kGATHER), nullptr, 7,
-                                            GatherPrepare, GatherEval, nullptr, "float32 int8"};
+const KernelRegistration kRegisterGather = {static_cast<int32_t>(BuiltinOp::kGATHER),
+                                            nullptr,
+                                            7,
+                                            GatherPrepare,
+                                            GatherEval,
+                                            nullptr,
+                                            "float32 int8"};
 
 }  // namespace microml

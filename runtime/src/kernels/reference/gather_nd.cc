@@ -73,10 +73,11 @@ Status GatherNdEval(OpContext& ctx) {
   }
   size_t slice = TensorTypeSize(params.type);
   for (int d = depth; d < params.rank; ++d) slice *= static_cast<size_t>(params.dims[d]);
+  // Byte stride of each indexed dimension.
   size_t stride[kMaxIndexDepth];
   size_t s = slice;
-  for (int d = params.rank - 1; d >= 0; --d) {
-    if (d < depth) stride[d] = s;
+  for (int d = depth - 1; d >= 0; --d) {
+    stride[d] = s;
     s *= static_cast<size_t>(params.dims[d]);
   }
   size_t slices = 1;
@@ -97,7 +98,11 @@ Status GatherNdEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterGatherNd = {static_cast<int32_t>(BuiltinOp::kGATHER_ND),
-                                              nullptr, 5, GatherNdPrepare, GatherNdEval, nullptr,
+                                              nullptr,
+                                              5,
+                                              GatherNdPrepare,
+                                              GatherNdEval,
+                                              nullptr,
                                               "float32 int8"};
 
 }  // namespace microml

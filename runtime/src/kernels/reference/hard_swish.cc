@@ -47,19 +47,17 @@ Status HardSwishPrepare(OpContext& ctx) {
   int32_t multiplier = 0;
   int exponent = 0;
   QuantizeMultiplier(static_cast<double>(hires_input_scale / qo.scale), &multiplier, &exponent);
-  if (exponent > 0 || exponent < -31) {
+  if (exponent > 0) {
     return ctx.Fail(Status::kUnsupported,
-                    "output rescale exponent %d outside [-31, 0]: output scale too small or "
-                    "too large for the input scale",
+                    "output rescale exponent %d above 0: output scale below input scale / 128",
                     exponent);
   }
   d->output_multiplier = ToQ15Multiplier(multiplier);
   d->output_exponent = exponent;
   QuantizeMultiplier(static_cast<double>(hires_input_scale / reluish_scale), &multiplier,
                      &exponent);
-  if (exponent > 31 || exponent < -31) {
-    return ctx.Fail(Status::kUnsupported, "relu-ish rescale exponent %d outside [-31, 31]",
-                    exponent);
+  if (exponent > 31) {
+    return ctx.Fail(Status::kUnsupported, "relu-ish rescale exponent %d above 31", exponent);
   }
   d->reluish_multiplier = ToQ15Multiplier(multiplier);
   d->reluish_exponent = exponent;

@@ -32,7 +32,8 @@ inline bool NormalizeAxis(int64_t axis, int rank, int* out) {
 // A tensor whose values prepare must read: constant and of an allowed type.
 inline Status RequireConstIndex(OpContext& ctx, const Tensor& t, const char* what,
                                 bool allow_int64) {
-  const bool type_ok = t.type == TensorType::kINT32 || (allow_int64 && t.type == TensorType::kINT64);
+  const bool type_ok =
+      t.type == TensorType::kINT32 || (allow_int64 && t.type == TensorType::kINT64);
   if (!type_ok) {
     return ctx.Fail(Status::kUnsupported, "%s tensor has type %s, expected int32%s", what,
                     TensorTypeName(t.type), allow_int64 ? " or int64" : "");
@@ -61,8 +62,8 @@ inline void ShapeText(const int32_t* dims, int rank, char* out, size_t size) {
 }
 
 // Fails unless `t` has exactly the shape the operator computes.
-inline Status ExpectShape(OpContext& ctx, const Tensor& t, const char* what,
-                          const int32_t* dims, int rank) {
+inline Status ExpectShape(OpContext& ctx, const Tensor& t, const char* what, const int32_t* dims,
+                          int rank) {
   if (HasDims(t, dims, rank)) return Status::kOk;
   char have[48], want[48];
   ShapeText(t.dims, t.rank, have, sizeof(have));

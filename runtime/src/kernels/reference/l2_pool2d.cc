@@ -50,7 +50,11 @@ Status L2PoolEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterL2Pool2D = {static_cast<int32_t>(BuiltinOp::kL2_POOL_2D),
-                                              nullptr, 1, L2PoolPrepare, L2PoolEval, nullptr,
+                                              nullptr,
+                                              1,
+                                              L2PoolPrepare,
+                                              L2PoolEval,
+                                              nullptr,
                                               "float32"};
 
 }  // namespace microml

@@ -114,6 +114,11 @@ Status LeakyReluEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterLeakyRelu = {static_cast<int32_t>(BuiltinOp::kLEAKY_RELU),
-                                               nullptr, 2, LeakyReluPrepare, LeakyReluEval};
+                                               nullptr,
+                                               2,
+                                               LeakyReluPrepare,
+                                               LeakyReluEval,
+                                               nullptr,
+                                               "float32 int8 int16"};
 
 }  // namespace microml

@@ -64,6 +64,11 @@ Status MaxPoolEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterMaxPool2D = {static_cast<int32_t>(BuiltinOp::kMAX_POOL_2D),
-                                               nullptr, 3, MaxPoolPrepare, MaxPoolEval};
+                                               nullptr,
+                                               3,
+                                               MaxPoolPrepare,
+                                               MaxPoolEval,
+                                               nullptr,
+                                               "float32 int8 int16"};
 
 }  // namespace microml

@@ -103,8 +103,8 @@ void MirrorPadCopy(const Tensor& in, const Tensor& out, const int32_t* before, i
   for (uint32_t n = 0; n < total; ++n) {
     size_t from = 0;
     for (int d = 0; d < rank; ++d) {
-      from += static_cast<size_t>(SourceIndex(index[d], before[d], in.dims[d], offset)) *
-              in_stride[d];
+      from +=
+          static_cast<size_t>(SourceIndex(index[d], before[d], in.dims[d], offset)) * in_stride[d];
     }
     dst[n] = src[from];
     for (int d = rank - 1; d >= 0; --d) {
@@ -121,8 +121,8 @@ Status MirrorPadEval(OpContext& ctx) {
   int32_t before[kMaxRank];
   const int32_t* b = data.before;
   if (!data.constant) {
-    MICROML_RETURN_IF_ERROR(ReadPaddings(ctx, in, *ctx.input(1), out, data.offset,
-                                         Status::kInvalidArgument, before));
+    MICROML_RETURN_IF_ERROR(
+        ReadPaddings(ctx, in, *ctx.input(1), out, data.offset, Status::kInvalidArgument, before));
     b = before;
   }
   if (in.type == TensorType::kINT8) {
@@ -136,7 +136,11 @@ Status MirrorPadEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterMirrorPad = {static_cast<int32_t>(BuiltinOp::kMIRROR_PAD),
-                                               nullptr, 3, MirrorPadPrepare, MirrorPadEval,
-                                               nullptr, "float32 int8"};
+                                               nullptr,
+                                               3,
+                                               MirrorPadPrepare,
+                                               MirrorPadEval,
+                                               nullptr,
+                                               "float32 int8"};
 
 }  // namespace microml

@@ -56,7 +56,8 @@ template <typename T>
 T MulQuantized(const ArithData& d, T x, T y) {
   // |offset inputs| <= 2^16, so the product fits int32.
   const int32_t product = (d.offset_a + x) * (d.offset_b + y);
-  const int32_t v = MultiplyByQuantizedMultiplier(product, d.mult_out, d.shift_out) + d.offset_out;
+  const int32_t v =
+      WrapAdd(MultiplyByQuantizedMultiplier(product, d.mult_out, d.shift_out), d.offset_out);
   return static_cast<T>(ClampMinMax(v, d.act_min, d.act_max));
 }
 

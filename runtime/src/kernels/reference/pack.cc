@@ -84,8 +84,8 @@ Status PackEval(OpContext& ctx) {
 
 }  // namespace
 
-const KernelRegistration kRegisterPack = {static_cast<int32_t>(BuiltinOp::kPACK), nullptr, 4,
-                                          PackPrepare, PackEval, nullptr,
-                                          "float32 int8 int16 int32 int64"};
+const KernelRegistration kRegisterPack = {
+    static_cast<int32_t>(BuiltinOp::kPACK), nullptr, 4, PackPrepare, PackEval, nullptr,
+    "float32 int8 int16 int32 int64"};
 
 }  // namespace microml

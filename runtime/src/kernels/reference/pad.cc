@@ -160,9 +160,19 @@ Status PadEval(OpContext& ctx) {
 
 }  // namespace
 
-const KernelRegistration kRegisterPad = {static_cast<int32_t>(BuiltinOp::kPAD), nullptr, 4,
-                                         PadPrepare, PadEval};
-const KernelRegistration kRegisterPadV2 = {static_cast<int32_t>(BuiltinOp::kPADV2), nullptr, 4,
-                                           PadPrepare, PadEval};
+const KernelRegistration kRegisterPad = {static_cast<int32_t>(BuiltinOp::kPAD),
+                                         nullptr,
+                                         4,
+                                         PadPrepare,
+                                         PadEval,
+                                         nullptr,
+                                         "float32 int8 int16 int32"};
+const KernelRegistration kRegisterPadV2 = {static_cast<int32_t>(BuiltinOp::kPADV2),
+                                           nullptr,
+                                           4,
+                                           PadPrepare,
+                                           PadEval,
+                                           nullptr,
+                                           "float32 int8 int16 int32"};
 
 }  // namespace microml

@@ -155,7 +155,14 @@ Status QuantizeEval(OpContext& ctx) {
 
 }  // namespace
 
-const KernelRegistration kRegisterQuantize = {static_cast<int32_t>(BuiltinOp::kQUANTIZE), nullptr,
-                                              3, QuantizePrepare, QuantizeEval};
+const KernelRegistration kRegisterQuantize = {
+    static_cast<int32_t>(BuiltinOp::kQUANTIZE),
+    nullptr,
+    3,
+    QuantizePrepare,
+    QuantizeEval,
+    nullptr,
+    "float32_to_int8 float32_to_int16 int8_to_int8 int8_to_uint8 int8_to_int16 int8_to_int32 "
+    "uint8_to_int8 int16_to_int8 int16_to_int16 int16_to_int32 int32_to_int8 int32_to_int16"};
 
 }  // namespace microml

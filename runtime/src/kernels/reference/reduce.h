@@ -26,8 +26,8 @@ constexpr int kMaxMeanSumRank = 5;
 constexpr int kReducerKeepDimsField = 0;
 
 struct ReduceAxes {
-  // Product of the reduced dimensions; capped above 2^32, where the input is
-  // necessarily empty.
+  // Product of the reduced dimensions. It stops growing past 2^32, a size
+  // only an empty input can have.
   int64_t num_reduced_elements;
   bool reduced[kMaxReduceRank];  // per input dimension
 };
@@ -223,7 +223,7 @@ void MeanOrSumQuantized(const ReduceData& d, bool mean, const ReduceAxes& axes, 
     const int32_t offset_sum = static_cast<int32_t>(static_cast<uint32_t>(
         static_cast<uint64_t>(static_cast<int64_t>(sums[k]) - d.input_zero_point * n)));
     const int32_t v =
-        MultiplyByQuantizedMultiplier(offset_sum, multiplier, shift) + d.output_zero_point;
+        WrapAdd(MultiplyByQuantizedMultiplier(offset_sum, multiplier, shift), d.output_zero_point);
     out[k] = static_cast<T>(v < lo ? lo : (v > hi ? hi : v));
   }
 }

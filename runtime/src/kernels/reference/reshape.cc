@@ -36,7 +36,8 @@ Status ReshapeEval(OpContext& ctx) {
 
 }  // namespace
 
-const KernelRegistration kRegisterReshape = {static_cast<int32_t>(BuiltinOp::kRESHAPE), nullptr, 2,
-                                             ReshapePrepare, ReshapeEval};
+const KernelRegistration kRegisterReshape = {
+    static_cast<int32_t>(BuiltinOp::kRESHAPE), nullptr, 2, ReshapePrepare, ReshapeEval, nullptr,
+    "float32 int8 int16 int32 bool uint8"};
 
 }  // namespace microml

@@ -70,8 +70,8 @@ void ResizeFloat(const Tensor& in, const Tensor& out, const ResizeOptions& o) {
         const float* p01 = image + ty.lo * row + static_cast<size_t>(tx.hi) * depth;
         const float* p11 = image + ty.hi * row + static_cast<size_t>(tx.hi) * depth;
         for (int32_t c = 0; c < depth; ++c) {
-          *dst++ = p00[c] * (1 - dy) * (1 - dx) + p10[c] * dy * (1 - dx) +
-                   p01[c] * (1 - dy) * dx + p11[c] * dy * dx;
+          *dst++ = p00[c] * (1 - dy) * (1 - dx) + p10[c] * dy * (1 - dx) + p01[c] * (1 - dy) * dx +
+                   p11[c] * dy * dx;
         }
       }
     }
@@ -121,8 +121,8 @@ void ResizeInt8(const Tensor& in, const Tensor& out, const ResizeOptions& o) {
         const int8_t* p01 = image + ty.lo * row + static_cast<size_t>(tx.hi) * depth;
         const int8_t* p11 = image + ty.hi * row + static_cast<size_t>(tx.hi) * depth;
         for (int32_t c = 0; c < depth; ++c) {
-          const int64_t sum = p00[c] * wy0 * wx0 + p10[c] * wy1 * wx0 + p01[c] * wy0 * wx1 +
-                              p11[c] * wy1 * wx1;
+          const int64_t sum =
+              p00[c] * wy0 * wx0 + p10[c] * wy1 * wx0 + p01[c] * wy0 * wx1 + p11[c] * wy1 * wx1;
           const int64_t round = sum > 0 ? (1 << 19) : -(1 << 19);
           *dst++ = static_cast<int8_t>((sum + round) / (1 << 20));
         }
@@ -147,7 +147,12 @@ Status ResizeBilinearEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterResizeBilinear = {
-    static_cast<int32_t>(BuiltinOp::kRESIZE_BILINEAR), nullptr, 4, ResizeBilinearPrepare,
-    ResizeBilinearEval, nullptr, "float32 int8"};
+    static_cast<int32_t>(BuiltinOp::kRESIZE_BILINEAR),
+    nullptr,
+    4,
+    ResizeBilinearPrepare,
+    ResizeBilinearEval,
+    nullptr,
+    "float32 int8"};
 
 }  // namespace microml

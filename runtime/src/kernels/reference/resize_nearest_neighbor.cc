@@ -18,8 +18,8 @@ constexpr int kHalfPixelCentersField = 1;
 Status ResizeNearestNeighborPrepare(OpContext& ctx) {
   MICROML_RETURN_IF_ERROR(PrepareResizeShapes(ctx));
   const TensorType type = ctx.input(0)->type;
-  const bool type_ok = type == TensorType::kFLOAT32 || type == TensorType::kINT8 ||
-                       type == TensorType::kINT16;
+  const bool type_ok =
+      type == TensorType::kFLOAT32 || type == TensorType::kINT8 || type == TensorType::kINT16;
   if (!type_ok || ctx.output(0)->type != type) return ctx.FailUnsupportedTypes();
   return Status::kOk;
 }
@@ -63,7 +63,12 @@ Status ResizeNearestNeighborEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterResizeNearestNeighbor = {
-    static_cast<int32_t>(BuiltinOp::kRESIZE_NEAREST_NEIGHBOR), nullptr, 4,
-    ResizeNearestNeighborPrepare, ResizeNearestNeighborEval, nullptr, "float32 int8 int16"};
+    static_cast<int32_t>(BuiltinOp::kRESIZE_NEAREST_NEIGHBOR),
+    nullptr,
+    4,
+    ResizeNearestNeighborPrepare,
+    ResizeNearestNeighborEval,
+    nullptr,
+    "float32 int8 int16"};
 
 }  // namespace microml

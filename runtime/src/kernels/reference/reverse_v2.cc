@@ -23,8 +23,7 @@ struct ReverseData {
   Extents extents;  // valid when `constant`
 };
 
-Status ReadAxes(OpContext& ctx, const Tensor& in, const Tensor& axes, Status status,
-                Extents* e) {
+Status ReadAxes(OpContext& ctx, const Tensor& in, const Tensor& axes, Status status, Extents* e) {
   const uint32_t n = axes.element_count();
   bool reversed[kMaxRank] = {};
   for (uint32_t i = 0; i < n; ++i) {
@@ -76,8 +75,7 @@ Status ReverseV2Prepare(OpContext& ctx) {
     return ctx.Fail(Status::kUnsupported, "input rank %d, at most %d", in->rank, kMaxRank);
   }
   if (axes->rank != 1 || axes->dims[0] < 1 || axes->dims[0] > in->rank) {
-    return ctx.Fail(Status::kInvalidModel, "axis must be a vector of 1 to %d elements",
-                    in->rank);
+    return ctx.Fail(Status::kInvalidModel, "axis must be a vector of 1 to %d elements", in->rank);
   }
   if (!SameShape(*in, *out)) {
     return ctx.Fail(Status::kInvalidModel, "output shape differs from the input's");
@@ -114,7 +112,11 @@ Status ReverseV2Eval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterReverseV2 = {static_cast<int32_t>(BuiltinOp::kREVERSE_V2),
-                                               nullptr, 3, ReverseV2Prepare, ReverseV2Eval,
-                                               nullptr, "float32 int8 uint8 int16 int32 int64 bool"};
+                                               nullptr,
+                                               3,
+                                               ReverseV2Prepare,
+                                               ReverseV2Eval,
+                                               nullptr,
+                                               "float32 int8 uint8 int16 int32 int64 bool"};
 
 }  // namespace microml

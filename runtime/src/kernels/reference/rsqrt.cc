@@ -66,8 +66,9 @@ Status RsqrtQuantized(OpContext& ctx, const RsqrtData& d, const T* x, T* y, uint
     const int32_t value = static_cast<int32_t>(x[i]) - d.input_zero_point;
     if (value < 0) {
       return ctx.Fail(Status::kInvalidArgument,
-                      "input element %u is %d, below the zero point %d: rsqrt is undefined", i,
-                      static_cast<int>(x[i]), static_cast<int>(d.input_zero_point));
+                      "input element %u is %d, below the zero point %d: rsqrt is undefined",
+                      static_cast<unsigned>(i), static_cast<int>(x[i]),
+                      static_cast<int>(d.input_zero_point));
     }
     if (value == 0) {
       y[i] = static_cast<T>(hi);
@@ -76,8 +77,8 @@ Status RsqrtQuantized(OpContext& ctx, const RsqrtData& d, const T* x, T* y, uint
     int32_t inv_multiplier = 0;
     int inv_shift = 0;
     fx::InvSqrtMultiplier(value, &inv_multiplier, &inv_shift);
-    const int32_t scaled =
-        MultiplyByQuantizedMultiplier(1, inv_multiplier, inv_shift + kIntermediateShift);
+    const int32_t scaled = MultiplyByQuantizedMultiplier(static_cast<int32_t>(1), inv_multiplier,
+                                                         inv_shift + kIntermediateShift);
     y[i] = Clamp<T>(
         MultiplyByQuantizedMultiplier(scaled, d.multiplier, d.shift) + d.output_zero_point, lo, hi);
   }

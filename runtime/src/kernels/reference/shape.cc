@@ -28,7 +28,7 @@ Status ShapeEval(OpContext& ctx) {
 
 }  // namespace
 
-const KernelRegistration kRegisterShape = {static_cast<int32_t>(BuiltinOp::kSHAPE), nullptr, 1,
-                                           ShapePrepare, ShapeEval, nullptr, "int32"};
+const KernelRegistration kRegisterShape = {
+    static_cast<int32_t>(BuiltinOp::kSHAPE), nullptr, 1, ShapePrepare, ShapeEval, nullptr, "int32"};
 
 }  // namespace microml

@@ -47,8 +47,7 @@ Status ResolveWindow(OpContext& ctx, const Tensor& in, const Tensor& begin, cons
   }
   if (elements != static_cast<int64_t>(out.element_count())) {
     return ctx.Fail(Status::kInvalidArgument, "slice has %lld elements, output %u",
-                    static_cast<long long>(elements),
-                    static_cast<unsigned>(out.element_count()));
+                    static_cast<long long>(elements), static_cast<unsigned>(out.element_count()));
   }
   return Status::kOk;
 }
@@ -145,8 +144,8 @@ Status SliceEval(OpContext& ctx) {
 
 }  // namespace
 
-const KernelRegistration kRegisterSlice = {static_cast<int32_t>(BuiltinOp::kSLICE), nullptr, 6,
-                                           SlicePrepare, SliceEval, nullptr,
-                                           "float32 int8 int16 int32 bool"};
+const KernelRegistration kRegisterSlice = {
+    static_cast<int32_t>(BuiltinOp::kSLICE), nullptr, 6, SlicePrepare, SliceEval, nullptr,
+    "float32 int8 int16 int32 bool"};
 
 }  // namespace microml

@@ -242,7 +242,12 @@ Status SoftmaxEval(OpContext& ctx) {
 
 }  // namespace
 
-const KernelRegistration kRegisterSoftmax = {static_cast<int32_t>(BuiltinOp::kSOFTMAX), nullptr, 3,
-                                             SoftmaxPrepare, SoftmaxEval};
+const KernelRegistration kRegisterSoftmax = {static_cast<int32_t>(BuiltinOp::kSOFTMAX),
+                                             nullptr,
+                                             3,
+                                             SoftmaxPrepare,
+                                             SoftmaxEval,
+                                             nullptr,
+                                             "float32 int8_to_int8 int8_to_int16 int16_to_int16"};
 
 }  // namespace microml

@@ -1,6 +1,10 @@
 // SPACE_TO_BATCH_ND on NHWC (or NHC) float32 and int8 tensors: pads the
-// spatial axes and moves block_h x block_w phases into the batch. Padding
-// bytes are the output zero point's low byte, as TFLM's memset fills them.
+// spatial axes and moves block_h x block_w phases into the batch.
+//
+// Padding holds the value 0: raw 0 for float32 and the output zero point for
+// int8 (TFLite's choice, and what newer TFLM sets). The TFLM release used as
+// the oracle never initializes that pad value and fills padding with whatever
+// its arena held, so padded outputs cannot be compared with it.
 #include <string.h>
 
 #include "kernels/reference/space_batch.h"
@@ -12,12 +16,14 @@ namespace {
 
 Status CheckGeometry(OpContext& ctx, const Nhwc& in, const Nhwc& out, const BlockGeometry& g,
                      Status status) {
-  if (g.block_h < 1 || g.block_w < 1 || g.block_h > kMaxSpaceBatchBlock || g.block_w > kMaxSpaceBatchBlock || g.before_h < 0 || g.after_h < 0 || g.before_w < 0 ||
+  if (g.block_h < 1 || g.block_w < 1 || g.block_h > kMaxSpaceBatchBlock ||
+      g.block_w > kMaxSpaceBatchBlock || g.before_h < 0 || g.after_h < 0 || g.before_w < 0 ||
       g.after_w < 0) {
-    return ctx.Fail(status, "block %dx%d and paddings %d,%d,%d,%d must be positive/non-negative",
+    return ctx.Fail(status, "block %dx%d must be 1 to %d and paddings %d,%d,%d,%d non-negative",
                     static_cast<int>(g.block_h), static_cast<int>(g.block_w),
-                    static_cast<int>(g.before_h), static_cast<int>(g.after_h),
-                    static_cast<int>(g.before_w), static_cast<int>(g.after_w));
+                    static_cast<int>(kMaxSpaceBatchBlock), static_cast<int>(g.before_h),
+                    static_cast<int>(g.after_h), static_cast<int>(g.before_w),
+                    static_cast<int>(g.after_w));
   }
   const int64_t padded_h = static_cast<int64_t>(in.h) + g.before_h + g.after_h;
   const int64_t padded_w = static_cast<int64_t>(in.w) + g.before_w + g.after_w;
@@ -52,9 +58,9 @@ Status SpaceToBatchNdEval(OpContext& ctx) {
   const Tensor& out_t = *ctx.output(0);
   const Nhwc in = AsNhwc(in_t);
   const Nhwc out = AsNhwc(out_t);
-  const TensorRef out_ref = ctx.output_ref(0);
-  const QuantizationRef quant = out_ref.quantization();
-  const uint8_t pad = quant.zero_point.size() > 0 ? static_cast<uint8_t>(quant.zero_point[0]) : 0;
+  const QuantizationRef quant = ctx.output_ref(0).quantization();
+  const bool quantized = out_t.type == TensorType::kINT8 && quant.zero_point.size() > 0;
+  const uint8_t pad = quantized ? static_cast<uint8_t>(quant.zero_point[0]) : 0;
   const size_t pixel = static_cast<size_t>(in.c) * TensorTypeSize(in_t.type);
   const uint8_t* src = in_t.data_as<const uint8_t>();
   uint8_t* dst = out_t.data_as<uint8_t>();
@@ -71,9 +77,9 @@ Status SpaceToBatchNdEval(OpContext& ctx) {
         if (y < 0 || y >= in.h || x < 0 || x >= in.w) {
           memset(dst, pad, pixel);
         } else {
-          const size_t offset =
-              ((static_cast<size_t>(ib) * in.h + static_cast<size_t>(y)) * in.w +
-               static_cast<size_t>(x)) * pixel;
+          const size_t offset = ((static_cast<size_t>(ib) * in.h + static_cast<size_t>(y)) * in.w +
+                                 static_cast<size_t>(x)) *
+                                pixel;
           memcpy(dst, src + offset, pixel);
         }
       }
@@ -85,7 +91,12 @@ Status SpaceToBatchNdEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterSpaceToBatchNd = {
-    static_cast<int32_t>(BuiltinOp::kSPACE_TO_BATCH_ND), nullptr, 4, SpaceToBatchNdPrepare,
-    SpaceToBatchNdEval, nullptr, "float32 int8"};
+    static_cast<int32_t>(BuiltinOp::kSPACE_TO_BATCH_ND),
+    nullptr,
+    4,
+    SpaceToBatchNdPrepare,
+    SpaceToBatchNdEval,
+    nullptr,
+    "float32 int8"};
 
 }  // namespace microml

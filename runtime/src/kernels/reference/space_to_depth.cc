@@ -76,7 +76,11 @@ Status SpaceToDepthEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterSpaceToDepth = {static_cast<int32_t>(BuiltinOp::kSPACE_TO_DEPTH),
-                                                  nullptr, 2, SpaceToDepthPrepare,
-                                                  SpaceToDepthEval, nullptr, "float32 int8"};
+                                                  nullptr,
+                                                  2,
+                                                  SpaceToDepthPrepare,
+                                                  SpaceToDepthEval,
+                                                  nullptr,
+                                                  "float32 int8"};
 
 }  // namespace microml

@@ -15,8 +15,12 @@ Status SplitPrepare(OpContext& ctx) {
 
 }  // namespace
 
-const KernelRegistration kRegisterSplit = {static_cast<int32_t>(BuiltinOp::kSPLIT), nullptr, 4,
-                                           SplitPrepare, EvalSplit, nullptr,
+const KernelRegistration kRegisterSplit = {static_cast<int32_t>(BuiltinOp::kSPLIT),
+                                           nullptr,
+                                           4,
+                                           SplitPrepare,
+                                           EvalSplit,
+                                           nullptr,
                                            "float32 int8 int16 int32"};
 
 }  // namespace microml

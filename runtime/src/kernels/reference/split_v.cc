@@ -17,8 +17,12 @@ Status SplitVPrepare(OpContext& ctx) {
 
 }  // namespace
 
-const KernelRegistration kRegisterSplitV = {static_cast<int32_t>(BuiltinOp::kSPLIT_V), nullptr, 2,
-                                            SplitVPrepare, EvalSplit, nullptr,
+const KernelRegistration kRegisterSplitV = {static_cast<int32_t>(BuiltinOp::kSPLIT_V),
+                                            nullptr,
+                                            2,
+                                            SplitVPrepare,
+                                            EvalSplit,
+                                            nullptr,
                                             "float32 int8 int16 int32"};
 
 }  // namespace microml

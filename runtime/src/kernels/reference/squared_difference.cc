@@ -54,7 +54,7 @@ T SquaredDifferenceQuantized(const ArithData& d, T x, T y) {
   const int32_t rb = MultiplyByQuantizedMultiplierSmallerThanOneExp(sb, d.mult_b, d.shift_b);
   const int32_t diff = ra - rb;
   const int32_t v =
-      MultiplyByQuantizedMultiplier(diff * diff, d.mult_out, d.shift_out) + d.offset_out;
+      WrapAdd(MultiplyByQuantizedMultiplier(diff * diff, d.mult_out, d.shift_out), d.offset_out);
   return static_cast<T>(ClampMinMax(v, d.act_min, d.act_max));
 }
 

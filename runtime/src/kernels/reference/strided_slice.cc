@@ -268,7 +268,11 @@ Status StridedSliceEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterStridedSlice = {static_cast<int32_t>(BuiltinOp::kSTRIDED_SLICE),
-                                                  nullptr, 8, StridedSlicePrepare,
-                                                  StridedSliceEval};
+                                                  nullptr,
+                                                  8,
+                                                  StridedSlicePrepare,
+                                                  StridedSliceEval,
+                                                  nullptr,
+                                                  "float32 int8 int16 int32 bool"};
 
 }  // namespace microml

@@ -59,7 +59,12 @@ Status SubEval(OpContext& ctx) {
 
 }  // namespace
 
-const KernelRegistration kRegisterSub = {static_cast<int32_t>(BuiltinOp::kSUB), nullptr, 5,
-                                         SubPrepare, SubEval};
+const KernelRegistration kRegisterSub = {static_cast<int32_t>(BuiltinOp::kSUB),
+                                         nullptr,
+                                         5,
+                                         SubPrepare,
+                                         SubEval,
+                                         nullptr,
+                                         "float32 int8 int16 int32"};
 
 }  // namespace microml

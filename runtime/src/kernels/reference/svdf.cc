@@ -5,8 +5,8 @@
 // applies no fused activation, like TFLM's.
 //
 // Inputs: input [batch, input_size], weights_feature [filters, input_size],
-// weights_time [filters, memory], bias [filters / rank] (optional for float),
-// state [batch, memory * filters]. Output [batch, filters / rank].
+// weights_time [filters, memory], bias [filters / rank], state [batch,
+// memory * filters]. Output [batch, filters / rank].
 #include <string.h>
 
 #include <cmath>
@@ -75,16 +75,13 @@ Status CheckZeroPoint(OpContext& ctx, const char* what, int32_t zp, TensorType t
   return Status::kOk;
 }
 
-Status PrepareQuantized(OpContext& ctx, const Tensor& wt, const Tensor& state, const Tensor* bias,
+Status PrepareQuantized(OpContext& ctx, const Tensor& wt, const Tensor& state, const Tensor& bias,
                         const Tensor& output, SvdfData* d) {
   if (ctx.input(1)->type != TensorType::kINT8 || output.type != TensorType::kINT8 ||
       !IsOneOf(wt.type, TensorType::kINT16, TensorType::kINT8) || state.type != wt.type) {
     return ctx.FailUnsupportedTypes();
   }
-  // TFLM reads the bias scale unconditionally on this path.
-  if (bias == nullptr || bias->type != TensorType::kINT32) {
-    return ctx.Fail(Status::kUnsupported, "int8 SVDF needs an int32 bias");
-  }
+  if (bias.type != TensorType::kINT32) return ctx.FailUnsupportedTypes();
   d->kind = wt.type == TensorType::kINT16 ? Kind::kInt16State : Kind::kInt8State;
   float input_scale, feature_scale, time_scale, state_scale, bias_scale, output_scale;
   int32_t unused = 0;
@@ -106,22 +103,22 @@ Status PrepareQuantized(OpContext& ctx, const Tensor& wt, const Tensor& state, c
     return ctx.Fail(Status::kInvalidModel, "output zero point %lld is outside int8",
                     static_cast<long long>(oq.zero_point[0]));
   }
-  // TFLM forms both scale products in float before widening to double.
-  const float product1 = input_scale * feature_scale / state_scale;
-  const float state_time = state_scale * time_scale;
-  const float product2 = state_time / output_scale;
-  if (!(std::fabs(static_cast<double>(bias_scale) - static_cast<double>(state_time)) < 1e-5)) {
+  const double state_time = static_cast<double>(state_scale) * static_cast<double>(time_scale);
+  const double product1 = static_cast<double>(input_scale) * static_cast<double>(feature_scale) /
+                          static_cast<double>(state_scale);
+  const double product2 = state_time / static_cast<double>(output_scale);
+  if (!(std::fabs(static_cast<double>(bias_scale) - state_time) < 1e-5)) {
     return ctx.Fail(Status::kInvalidModel,
                     "bias scale differs from state scale * weights_time scale by 1e-5 or more");
   }
-  if (!std::isfinite(product1) || !std::isfinite(product2) || !(product1 > 0.0f) ||
-      !(product2 > 0.0f)) {
+  if (!std::isfinite(product1) || !std::isfinite(product2) || !(product1 > 0.0) ||
+      !(product2 > 0.0)) {
     return ctx.Fail(Status::kInvalidModel, "rescaling factors are not positive finite numbers");
   }
   int shift = 0;
-  QuantizeMultiplier(static_cast<double>(product1), &d->multiplier1, &shift);
+  QuantizeMultiplier(product1, &d->multiplier1, &shift);
   d->shift1 = shift;
-  QuantizeMultiplier(static_cast<double>(product2), &d->multiplier2, &shift);
+  QuantizeMultiplier(product2, &d->multiplier2, &shift);
   d->shift2 = shift;
   if (d->shift1 > 30 || d->shift2 > 30) {
     return ctx.Fail(Status::kUnsupported, "rescaling factor of 2^30 or more");
@@ -142,7 +139,10 @@ Status SvdfPrepare(OpContext& ctx) {
   MICROML_RETURN_IF_ERROR(RequireInput(ctx, 2, &wt));
   MICROML_RETURN_IF_ERROR(RequireInput(ctx, 4, &state));
   MICROML_RETURN_IF_ERROR(RequireOutput(ctx, 0, &output));
-  const Tensor* bias = ctx.input(3);
+  // The schema makes the bias optional, but TFLM's kernel cannot run without
+  // one (it dereferences the missing tensor).
+  Tensor* bias;
+  MICROML_RETURN_IF_ERROR(RequireInput(ctx, 3, &bias));
   const TableRef options = OptionsAs(ctx, OptionsType::kSVDFOptions);
   const int32_t rank = options.GetInt32(kRankField, 0);
   const int8_t activation = options.GetInt8(kActivationField, 0);
@@ -177,8 +177,8 @@ Status SvdfPrepare(OpContext& ctx) {
                     static_cast<int>(state->dims[0]), static_cast<int>(state->dims[1]),
                     static_cast<int>(output->dims[0]), static_cast<int>(output->dims[1]));
   }
-  if (bias != nullptr && (bias->rank < 1 || bias->dims[0] != params.units ||
-                          bias->element_count() != static_cast<uint32_t>(params.units))) {
+  if (bias->rank < 1 || bias->dims[0] != params.units ||
+      bias->element_count() != static_cast<uint32_t>(params.units)) {
     return ctx.Fail(Status::kInvalidModel, "bias must hold %d values",
                     static_cast<int>(params.units));
   }
@@ -192,7 +192,7 @@ Status SvdfPrepare(OpContext& ctx) {
   if (input->type == TensorType::kFLOAT32) {
     if (wf->type != TensorType::kFLOAT32 || wt->type != TensorType::kFLOAT32 ||
         state->type != TensorType::kFLOAT32 || output->type != TensorType::kFLOAT32 ||
-        (bias != nullptr && bias->type != TensorType::kFLOAT32)) {
+        bias->type != TensorType::kFLOAT32) {
       return ctx.FailUnsupportedTypes();
     }
     if (activation < 0 || activation > static_cast<int8_t>(Activation::kSignBit)) {
@@ -206,7 +206,7 @@ Status SvdfPrepare(OpContext& ctx) {
         &d->scratch);
   }
   if (input->type != TensorType::kINT8) return ctx.FailUnsupportedTypes();
-  return PrepareQuantized(ctx, *wt, *state, bias, *output, d);
+  return PrepareQuantized(ctx, *wt, *state, *bias, *output, d);
 }
 
 // Drops the oldest entry of every filter's memory: the state moves left by one
@@ -262,7 +262,7 @@ void EvalFloat(const SvdfData& d, const float* input, const float* wf, const flo
     float* out = output + static_cast<size_t>(b) * d.units;
     const float* sc = scratch + static_cast<size_t>(b) * d.filters;
     for (int32_t u = 0; u < d.units; ++u) {
-      float v = bias != nullptr ? bias[u] : 0.0f;
+      float v = bias[u];
       for (int32_t r = 0; r < d.rank; ++r) v += sc[static_cast<size_t>(u) * d.rank + r];
       out[u] = ApplyActivation(d.activation, v);
     }
@@ -327,8 +327,8 @@ Status SvdfEval(OpContext& ctx) {
   switch (d.kind) {
     case Kind::kFloat:
       EvalFloat(d, ctx.input(0)->data_as<const float>(), ctx.input(1)->data_as<const float>(),
-                ctx.input(2)->data_as<const float>(),
-                bias != nullptr ? bias->data_as<const float>() : nullptr, state.data_as<float>(),
+                ctx.input(2)->data_as<const float>(), bias->data_as<const float>(),
+                state.data_as<float>(),
                 static_cast<float*>(ctx.scratch(d.scratch)), ctx.output(0)->data_as<float>());
       break;
     case Kind::kInt16State:

@@ -24,8 +24,8 @@ Status TransposePrepare(OpContext& ctx) {
   MICROML_RETURN_IF_ERROR(RequireInput(ctx, 1, &perm));
   MICROML_RETURN_IF_ERROR(RequireOutput(ctx, 0, &out));
   const TensorType type = in->type;
-  const bool type_ok = type == TensorType::kFLOAT32 || type == TensorType::kINT8 ||
-                       type == TensorType::kINT16;
+  const bool type_ok =
+      type == TensorType::kFLOAT32 || type == TensorType::kINT8 || type == TensorType::kINT16;
   if (!type_ok || out->type != type) return ctx.FailUnsupportedTypes();
   const int rank = in->rank;
   if (rank < 1 || rank > kMaxRank) {
@@ -106,7 +106,11 @@ Status TransposeEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterTranspose = {static_cast<int32_t>(BuiltinOp::kTRANSPOSE),
-                                               nullptr, 6, TransposePrepare, TransposeEval,
-                                               nullptr, "float32 int8 int16"};
+                                               nullptr,
+                                               6,
+                                               TransposePrepare,
+                                               TransposeEval,
+                                               nullptr,
+                                               "float32 int8 int16"};
 
 }  // namespace microml

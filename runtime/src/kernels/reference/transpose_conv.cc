@@ -298,6 +298,11 @@ Status Eval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterTransposeConv = {static_cast<int32_t>(BuiltinOp::kTRANSPOSE_CONV),
-                                                   nullptr, 5, Prepare, Eval};
+                                                   nullptr,
+                                                   5,
+                                                   Prepare,
+                                                   Eval,
+                                                   nullptr,
+                                                   "float32 int8 int16"};
 
 }  // namespace microml

@@ -19,7 +19,8 @@ inline Status PrepareUnaryShapes(OpContext& ctx, Tensor** in, Tensor** out) {
     return ctx.Fail(Status::kInvalidModel,
                     "output shape (rank %d, %u elements) differs from input shape (rank %d, %u "
                     "elements)",
-                    (*out)->rank, (*out)->element_count(), (*in)->rank, (*in)->element_count());
+                    (*out)->rank, static_cast<unsigned>((*out)->element_count()), (*in)->rank,
+                    static_cast<unsigned>((*in)->element_count()));
   }
   return Status::kOk;
 }

@@ -155,15 +155,14 @@ Status PrepareQuantized(OpContext& ctx, const Tensor& input, const Tensor& hidde
         ReadQuant(ctx, InputWeights(g), TensorType::kINT8, "input weights", true, &w_in));
     MICROML_RETURN_IF_ERROR(
         ReadQuant(ctx, RecurrentWeights(g), TensorType::kINT8, "recurrent weights", true, &w_rec));
-    // The scale products are formed in float, as in TFLM.
-    const float in_product = in_q.scale * w_in.scale;
-    const float rec_product = hidden_q.scale * w_rec.scale;
-    MICROML_RETURN_IF_ERROR(Multiplier(
-        ctx, static_cast<double>(in_product) / static_cast<double>(kGateInputScale), wide,
-        &d->input_fc[g].multiplier, &d->input_fc[g].shift));
-    MICROML_RETURN_IF_ERROR(Multiplier(
-        ctx, static_cast<double>(rec_product) / static_cast<double>(kGateInputScale), wide,
-        &d->recurrent_fc[g].multiplier, &d->recurrent_fc[g].shift));
+    const double in_product = static_cast<double>(in_q.scale) * static_cast<double>(w_in.scale);
+    const double rec_product =
+        static_cast<double>(hidden_q.scale) * static_cast<double>(w_rec.scale);
+    MICROML_RETURN_IF_ERROR(Multiplier(ctx, in_product / static_cast<double>(kGateInputScale),
+                                       wide, &d->input_fc[g].multiplier, &d->input_fc[g].shift));
+    MICROML_RETURN_IF_ERROR(Multiplier(ctx, rec_product / static_cast<double>(kGateInputScale),
+                                       wide, &d->recurrent_fc[g].multiplier,
+                                       &d->recurrent_fc[g].shift));
     d->input_fc[g].weights_offset = -w_in.zero_point;
     d->recurrent_fc[g].weights_offset = -w_rec.zero_point;
   }

@@ -23,8 +23,8 @@ Status UnpackPrepare(OpContext& ctx) {
   const TableRef opts = OptionsAs(ctx, OptionsType::kUnpackOptions);
   const int32_t num = opts.GetInt32(kNumField, 0);
   if (num < 1 || num != ctx.num_outputs()) {
-    return ctx.Fail(Status::kInvalidModel, "num %d, operator has %d outputs",
-                    static_cast<int>(num), ctx.num_outputs());
+    return ctx.Fail(Status::kInvalidModel, "num %d, operator has %d outputs", static_cast<int>(num),
+                    ctx.num_outputs());
   }
   MICROML_RETURN_IF_ERROR(ExpectCounts(ctx, 1, 1, num));
   Tensor* in;
@@ -85,8 +85,12 @@ Status UnpackEval(OpContext& ctx) {
 
 }  // namespace
 
-const KernelRegistration kRegisterUnpack = {static_cast<int32_t>(BuiltinOp::kUNPACK), nullptr, 4,
-                                            UnpackPrepare, UnpackEval, nullptr,
+const KernelRegistration kRegisterUnpack = {static_cast<int32_t>(BuiltinOp::kUNPACK),
+                                            nullptr,
+                                            4,
+                                            UnpackPrepare,
+                                            UnpackEval,
+                                            nullptr,
                                             "float32 int8 int16 int32"};
 
 }  // namespace microml
