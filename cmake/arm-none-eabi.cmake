@@ -47,6 +47,9 @@ endif()
 list(PREPEND MICROML_ARCH_FLAGS -mthumb)
 string(REPLACE ";" " " _microml_arch "${MICROML_ARCH_FLAGS}")
 
+# Executables bring their own startup code (cortex-m/startup.c), hence
+# -nostartfiles; without crtbegin.o there is no __dso_handle, hence
+# -fno-use-cxa-atexit.
 set(CMAKE_C_FLAGS_INIT "${_microml_arch} -ffunction-sections -fdata-sections")
 set(CMAKE_CXX_FLAGS_INIT
     "${_microml_arch} -ffunction-sections -fdata-sections -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-use-cxa-atexit")

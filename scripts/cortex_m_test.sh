@@ -45,7 +45,9 @@ results=()   # lines of the summary table
 configure_and_build() {
     local dir=$1 cpu=$2 board=$3 model_list=$4
     local -a extra=()
-    [ -z "$model_list" ] || extra+=("-DMICROML_CORTEX_M_MODELS=$model_list")
+    # -U: back to the board's default list when an earlier run chose others.
+    if [ -n "$model_list" ]; then extra+=("-DMICROML_CORTEX_M_MODELS=$model_list")
+    else extra+=("-UMICROML_CORTEX_M_MODELS"); fi
     [ -z "${MICROML_MODELS_DIR:-}" ] || extra+=("-DMICROML_MODELS_DIR=$MICROML_MODELS_DIR")
     mkdir -p "$dir/logs"
     if ! cmake -S "$repo" -B "$dir" -G Ninja \

@@ -14,6 +14,8 @@ usage: gen_test_models.py [OUT_DIR]
   int64_input        int64 (1, 2) -> RESHAPE (int64 inputs are not exchanged)
   accumulator        int8 (1, 4) x; state += x via resource variables (VAR_HANDLE,
                      READ_VARIABLE, ADD, ASSIGN_VARIABLE); output the new state
+  labels.d/          identity_int8 as with.dots.tflite (+ with.dots.txt labels) and
+                     as nolabels (no extension, no labels): label-file lookup
 """
 
 import sys
@@ -99,7 +101,13 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     for name, build in MODELS.items():
         (out / f"{name}.tflite").write_bytes(build())
-    print(f"wrote {len(MODELS)} models to {out}")
+    labels = out / "labels.d"
+    labels.mkdir(exist_ok=True)
+    identity = (out / "identity_int8.tflite").read_bytes()
+    (labels / "with.dots.tflite").write_bytes(identity)
+    (labels / "with.dots.txt").write_text("first\nsecond label\n\nlast\n")
+    (labels / "nolabels").write_bytes(identity)
+    print(f"wrote {len(MODELS)} models and labels.d/ to {out}")
 
 
 if __name__ == "__main__":

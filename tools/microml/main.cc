@@ -10,7 +10,9 @@ namespace {
 void Usage() {
   fprintf(stderr,
           "usage: microml inspect MODEL [--json]\n"
-          "       microml run MODEL --input FILE [--input FILE ...] --output-dir DIR [--repeat N] [--timing]\n"
+          "       microml run MODEL --input FILE [--input FILE ...] --output-dir DIR [--repeat N | "
+          "--frames N]\n"
+          "                   [--timing]\n"
           "       microml ops [--json]       (the operators this build runs)\n");
 }
 

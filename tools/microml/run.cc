@@ -16,6 +16,7 @@ int Run(int argc, char** argv) {
   const char* output_dir = nullptr;
   std::vector<std::string> input_paths;
   long repeat = 1;
+  long frames = 1;
   bool timing = false;
   for (int i = 0; i < argc; ++i) {
     const bool has_value = i + 1 < argc;
@@ -28,6 +29,13 @@ int Run(int argc, char** argv) {
       repeat = strtol(argv[++i], &end, 10);
       if (*end != '\0' || repeat < 1) {
         fprintf(stderr, "microml: error: --repeat needs a positive count, got '%s'\n", argv[i]);
+        return 2;
+      }
+    } else if (strcmp(argv[i], "--frames") == 0 && has_value) {
+      char* end = nullptr;
+      frames = strtol(argv[++i], &end, 10);
+      if (*end != '\0' || frames < 1) {
+        fprintf(stderr, "microml: error: --frames needs a positive count, got '%s'\n", argv[i]);
         return 2;
       }
     } else if (strcmp(argv[i], "--timing") == 0) {
@@ -43,6 +51,13 @@ int Run(int argc, char** argv) {
     fprintf(stderr, "microml: error: run needs MODEL and --output-dir DIR\n");
     return 2;
   }
+  if (frames > 1 && repeat > 1) {
+    fprintf(stderr, "microml: error: --frames and --repeat do not combine\n");
+    return 2;
+  }
+  // --frames N streams N consecutive input values through one interpreter (state carries over,
+  // as for audio frames) and writes the N outputs of each output tensor back to back.
+  if (frames > 1) repeat = frames;
   LoadedModel loaded;
   std::string error;
   if (!LoadModel(path, &loaded, &error)) {
@@ -62,25 +77,33 @@ int Run(int argc, char** argv) {
       return 1;
     }
     const microml::Tensor* t = interpreter.input(i);
-    if (inputs[i].size() != t->bytes) {
-      fprintf(stderr, "microml: error: input %zu (%s) needs %u bytes, %s has %zu\n", i,
-              interpreter.input_ref(i).name().data, t->bytes, input_paths[i].c_str(),
+    if (inputs[i].size() != static_cast<size_t>(t->bytes) * static_cast<size_t>(frames)) {
+      fprintf(stderr, "microml: error: input %zu (%s) needs %zu bytes, %s has %zu\n", i,
+              interpreter.input_ref(i).name().data,
+              static_cast<size_t>(t->bytes) * static_cast<size_t>(frames), input_paths[i].c_str(),
               inputs[i].size());
       return 1;
     }
   }
   double invoke_seconds = 0.0;
+  std::vector<std::string> streamed(interpreter.num_outputs());
   for (long r = 0; r < repeat; ++r) {
+    const size_t frame = frames > 1 ? static_cast<size_t>(r) : 0;
     for (size_t i = 0; i < inputs.size(); ++i) {
       microml::Tensor* t = interpreter.input(i);
-      if (t->bytes > 0) memcpy(t->data, inputs[i].data(), t->bytes);
+      if (t->bytes > 0) memcpy(t->data, inputs[i].data() + frame * t->bytes, t->bytes);
     }
     const auto start = std::chrono::steady_clock::now();
     const microml::Status status = interpreter.Invoke();
-    invoke_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    invoke_seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (status != microml::Status::kOk) {
       fprintf(stderr, "microml: error: %s\n", interpreter.error());
       return 1;
+    }
+    for (size_t i = 0; frames > 1 && i < streamed.size(); ++i) {
+      const microml::Tensor* t = interpreter.output(i);
+      streamed[i].append(static_cast<const char*>(t->data), t->bytes);
     }
   }
   if (timing) printf("seconds_per_invoke: %.9f\n", invoke_seconds / static_cast<double>(repeat));
@@ -88,7 +111,9 @@ int Run(int argc, char** argv) {
     const std::string out_path = std::string(output_dir) + "/output" + std::to_string(i) + ".bin";
     FILE* f = fopen(out_path.c_str(), "wb");
     const microml::Tensor* t = interpreter.output(i);
-    if (f == nullptr || (t->bytes > 0 && fwrite(t->data, 1, t->bytes, f) != t->bytes)) {
+    const void* bytes = frames > 1 ? static_cast<const void*>(streamed[i].data()) : t->data;
+    const size_t size = frames > 1 ? streamed[i].size() : t->bytes;
+    if (f == nullptr || (size > 0 && fwrite(bytes, 1, size, f) != size)) {
       if (f != nullptr) fclose(f);
       fprintf(stderr, "microml: error: cannot write %s\n", out_path.c_str());
       return 1;

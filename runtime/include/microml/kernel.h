@@ -102,7 +102,7 @@ class OpContext {
   void* resource_data(int32_t id, uint32_t* bytes) const;
 
   // Records "<OP> (operator #N): <message>" and returns `status`.
-  Status Fail(Status status, const char* format, ...) __attribute__((format(printf, 3, 4)));
+  Status Fail(Status status, const char* format, ...) MICROML_PRINTF_FORMAT(3, 4);
   // Shorthand for the most common failure: a type combination we do not run.
   Status FailUnsupportedTypes();
 

@@ -7,7 +7,9 @@ namespace flex {
 
 namespace {
 
-bool ValidWidth(uint64_t width) { return width == 1 || width == 2 || width == 4 || width == 8; }
+bool ValidWidth(uint64_t width) {
+  return width == 1 || width == 2 || width == 4 || width == 8;
+}
 
 // Out-of-range conversions give what an x86-64 build of FlexBuffers does in
 // practice (the "integer indefinite" value) instead of undefined behaviour.
@@ -187,7 +189,9 @@ double Value::AsDouble() const {
   }
 }
 
-bool Value::AsBool() const { return AsUInt64() != 0; }
+bool Value::AsBool() const {
+  return AsUInt64() != 0;
+}
 
 Value Value::operator[](const char* key) const {
   if (type_ != kMap || key == nullptr) return Value();

@@ -61,8 +61,7 @@ class Value {
     kBool = 26,
   };
 
-  Value(const uint8_t* data, size_t size, size_t offset, uint8_t parent_width,
-        uint8_t packed_type);
+  Value(const uint8_t* data, size_t size, size_t offset, uint8_t parent_width, uint8_t packed_type);
 
   bool ReadUInt(size_t offset, uint8_t width, uint64_t* out) const;
   bool ReadInt(size_t offset, uint8_t width, int64_t* out) const;

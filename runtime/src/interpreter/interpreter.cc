@@ -43,6 +43,34 @@ const char* OpName(const OperatorCodeRef& code) {
              : BuiltinOpName(code.builtin_code);
 }
 
+// Kernels may assume they never write into the model (constants can sit in
+// flash) and that no output aliases one of their own inputs.
+Status CheckOperatorTensors(OpContext& ctx, const OperatorRef& op, const Tensor* tensors) {
+  const VectorRef<int32_t> in = op.inputs();
+  const VectorRef<int32_t> out = op.outputs();
+  for (uint32_t k = 0; k < out.size(); ++k) {
+    const int32_t t = out[k];
+    if (t < 0) return ctx.Fail(Status::kInvalidModel, "output %u is omitted", k);
+    if (tensors[t].flags & kTensorConstant) {
+      return ctx.Fail(Status::kInvalidModel, "output %u is constant tensor %d", k,
+                      static_cast<int>(t));
+    }
+    for (uint32_t j = 0; j < in.size(); ++j) {
+      if (in[j] == t) {
+        return ctx.Fail(Status::kInvalidModel, "tensor %d is both input %u and output %u",
+                        static_cast<int>(t), j, k);
+      }
+    }
+    for (uint32_t j = 0; j < k; ++j) {
+      if (out[j] == t) {
+        return ctx.Fail(Status::kInvalidModel, "tensor %d is outputs %u and %u",
+                        static_cast<int>(t), j, k);
+      }
+    }
+  }
+  return Status::kOk;
+}
+
 }  // namespace
 
 namespace detail {
@@ -308,7 +336,14 @@ Status Interpreter::BindTensors(uint32_t subgraph) {
   }
   if (subgraph == 0) {
     const VectorRef<int32_t> inputs = graph.inputs();
-    for (uint32_t i = 0; i < inputs.size(); ++i) state.tensors[inputs[i]].flags |= kTensorInput;
+    for (uint32_t i = 0; i < inputs.size(); ++i) {
+      if (state.tensors[inputs[i]].flags & kTensorConstant) {
+        return s.error->Set(Status::kInvalidModel,
+                            "model input %u is constant tensor %d; the application could not "
+                            "write it", i, static_cast<int>(inputs[i]));
+      }
+      state.tensors[inputs[i]].flags |= kTensorInput;
+    }
     const VectorRef<int32_t> outputs = graph.outputs();
     for (uint32_t i = 0; i < outputs.size(); ++i) state.tensors[outputs[i]].flags |= kTensorOutput;
   }
@@ -338,6 +373,7 @@ Status Interpreter::PrepareOps(uint32_t subgraph) {
                         OpName(code), static_cast<int>(code.version),
                         static_cast<int>(kernel->max_version), detail);
     }
+    MICROML_RETURN_IF_ERROR(CheckOperatorTensors(ctx, op, state.tensors));
     state.ops[i].kernel = kernel;
     const size_t head_before = s.head;
     MICROML_RETURN_IF_ERROR(kernel->prepare(ctx));

@@ -3,11 +3,11 @@
 //
 // The int8 path follows TFLM step by step: a fixed-point reciprocal of the
 // divisor, a headroom shift of the dividend, then one rescale whose right
-// shift can exceed 31 bits (for dividends near zero). TFLM's shifts are then
-// out of range and its x86 build, our oracle, takes the shift count modulo the
-// register width; we reproduce that without undefined behaviour. A zero
-// divisor gives whatever TFLM's arithmetic gives (no special case), and int32
-// division by zero, which crashes TFLM, yields 0 here.
+// shift can exceed 31 bits (small dividends, large divisors). TFLM's shifts
+// are then out of range and its x86 build, our oracle, takes the shift count
+// modulo the register width; we reproduce that without undefined behaviour.
+// A zero divisor gives whatever TFLM's arithmetic gives (no special case), and
+// int32 division by zero, which crashes TFLM, yields 0 here.
 #include "kernels/fixed_point.h"
 #include "kernels/reference/arithmetic.h"
 #include "microml/kernels.h"

@@ -32,7 +32,9 @@ void ResetFifos(const DelayData& d) {
   }
 }
 
-void DelayReset(OpContext& ctx) { ResetFifos(*ctx.op_data_as<DelayData>()); }
+void DelayReset(OpContext& ctx) {
+  ResetFifos(*ctx.op_data_as<DelayData>());
+}
 
 Status DelayPrepare(OpContext& ctx) {
   MICROML_RETURN_IF_ERROR(ExpectCounts(ctx, 1, 1, 1));
@@ -88,7 +90,11 @@ Status DelayEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterSignalDelay = {static_cast<int32_t>(BuiltinOp::kCUSTOM),
-                                                 "SignalDelay", 1, DelayPrepare, DelayEval,
-                                                 DelayReset, "int16"};
+                                                 "SignalDelay",
+                                                 1,
+                                                 DelayPrepare,
+                                                 DelayEval,
+                                                 DelayReset,
+                                                 "int16"};
 
 }  // namespace microml

@@ -59,7 +59,11 @@ Status EnergyEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterSignalEnergy = {static_cast<int32_t>(BuiltinOp::kCUSTOM),
-                                                  "SignalEnergy", 1, EnergyPrepare, EnergyEval,
-                                                  nullptr, "int16"};
+                                                  "SignalEnergy",
+                                                  1,
+                                                  EnergyPrepare,
+                                                  EnergyEval,
+                                                  nullptr,
+                                                  "int16"};
 
 }  // namespace microml

@@ -22,8 +22,8 @@ Status FftAutoScalePrepare(OpContext& ctx) {
   }
   if (in->rank != 1 || out->rank != 1 || shift->rank != 0) {
     return ctx.Fail(Status::kInvalidModel,
-                    "needs rank-1 input and output and a scalar shift (ranks %d, %d, %d)",
-                    in->rank, out->rank, shift->rank);
+                    "needs rank-1 input and output and a scalar shift (ranks %d, %d, %d)", in->rank,
+                    out->rank, shift->rank);
   }
   if (out->dims[0] != in->dims[0]) {
     return ctx.Fail(Status::kInvalidModel, "output has %d samples, input %d",
@@ -54,8 +54,12 @@ Status FftAutoScaleEval(OpContext& ctx) {
 
 }  // namespace
 
-const KernelRegistration kRegisterSignalFftAutoScale = {
-    static_cast<int32_t>(BuiltinOp::kCUSTOM), "SignalFftAutoScale", 1, FftAutoScalePrepare,
-    FftAutoScaleEval, nullptr, "int16"};
+const KernelRegistration kRegisterSignalFftAutoScale = {static_cast<int32_t>(BuiltinOp::kCUSTOM),
+                                                        "SignalFftAutoScale",
+                                                        1,
+                                                        FftAutoScalePrepare,
+                                                        FftAutoScaleEval,
+                                                        nullptr,
+                                                        "int16"};
 
 }  // namespace microml

@@ -36,8 +36,7 @@ Status CheckTables(OpContext& ctx, int32_t num_channels, Status status) {
     const int64_t f = freq_starts[i];
     const int64_t w = weight_starts[i];
     if (f < 0 || f + width > bins || w < 0 || w + width > weights || w + width > unweights) {
-      return ctx.Fail(status,
-                      "channel %d reads bins [%d, %d) of %d and weights [%d, %d) of %d",
+      return ctx.Fail(status, "channel %d reads bins [%d, %d) of %d and weights [%d, %d) of %d",
                       static_cast<int>(i), static_cast<int>(f), static_cast<int>(f + width),
                       static_cast<int>(bins), static_cast<int>(w), static_cast<int>(w + width),
                       static_cast<int>(weights < unweights ? weights : unweights));
@@ -80,8 +79,8 @@ Status FilterBankPrepare(OpContext& ctx) {
   }
   for (int i = kFreqStarts; i < kNumInputs; ++i) {
     if (inputs[i]->dims[0] < n + 1) {
-      return ctx.Fail(Status::kInvalidModel, "input %d has %d entries, num_channels %d needs %d",
-                      i, static_cast<int>(inputs[i]->dims[0]), static_cast<int>(n),
+      return ctx.Fail(Status::kInvalidModel, "input %d has %d entries, num_channels %d needs %d", i,
+                      static_cast<int>(inputs[i]->dims[0]), static_cast<int>(n),
                       static_cast<int>(n + 1));
     }
   }
@@ -123,7 +122,11 @@ Status FilterBankEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterSignalFilterBank = {static_cast<int32_t>(BuiltinOp::kCUSTOM),
-                                                      "SignalFilterBank", 1, FilterBankPrepare,
-                                                      FilterBankEval, nullptr, "uint32"};
+                                                      "SignalFilterBank",
+                                                      1,
+                                                      FilterBankPrepare,
+                                                      FilterBankEval,
+                                                      nullptr,
+                                                      "uint32"};
 
 }  // namespace microml

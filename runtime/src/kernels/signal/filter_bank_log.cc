@@ -64,8 +64,12 @@ Status FilterBankLogEval(OpContext& ctx) {
 
 }  // namespace
 
-const KernelRegistration kRegisterSignalFilterBankLog = {
-    static_cast<int32_t>(BuiltinOp::kCUSTOM), "SignalFilterBankLog", 1, FilterBankLogPrepare,
-    FilterBankLogEval, nullptr, "uint32"};
+const KernelRegistration kRegisterSignalFilterBankLog = {static_cast<int32_t>(BuiltinOp::kCUSTOM),
+                                                         "SignalFilterBankLog",
+                                                         1,
+                                                         FilterBankLogPrepare,
+                                                         FilterBankLogEval,
+                                                         nullptr,
+                                                         "uint32"};
 
 }  // namespace microml

@@ -53,9 +53,10 @@ Status ReadOptions(OpContext& ctx, SpectralSubtractionData* d) {
   d->smoothing_bits = static_cast<uint32_t>(v[7]);
   d->spectral_subtraction_bits = static_cast<uint32_t>(v[8]);
   if (d->smoothing_bits > 31 || d->spectral_subtraction_bits > 63) {
-    return ctx.Fail(Status::kInvalidModel,
-                    "smoothing_bits %d (0..31) or spectral_subtraction_bits %d (0..63) out of range",
-                    static_cast<int>(v[7]), static_cast<int>(v[8]));
+    return ctx.Fail(
+        Status::kInvalidModel,
+        "smoothing_bits %d (0..31) or spectral_subtraction_bits %d (0..63) out of range",
+        static_cast<int>(v[7]), static_cast<int>(v[8]));
   }
   return Status::kOk;
 }
@@ -90,8 +91,8 @@ Status SpectralSubtractionPrepare(OpContext& ctx) {
                     static_cast<int>(n), static_cast<int>(in->dims[0]),
                     static_cast<int>(out->dims[0]), static_cast<int>(noise->dims[0]));
   }
-  d->noise_estimate = static_cast<uint32_t*>(
-      ctx.AllocatePersistent(static_cast<size_t>(n) * sizeof(uint32_t)));
+  d->noise_estimate =
+      static_cast<uint32_t*>(ctx.AllocatePersistent(static_cast<size_t>(n) * sizeof(uint32_t)));
   if (d->noise_estimate == nullptr && n > 0) return Status::kArenaTooSmall;
   return Status::kOk;
 }
@@ -106,9 +107,9 @@ Status SpectralSubtractionEval(OpContext& ctx) {
     const uint32_t smoothing = odd ? d.alternate_smoothing : d.smoothing;
     const uint32_t one_minus = odd ? d.alternate_one_minus_smoothing : d.one_minus_smoothing;
     const uint32_t signal = x[i] << d.smoothing_bits;
-    noise[i] = static_cast<uint32_t>((static_cast<uint64_t>(signal) * smoothing +
-                                      static_cast<uint64_t>(noise[i]) * one_minus) >>
-                                     d.spectral_subtraction_bits);
+    noise[i] = static_cast<uint32_t>(
+        (static_cast<uint64_t>(signal) * smoothing + static_cast<uint64_t>(noise[i]) * one_minus) >>
+        d.spectral_subtraction_bits);
     uint32_t estimate = noise[i];
     if (estimate > signal) {
       estimate = signal;

@@ -22,8 +22,8 @@ Status FilterBankSquareRootPrepare(OpContext& ctx) {
   }
   if (in->rank != 1 || shift->rank != 0 || out->rank != 1) {
     return ctx.Fail(Status::kInvalidModel,
-                    "needs rank-1 input and output and a scalar shift (ranks %d, %d, %d)",
-                    in->rank, out->rank, shift->rank);
+                    "needs rank-1 input and output and a scalar shift (ranks %d, %d, %d)", in->rank,
+                    out->rank, shift->rank);
   }
   if (out->dims[0] != in->dims[0]) {
     return ctx.Fail(Status::kInvalidModel, "output has %d channels, input %d",
@@ -44,7 +44,12 @@ Status FilterBankSquareRootEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterSignalFilterBankSquareRoot = {
-    static_cast<int32_t>(BuiltinOp::kCUSTOM), "SignalFilterBankSquareRoot", 1,
-    FilterBankSquareRootPrepare, FilterBankSquareRootEval, nullptr, "uint64"};
+    static_cast<int32_t>(BuiltinOp::kCUSTOM),
+    "SignalFilterBankSquareRoot",
+    1,
+    FilterBankSquareRootPrepare,
+    FilterBankSquareRootEval,
+    nullptr,
+    "uint64"};
 
 }  // namespace microml

@@ -38,7 +38,9 @@ void ResetFifos(const FramerData& d) {
   }
 }
 
-void FramerReset(OpContext& ctx) { ResetFifos(*ctx.op_data_as<FramerData>()); }
+void FramerReset(OpContext& ctx) {
+  ResetFifos(*ctx.op_data_as<FramerData>());
+}
 
 Status FramerPrepare(OpContext& ctx) {
   MICROML_RETURN_IF_ERROR(ExpectCounts(ctx, 1, 1, 2));
@@ -86,8 +88,8 @@ Status FramerPrepare(OpContext& ctx) {
   }
   // Room for frame_size rounded up to whole steps, as in TFLM: the most that
   // is ever buffered.
-  d->capacity = static_cast<uint32_t>((d->frame_size + d->frame_step - 1) / d->frame_step *
-                                      d->frame_step);
+  d->capacity =
+      static_cast<uint32_t>((d->frame_size + d->frame_step - 1) / d->frame_step * d->frame_step);
   const uint64_t bytes = d->rows * signal::SampleFifo::BytesFor(d->capacity);
   if (bytes > (1u << 30)) {
     return ctx.Fail(Status::kUnsupported, "%u rows of %u buffered samples need too much state",
@@ -126,7 +128,11 @@ Status FramerEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterSignalFramer = {static_cast<int32_t>(BuiltinOp::kCUSTOM),
-                                                  "SignalFramer", 1, FramerPrepare, FramerEval,
-                                                  FramerReset, "int16"};
+                                                  "SignalFramer",
+                                                  1,
+                                                  FramerPrepare,
+                                                  FramerEval,
+                                                  FramerReset,
+                                                  "int16"};
 
 }  // namespace microml

@@ -40,8 +40,8 @@ Status IrfftPrepare(OpContext& ctx) {
   MICROML_RETURN_IF_ERROR(signal::ReadFftOptions(ctx, &data->type, &data->fft_length));
   if (in->type != data->type || out->type != data->type) return ctx.FailUnsupportedTypes();
   if (in->rank < 1 || out->rank != in->rank) {
-    return ctx.Fail(Status::kInvalidModel, "input (rank %d) and output (rank %d) need one rank >= 1",
-                    in->rank, out->rank);
+    return ctx.Fail(Status::kInvalidModel,
+                    "input (rank %d) and output (rank %d) need one rank >= 1", in->rank, out->rank);
   }
   data->input_length = in->dims[in->rank - 1];
   const int32_t output_length = out->dims[out->rank - 1];
@@ -96,7 +96,8 @@ Status IrfftEval(OpContext& ctx) {
     default: {
       RunFrames<float>(ctx, data);
       float* y = ctx.output(0)->data_as<float>();
-      const uint32_t n = static_cast<uint32_t>(data.frames) * static_cast<uint32_t>(data.fft_length);
+      const uint32_t n =
+          static_cast<uint32_t>(data.frames) * static_cast<uint32_t>(data.fft_length);
       for (uint32_t i = 0; i < n; ++i) y[i] /= static_cast<float>(data.fft_length);
       break;
     }
@@ -107,7 +108,11 @@ Status IrfftEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterSignalIrfft = {static_cast<int32_t>(BuiltinOp::kCUSTOM),
-                                                 "SignalIrfft", 1, IrfftPrepare, IrfftEval,
-                                                 nullptr, "int16 int32 float32"};
+                                                 "SignalIrfft",
+                                                 1,
+                                                 IrfftPrepare,
+                                                 IrfftEval,
+                                                 nullptr,
+                                                 "int16 int32 float32"};
 
 }  // namespace microml

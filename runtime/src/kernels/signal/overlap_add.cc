@@ -22,7 +22,9 @@ struct OverlapAddData {
   void* buffers;    // rows * frame_size elements
 };
 
-size_t ElementSize(TensorType type) { return type == TensorType::kINT16 ? 2 : 4; }
+size_t ElementSize(TensorType type) {
+  return type == TensorType::kINT16 ? 2 : 4;
+}
 
 void OverlapAddReset(OpContext& ctx) {
   const OverlapAddData& d = *ctx.op_data_as<OverlapAddData>();
@@ -68,8 +70,8 @@ Status OverlapAddPrepare(OpContext& ctx) {
                     "output needs %u rows of %u frames of %d samples (has %u elements)", d->rows,
                     d->frames, static_cast<int>(d->frame_step), out->element_count());
   }
-  d->buffers = ctx.AllocatePersistent(d->rows * static_cast<size_t>(d->frame_size) *
-                                      ElementSize(d->type));
+  d->buffers =
+      ctx.AllocatePersistent(d->rows * static_cast<size_t>(d->frame_size) * ElementSize(d->type));
   if (d->buffers == nullptr) return Status::kArenaTooSmall;
   return Status::kOk;
 }
@@ -79,7 +81,9 @@ int16_t AddSample(int16_t a, int16_t b) {
   return static_cast<int16_t>(sum < INT16_MIN ? INT16_MIN : (sum > INT16_MAX ? INT16_MAX : sum));
 }
 
-float AddSample(float a, float b) { return a + b; }
+float AddSample(float a, float b) {
+  return a + b;
+}
 
 template <typename T>
 void Run(const OverlapAddData& d, const T* x, T* y) {
@@ -110,8 +114,12 @@ Status OverlapAddEval(OpContext& ctx) {
 
 }  // namespace
 
-const KernelRegistration kRegisterSignalOverlapAdd = {
-    static_cast<int32_t>(BuiltinOp::kCUSTOM), "SignalOverlapAdd", 1, OverlapAddPrepare,
-    OverlapAddEval, OverlapAddReset, "int16 float32"};
+const KernelRegistration kRegisterSignalOverlapAdd = {static_cast<int32_t>(BuiltinOp::kCUSTOM),
+                                                      "SignalOverlapAdd",
+                                                      1,
+                                                      OverlapAddPrepare,
+                                                      OverlapAddEval,
+                                                      OverlapAddReset,
+                                                      "int16 float32"};
 
 }  // namespace microml

@@ -95,7 +95,11 @@ Status PcanEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterSignalPcan = {static_cast<int32_t>(BuiltinOp::kCUSTOM),
-                                                "SignalPCAN", 1, PcanPrepare, PcanEval, nullptr,
+                                                "SignalPCAN",
+                                                1,
+                                                PcanPrepare,
+                                                PcanEval,
+                                                nullptr,
                                                 "uint32"};
 
 }  // namespace microml

@@ -184,17 +184,15 @@ void Radix5(Complex<T>* out, const Complex<T>* tw, size_t fstride, int32_t m) {
     const Complex<T> s5 = {
         A::Add(A::Add(s0.r, A::MulScalar(s7.r, ya.r)), A::MulScalar(s8.r, yb.r)),
         A::Add(A::Add(s0.i, A::MulScalar(s7.i, ya.r)), A::MulScalar(s8.i, yb.r))};
-    const Complex<T> s6 = {
-        A::Add(A::MulScalar(s10.i, ya.i), A::MulScalar(s9.i, yb.i)),
-        A::Sub(A::Neg(A::MulScalar(s10.r, ya.i)), A::MulScalar(s9.r, yb.i))};
+    const Complex<T> s6 = {A::Add(A::MulScalar(s10.i, ya.i), A::MulScalar(s9.i, yb.i)),
+                           A::Sub(A::Neg(A::MulScalar(s10.r, ya.i)), A::MulScalar(s9.r, yb.i))};
     f1 = {A::Sub(s5.r, s6.r), A::Sub(s5.i, s6.i)};
     f4 = {A::Add(s5.r, s6.r), A::Add(s5.i, s6.i)};
     const Complex<T> s11 = {
         A::Add(A::Add(s0.r, A::MulScalar(s7.r, yb.r)), A::MulScalar(s8.r, ya.r)),
         A::Add(A::Add(s0.i, A::MulScalar(s7.i, yb.r)), A::MulScalar(s8.i, ya.r))};
-    const Complex<T> s12 = {
-        A::Add(A::Neg(A::MulScalar(s10.i, yb.i)), A::MulScalar(s9.i, ya.i)),
-        A::Sub(A::MulScalar(s10.r, yb.i), A::MulScalar(s9.r, ya.i))};
+    const Complex<T> s12 = {A::Add(A::Neg(A::MulScalar(s10.i, yb.i)), A::MulScalar(s9.i, ya.i)),
+                            A::Sub(A::MulScalar(s10.r, yb.i), A::MulScalar(s9.r, ya.i))};
     f2 = {A::Add(s11.r, s12.r), A::Add(s11.i, s12.i)};
     f3 = {A::Sub(s11.r, s12.r), A::Sub(s11.i, s12.i)};
   }
@@ -336,10 +334,10 @@ void InverseRealFft(const RealFftPlan<T>& plan, const T* input, T* output, void*
   memcpy(output, result, static_cast<size_t>(n) * sizeof(Complex<T>));
 }
 
-#define MICROML_INSTANTIATE_REAL_FFT(T)                                                       \
-  template size_t RealFftPlanBytes<T>(int32_t);                                               \
-  template RealFftPlan<T>* InitRealFft<T>(void*, int32_t, bool);                              \
-  template void RealFft<T>(const RealFftPlan<T>&, const T*, int32_t, T*, void*);              \
+#define MICROML_INSTANTIATE_REAL_FFT(T)                                          \
+  template size_t RealFftPlanBytes<T>(int32_t);                                  \
+  template RealFftPlan<T>* InitRealFft<T>(void*, int32_t, bool);                 \
+  template void RealFft<T>(const RealFftPlan<T>&, const T*, int32_t, T*, void*); \
   template void InverseRealFft<T>(const RealFftPlan<T>&, const T*, T*, void*);
 
 MICROML_INSTANTIATE_REAL_FFT(int16_t)

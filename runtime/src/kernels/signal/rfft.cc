@@ -40,8 +40,8 @@ Status RfftPrepare(OpContext& ctx) {
   MICROML_RETURN_IF_ERROR(signal::ReadFftOptions(ctx, &data->type, &data->fft_length));
   if (in->type != data->type || out->type != data->type) return ctx.FailUnsupportedTypes();
   if (in->rank < 1 || out->rank != in->rank) {
-    return ctx.Fail(Status::kInvalidModel, "input (rank %d) and output (rank %d) need one rank >= 1",
-                    in->rank, out->rank);
+    return ctx.Fail(Status::kInvalidModel,
+                    "input (rank %d) and output (rank %d) need one rank >= 1", in->rank, out->rank);
   }
   data->input_length = in->dims[in->rank - 1];
   data->output_length = out->dims[out->rank - 1];
@@ -57,8 +57,8 @@ Status RfftPrepare(OpContext& ctx) {
   }
   const uint32_t frames = in->element_count() / static_cast<uint32_t>(data->input_length);
   if (out->element_count() != frames * static_cast<uint32_t>(data->output_length)) {
-    return ctx.Fail(Status::kInvalidModel, "input has %u frames, output room for %u",
-                    frames, out->element_count() / static_cast<uint32_t>(data->output_length));
+    return ctx.Fail(Status::kInvalidModel, "input has %u frames, output room for %u", frames,
+                    out->element_count() / static_cast<uint32_t>(data->output_length));
   }
   data->frames = static_cast<int32_t>(frames);
   switch (data->type) {
@@ -99,7 +99,11 @@ Status RfftEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterSignalRfft = {static_cast<int32_t>(BuiltinOp::kCUSTOM),
-                                                "SignalRfft", 1, RfftPrepare, RfftEval, nullptr,
+                                                "SignalRfft",
+                                                1,
+                                                RfftPrepare,
+                                                RfftEval,
+                                                nullptr,
                                                 "int16 int32 float32"};
 
 }  // namespace microml

@@ -39,7 +39,8 @@ struct SampleFifo {
   // Appends the newest `count` samples `times` more times.
   void RepeatNewest(uint32_t count, uint32_t times) {
     for (uint32_t t = 0; t < times; ++t) {
-      memmove(samples() + size, samples() + size - count, static_cast<size_t>(count) * sizeof(int16_t));
+      memmove(samples() + size, samples() + size - count,
+              static_cast<size_t>(count) * sizeof(int16_t));
       size += count;
     }
   }

@@ -23,8 +23,8 @@ inline Status ReadIntOption(OpContext& ctx, size_t index, const char* name, int3
   const flex::Value v = OptionsRoot(ctx).At(index);
   if (!v.IsIntegral()) {
     return ctx.Fail(Status::kInvalidModel,
-                    "option '%s' (entry %u of the options map) is missing or not an integer",
-                    name, static_cast<unsigned>(index));
+                    "option '%s' (entry %u of the options map) is missing or not an integer", name,
+                    static_cast<unsigned>(index));
   }
   *out = v.AsInt32();
   return Status::kOk;

@@ -55,8 +55,7 @@ Status StackerPrepare(OpContext& ctx) {
   constexpr int32_t kMaxContext = 1 << 12;
   constexpr int32_t kMaxChannels = 1 << 16;
   if (d->channels < 1 || d->channels > kMaxChannels || d->left < 0 || d->left > kMaxContext ||
-      d->right < 0 || d->right > kMaxContext || d->step < 1 ||
-      d->step > d->left + d->right + 1) {
+      d->right < 0 || d->right > kMaxContext || d->step < 1 || d->step > d->left + d->right + 1) {
     return ctx.Fail(Status::kInvalidModel,
                     "num_channels %d, left context %d, right context %d and step %d are not a "
                     "valid stacking (step from 1 to left + right + 1)",
@@ -100,7 +99,11 @@ Status StackerEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterSignalStacker = {static_cast<int32_t>(BuiltinOp::kCUSTOM),
-                                                   "SignalStacker", 1, StackerPrepare,
-                                                   StackerEval, StackerReset, "int16"};
+                                                   "SignalStacker",
+                                                   1,
+                                                   StackerPrepare,
+                                                   StackerEval,
+                                                   StackerReset,
+                                                   "int16"};
 
 }  // namespace microml

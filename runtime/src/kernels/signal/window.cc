@@ -34,7 +34,8 @@ Status WindowPrepare(OpContext& ctx) {
   }
   const uint32_t window = weights->element_count();
   if (window == 0 || in->element_count() % window != 0) {
-    return ctx.Fail(Status::kInvalidModel, "input of %u samples is not a whole number of %u-sample windows",
+    return ctx.Fail(Status::kInvalidModel,
+                    "input of %u samples is not a whole number of %u-sample windows",
                     in->element_count(), window);
   }
   WindowData* data = ctx.AllocatePersistent<WindowData>();
@@ -60,7 +61,8 @@ Status WindowEval(OpContext& ctx) {
   for (uint32_t start = 0; start < total; start += window) {
     for (uint32_t i = 0; i < window; ++i) {
       const int32_t v = (static_cast<int32_t>(x[start + i]) * w[i]) >> shift;
-      y[start + i] = static_cast<int16_t>(v < INT16_MIN ? INT16_MIN : (v > INT16_MAX ? INT16_MAX : v));
+      y[start + i] =
+          static_cast<int16_t>(v < INT16_MIN ? INT16_MIN : (v > INT16_MAX ? INT16_MAX : v));
     }
   }
   return Status::kOk;
@@ -69,7 +71,11 @@ Status WindowEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterSignalWindow = {static_cast<int32_t>(BuiltinOp::kCUSTOM),
-                                                  "SignalWindow", 1, WindowPrepare, WindowEval,
-                                                  nullptr, "int16"};
+                                                  "SignalWindow",
+                                                  1,
+                                                  WindowPrepare,
+                                                  WindowEval,
+                                                  nullptr,
+                                                  "int16"};
 
 }  // namespace microml
