@@ -50,9 +50,11 @@ string(REPLACE ";" " " _microml_arch "${MICROML_ARCH_FLAGS}")
 # Executables bring their own startup code (cortex-m/startup.c), hence
 # -nostartfiles; without crtbegin.o there is no __dso_handle, hence
 # -fno-use-cxa-atexit.
-set(CMAKE_C_FLAGS_INIT "${_microml_arch} -ffunction-sections -fdata-sections")
+# TFLM is the reference and runs on x86 without fused multiply-add: keep float
+# results identical by never contracting a*b+c into one rounding.
+set(CMAKE_C_FLAGS_INIT "${_microml_arch} -ffunction-sections -fdata-sections -ffp-contract=off")
 set(CMAKE_CXX_FLAGS_INIT
-    "${_microml_arch} -ffunction-sections -fdata-sections -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-use-cxa-atexit")
+    "${_microml_arch} -ffunction-sections -fdata-sections -ffp-contract=off -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-use-cxa-atexit")
 set(CMAKE_ASM_FLAGS_INIT "${_microml_arch}")
 set(CMAKE_EXE_LINKER_FLAGS_INIT "${_microml_arch} --specs=nano.specs -nostartfiles -Wl,--gc-sections")
 # Cache entries rather than *_INIT: CMake would append its own -O3 to those.

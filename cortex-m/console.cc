@@ -40,12 +40,18 @@ int32_t IntArgument(int index, int32_t fallback) {
 const char* CoreName() {
   const uint32_t cpuid = *reinterpret_cast<volatile const uint32_t*>(0xE000ED00u);
   switch ((cpuid >> 4) & 0xFFFu) {  // PARTNO
-    case 0xC20: return "Cortex-M0";
-    case 0xC60: return "Cortex-M0+";
-    case 0xC24: return "Cortex-M4";
-    case 0xC27: return "Cortex-M7";
-    case 0xD22: return "Cortex-M55";
-    default: return "unknown core";
+    case 0xC20:
+      return "Cortex-M0";
+    case 0xC60:
+      return "Cortex-M0+";
+    case 0xC24:
+      return "Cortex-M4";
+    case 0xC27:
+      return "Cortex-M7";
+    case 0xD22:
+      return "Cortex-M55";
+    default:
+      return "unknown core";
   }
 }
 

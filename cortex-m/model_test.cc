@@ -5,12 +5,13 @@
 // and variable tensors reset before each, outputs are checked after the last.
 // So instructions per inference = count(2) - count(1), and count(0) (setup
 // only) isolates the cost of startup and setup. Exit status: 0 pass, 1 fail.
+#include "microml/model.h"
+
 #include <stdint.h>
 #include <string.h>
 
 #include "console.h"
 #include "microml/interpreter.h"
-#include "microml/model.h"
 #include "model_test_data.h"
 
 namespace {
@@ -22,7 +23,8 @@ alignas(microml::kArenaAlignment) uint8_t g_arena[MICROML_ARENA_BYTES];
 
 constexpr int kMaxMismatchesShown = 8;
 
-bool SizesMatch(const char* what, size_t index, const microml::Tensor* tensor, const TestBlob& blob) {
+bool SizesMatch(const char* what, size_t index, const microml::Tensor* tensor,
+                const TestBlob& blob) {
   if (tensor != nullptr && tensor->bytes == blob.size) return true;
   Print("model_test: %s %zu is %lu bytes, golden file has %zu\n", what, index,
         static_cast<unsigned long>(tensor != nullptr ? tensor->bytes : 0), blob.size);
@@ -65,7 +67,8 @@ int Run(int32_t invocations) {
     Print("model_test: setup failed: %s\n", interpreter.error());
     return 1;
   }
-  Print("model_test: arena_used_bytes %zu of %zu\n", interpreter.arena_used_bytes(), sizeof(g_arena));
+  Print("model_test: arena_used_bytes %zu of %zu\n", interpreter.arena_used_bytes(),
+        sizeof(g_arena));
 
   if (interpreter.num_inputs() != microml_cortex_m::kNumTestInputs ||
       interpreter.num_outputs() != microml_cortex_m::kNumTestOutputs) {
@@ -78,7 +81,8 @@ int Run(int32_t invocations) {
     if (!SizesMatch("input", i, interpreter.input(i), microml_cortex_m::kTestInputs[i])) return 1;
   }
   for (size_t i = 0; i < interpreter.num_outputs(); ++i) {
-    if (!SizesMatch("output", i, interpreter.output(i), microml_cortex_m::kTestOutputs[i])) return 1;
+    if (!SizesMatch("output", i, interpreter.output(i), microml_cortex_m::kTestOutputs[i]))
+      return 1;
   }
 
   for (int32_t n = 0; n < invocations; ++n) {
@@ -109,4 +113,6 @@ int Run(int32_t invocations) {
 
 }  // namespace
 
-int main() { return Run(microml_cortex_m::IntArgument(1, 1)); }
+int main() {
+  return Run(microml_cortex_m::IntArgument(1, 1));
+}

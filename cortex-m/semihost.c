@@ -27,7 +27,7 @@ static int tty_handle_plus_one[3];
 static int tty_handle(int fd) {
   if (tty_handle_plus_one[fd] == 0) {
     // SYS_OPEN mode 4 ("w") reaches the host's stdout, mode 8 ("a") its stderr.
-    uint32_t block[3] = {(uint32_t)(uintptr_t)":tt", fd == 1 ? 4u : 8u, 3u};
+    uint32_t block[3] = {(uint32_t)(uintptr_t) ":tt", fd == 1 ? 4u : 8u, 3u};
     tty_handle_plus_one[fd] = semihost_call(kSysOpen, block) + 1;
   }
   return tty_handle_plus_one[fd] - 1;

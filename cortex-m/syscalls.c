@@ -52,9 +52,13 @@ int _fstat(int fd, struct stat* st) {
 }
 
 // A terminal makes stdout line-buffered, so output printed before a crash survives.
-int _isatty(int fd) { return fd >= 0 && fd <= 2; }
+int _isatty(int fd) {
+  return fd >= 0 && fd <= 2;
+}
 
-int _getpid(void) { return 1; }
+int _getpid(void) {
+  return 1;
+}
 
 // abort() raises SIGABRT: end the run the way a host process would (status 134).
 int _kill(int pid, int sig) {
@@ -62,7 +66,9 @@ int _kill(int pid, int sig) {
   semihost_exit(128 + sig);
 }
 
-void _exit(int status) { semihost_exit(status); }
+void _exit(int status) {
+  semihost_exit(status);
+}
 
 extern char __heap_start__[], __heap_end__[];
 

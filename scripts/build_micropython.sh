@@ -42,6 +42,8 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SOURCES
   local apt=(-o "Dir::Etc::SourceList=$cache/.apt/trixie-src.sources"
              -o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$cache/.apt/lists")
+  # As root, apt would hand the download to its _apt user, who cannot write here.
+  [ "$(id -u)" -eq 0 ] && apt+=(-o APT::Sandbox::User=root)
   log "fetching Debian's micropython source package (trixie)"
   apt-get "${apt[@]}" update >/dev/null
   if ! (cd "$cache" && apt-get "${apt[@]}" source --download-only "micropython=$version+ds-1" >/dev/null); then

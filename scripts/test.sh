@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite: installs dependencies, builds every flavour (host release,
 # host ASan+UBSan, Cortex-M images, MicroPython unix and qemu firmware, the
-# fuzzer) and runs everything as one pytest session, which prints the summary.
+# fuzzer) and runs the tests in two pytest sessions:
+#   1. everything with the release CLI;
+#   2. the CLI suites again with the ASan+UBSan CLI (shared models, TFLM
+#      conformance, mutated models, error cases, and one seed over every 4th
+#      generated operator fixture, labelled "asan" in the summary).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,12 +14,16 @@ echo "== build: host"
 ./scripts/build.sh
 echo "== build: host with AddressSanitizer + UBSan"
 ./scripts/build.sh --asan
-if [ -x scripts/build_micropython.sh ] && [ -d micropython ]; then
-  echo "== build: MicroPython (unix, qemu)"
-  ./scripts/build_micropython.sh
-fi
+echo "== build: MicroPython (unix, qemu)"
+./scripts/build_micropython.sh
 
-export MICROML_BIN=$PWD/build/bin/microml
 export MICROML_ASAN_BIN=$PWD/build/asan/bin/microml
-echo "== tests"
-exec .venv/bin/python -m pytest tests -p no:cacheprovider -q -rs "$@"
+pytest=(.venv/bin/python -m pytest -p no:cacheprovider -q -rs)
+
+echo "== tests (release build)"
+MICROML_BIN=$PWD/build/bin/microml "${pytest[@]}" tests "$@"
+
+echo "== tests (ASan + UBSan build)"
+MICROML_BIN=$MICROML_ASAN_BIN MICROML_ORACLE_SEEDS=1 MICROML_ORACLE_STRIDE=4 \
+  MICROML_ORACLE_LABEL=" asan" "${pytest[@]}" \
+  tests/conformance tests/robustness "$@"

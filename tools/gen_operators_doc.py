@@ -16,13 +16,20 @@ DOC = ROOT / "docs" / "operators.md"
 FIXTURES = ROOT / "tests" / "fixtures" / "ops"
 
 
+def op_key(name):
+    """Matches registry names (CONV_2D, SignalWindow, TFLite_Detection_PostProcess)
+    with fixture op names (conv_2d, signal_window, detection_postprocess)."""
+    key = name.replace("_", "").lower()
+    return key[len("tflite"):] if key.startswith("tflite") else key
+
+
 def fixture_counts():
     counts = collections.Counter()
     for index in sorted(FIXTURES.glob("*.json")):
         for entry in json.loads(index.read_text()):
             if entry.get("expect") == "error":
                 continue
-            counts[(entry["op"].upper(), entry.get("variant", ""))] += 1
+            counts[(op_key(entry["op"]), entry.get("variant", ""))] += 1
     return counts
 
 
@@ -46,7 +53,7 @@ def render(ops, counts):
     for op in sorted(ops, key=lambda o: o["name"]):
         variants = op["variants"].split() or ["(undeclared)"]
         for i, variant in enumerate(variants):
-            n = counts.get((op["name"].upper(), variant), 0)
+            n = counts.get((op_key(op["name"]), variant), 0)
             total_variants += 1
             lines.append("| %s | %s | %s | %d |" % (
                 op["name"] if i == 0 else "", "1-%d" % op["max_version"] if i == 0 else "",

@@ -25,48 +25,48 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 
 static uint64_t executed;
 static bool count_each_insn;
-static const char *report_path;
+static const char* report_path;
 
-static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
-    const size_t n = qemu_plugin_tb_n_insns(tb);
-    (void)id;
-    if (!count_each_insn) {
-        qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64, &executed, n);
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        qemu_plugin_register_vcpu_insn_exec_inline(qemu_plugin_tb_get_insn(tb, i),
-                                                   QEMU_PLUGIN_INLINE_ADD_U64, &executed, 1);
-    }
+static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb* tb) {
+  const size_t n = qemu_plugin_tb_n_insns(tb);
+  (void)id;
+  if (!count_each_insn) {
+    qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64, &executed, n);
+    return;
+  }
+  for (size_t i = 0; i < n; i++) {
+    qemu_plugin_register_vcpu_insn_exec_inline(qemu_plugin_tb_get_insn(tb, i),
+                                               QEMU_PLUGIN_INLINE_ADD_U64, &executed, 1);
+  }
 }
 
-static void report_count(qemu_plugin_id_t id, void *unused) {
-    (void)id;
-    (void)unused;
-    if (report_path != NULL) {
-        FILE *f = fopen(report_path, "w");
-        if (f != NULL && fprintf(f, "%" PRIu64 "\n", executed) > 0 && fclose(f) == 0) return;
-        fprintf(stderr, "insn_count: cannot write %s\n", report_path);
-    }
-    fprintf(stderr, "insn_count: %" PRIu64 "\n", executed);
+static void report_count(qemu_plugin_id_t id, void* unused) {
+  (void)id;
+  (void)unused;
+  if (report_path != NULL) {
+    FILE* f = fopen(report_path, "w");
+    if (f != NULL && fprintf(f, "%" PRIu64 "\n", executed) > 0 && fclose(f) == 0) return;
+    fprintf(stderr, "insn_count: cannot write %s\n", report_path);
+  }
+  fprintf(stderr, "insn_count: %" PRIu64 "\n", executed);
 }
 
-QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
-                                           int argc, char **argv) {
-    (void)info;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "mode=tb") == 0) {
-            count_each_insn = false;
-        } else if (strcmp(argv[i], "mode=insn") == 0) {
-            count_each_insn = true;
-        } else if (strncmp(argv[i], "outfile=", 8) == 0 && argv[i][8] != '\0') {
-            report_path = argv[i] + 8; /* QEMU keeps argv alive while the plugin is loaded */
-        } else {
-            fprintf(stderr, "insn_count: bad argument '%s' (mode=tb|insn, outfile=PATH)\n", argv[i]);
-            return -1;
-        }
+QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t* info, int argc,
+                                           char** argv) {
+  (void)info;
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "mode=tb") == 0) {
+      count_each_insn = false;
+    } else if (strcmp(argv[i], "mode=insn") == 0) {
+      count_each_insn = true;
+    } else if (strncmp(argv[i], "outfile=", 8) == 0 && argv[i][8] != '\0') {
+      report_path = argv[i] + 8; /* QEMU keeps argv alive while the plugin is loaded */
+    } else {
+      fprintf(stderr, "insn_count: bad argument '%s' (mode=tb|insn, outfile=PATH)\n", argv[i]);
+      return -1;
     }
-    qemu_plugin_register_vcpu_tb_trans_cb(id, on_translate);
-    qemu_plugin_register_atexit_cb(id, report_count, NULL);
-    return 0;
+  }
+  qemu_plugin_register_vcpu_tb_trans_cb(id, on_translate);
+  qemu_plugin_register_atexit_cb(id, report_count, NULL);
+  return 0;
 }

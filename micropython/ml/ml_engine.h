@@ -16,12 +16,12 @@ extern "C" {
 #endif
 
 typedef enum {
-    ML_OK = 0,
-    ML_INVALID_MODEL,
-    ML_UNSUPPORTED,
-    ML_ARENA_TOO_SMALL,
-    ML_INVALID_ARGUMENT,
-    ML_INVALID_STATE,
+  ML_OK = 0,
+  ML_INVALID_MODEL,
+  ML_UNSUPPORTED,
+  ML_ARENA_TOO_SMALL,
+  ML_INVALID_ARGUMENT,
+  ML_INVALID_STATE,
 } ml_status_t;
 
 // Bytes and alignment of engine storage.
@@ -30,34 +30,34 @@ extern const size_t ml_engine_size;
 
 // One model input or output as the glue sees it.
 typedef struct {
-    void *data;             // NULL before setup
-    const int32_t *dims;    // in the model buffer
-    uint32_t rank;
-    uint32_t count;         // elements
-    uint32_t bytes;
-    char dtype;             // 'b' 'B' 'h' 'H' 'i' 'f', or 0 for a type the module does not exchange
-    char type_name[12];     // "int8", "float32", ...
-    float scale;            // 1.0 when the tensor is not quantized
-    int32_t zero_point;
+  void* data;           // NULL before setup
+  const int32_t* dims;  // in the model buffer
+  uint32_t rank;
+  uint32_t count;  // elements
+  uint32_t bytes;
+  char dtype;          // 'b' 'B' 'h' 'H' 'i' 'f', or 0 for a type the module does not exchange
+  char type_name[12];  // "int8", "float32", ...
+  float scale;         // 1.0 when the tensor is not quantized
+  int32_t zero_point;
 } ml_tensor_t;
 
 // Constructs an engine in `storage` and verifies the model bytes, which must
 // outlive it. On failure ml_engine_error() says why.
-ml_status_t ml_engine_init(void *storage, const void *model, size_t model_len);
-const char *ml_engine_error(const void *engine);
+ml_status_t ml_engine_init(void* storage, const void* model, size_t model_len);
+const char* ml_engine_error(const void* engine);
 
-size_t ml_engine_num_inputs(const void *engine);
-size_t ml_engine_num_outputs(const void *engine);
+size_t ml_engine_num_inputs(const void* engine);
+size_t ml_engine_num_outputs(const void* engine);
 // Static description (data stays NULL until setup). False for a bad index.
-bool ml_engine_input(const void *engine, size_t index, ml_tensor_t *out);
-bool ml_engine_output(const void *engine, size_t index, ml_tensor_t *out);
+bool ml_engine_input(const void* engine, size_t index, ml_tensor_t* out);
+bool ml_engine_output(const void* engine, size_t index, ml_tensor_t* out);
 
 // Temporary memory measuring needs, and the exact arena size Setup will use.
-size_t ml_engine_work_bytes(const void *engine);
-ml_status_t ml_engine_measure(void *engine, void *work, size_t work_len, size_t *arena_bytes);
-ml_status_t ml_engine_setup(void *engine, void *arena, size_t arena_len);
-ml_status_t ml_engine_invoke(void *engine);
-void ml_engine_reset(void *engine);
+size_t ml_engine_work_bytes(const void* engine);
+ml_status_t ml_engine_measure(void* engine, void* work, size_t work_len, size_t* arena_bytes);
+ml_status_t ml_engine_setup(void* engine, void* arena, size_t arena_len);
+ml_status_t ml_engine_invoke(void* engine);
+void ml_engine_reset(void* engine);
 
 // Bytes per element for a dtype character (0 if unknown).
 size_t ml_dtype_size(char dtype);
@@ -66,4 +66,4 @@ size_t ml_dtype_size(char dtype);
 }
 #endif
 
-#endif // MICROPY_ML_ENGINE_H
+#endif  // MICROPY_ML_ENGINE_H

@@ -7,347 +7,365 @@
 // format's name as a string.
 #include <string.h>
 
+#include "ml_module.h"
+#include "ml_preprocess.h"
 #include "py/objstr.h"
 #include "py/objtuple.h"
 #include "py/runtime.h"
 
-#include "ml_module.h"
-#include "ml_preprocess.h"
-
 typedef struct _ml_normalization_obj_t {
-    mp_obj_base_t base;
-    mp_obj_t scale;   // as given, for reading back
-    mp_obj_t mean;
-    mp_obj_t stdev;
-    mp_obj_t roi;     // (x, y, w, h) or None
-    mp_obj_t image;   // the bound image, or MP_OBJ_NULL
-    ml_norm_t norm;
+  mp_obj_base_t base;
+  mp_obj_t scale;  // as given, for reading back
+  mp_obj_t mean;
+  mp_obj_t stdev;
+  mp_obj_t roi;    // (x, y, w, h) or None
+  mp_obj_t image;  // the bound image, or MP_OBJ_NULL
+  ml_norm_t norm;
 } ml_normalization_obj_t;
 
 // ---------------------------------------------------------------- images
 
 static mp_obj_t call_method0(mp_obj_t obj, qstr name) {
-    mp_obj_t dest[2];
-    mp_load_method(obj, name, dest);
-    return mp_call_method_n_kw(0, 0, dest);
+  mp_obj_t dest[2];
+  mp_load_method(obj, name, dest);
+  return mp_call_method_n_kw(0, 0, dest);
 }
 
 bool ml_is_image(mp_obj_t obj) {
-    if (mp_obj_is_str_or_bytes(obj) || mp_obj_is_type(obj, &mp_type_list) || mp_obj_is_type(obj, &mp_type_tuple)) {
-        return false;
+  if (mp_obj_is_str_or_bytes(obj) || mp_obj_is_type(obj, &mp_type_list) ||
+      mp_obj_is_type(obj, &mp_type_tuple)) {
+    return false;
+  }
+  static const qstr needed[] = {MP_QSTR_bytearray, MP_QSTR_width, MP_QSTR_height, MP_QSTR_format};
+  for (size_t i = 0; i < MP_ARRAY_SIZE(needed); ++i) {
+    mp_obj_t dest[2];
+    mp_load_method_maybe(obj, needed[i], dest);
+    if (dest[0] == MP_OBJ_NULL) {
+      return false;
     }
-    static const qstr needed[] = { MP_QSTR_bytearray, MP_QSTR_width, MP_QSTR_height, MP_QSTR_format };
-    for (size_t i = 0; i < MP_ARRAY_SIZE(needed); ++i) {
-        mp_obj_t dest[2];
-        mp_load_method_maybe(obj, needed[i], dest);
-        if (dest[0] == MP_OBJ_NULL) {
-            return false;
-        }
-    }
-    return true;
+  }
+  return true;
 }
 
 static int32_t pixel_format(mp_obj_t fmt) {
-    if (mp_obj_is_str(fmt)) {
-        const char *s = mp_obj_str_get_str(fmt);
-        if (strcmp(s, "GRAYSCALE") == 0) {
-            return ML_PIXEL_GRAY8;
-        }
-        if (strcmp(s, "RGB565") == 0) {
-            return ML_PIXEL_RGB565;
-        }
-        if (strcmp(s, "RGB888") == 0) {
-            return ML_PIXEL_RGB888;
-        }
-        mp_raise_msg_varg(&mp_type_ValueError,
-            MP_ERROR_TEXT("image format must be GRAYSCALE, RGB565 or RGB888, got '%s'"), s);
+  if (mp_obj_is_str(fmt)) {
+    const char* s = mp_obj_str_get_str(fmt);
+    if (strcmp(s, "GRAYSCALE") == 0) {
+      return ML_PIXEL_GRAY8;
     }
-    mp_int_t v = mp_obj_get_int(fmt);
-    int32_t bpp = (int32_t)(v & 0xFF);
-    if (bpp < ML_PIXEL_GRAY8 || bpp > ML_PIXEL_RGB888) {
-        mp_raise_msg_varg(&mp_type_ValueError,
-            MP_ERROR_TEXT("image format %d is not GRAYSCALE, RGB565 or RGB888"), (int)v);
+    if (strcmp(s, "RGB565") == 0) {
+      return ML_PIXEL_RGB565;
     }
-    return bpp;
+    if (strcmp(s, "RGB888") == 0) {
+      return ML_PIXEL_RGB888;
+    }
+    mp_raise_msg_varg(&mp_type_ValueError,
+                      MP_ERROR_TEXT("image format must be GRAYSCALE, RGB565 or RGB888, got '%s'"),
+                      s);
+  }
+  mp_int_t v = mp_obj_get_int(fmt);
+  int32_t bpp = (int32_t)(v & 0xFF);
+  if (bpp < ML_PIXEL_GRAY8 || bpp > ML_PIXEL_RGB888) {
+    mp_raise_msg_varg(&mp_type_ValueError,
+                      MP_ERROR_TEXT("image format %d is not GRAYSCALE, RGB565 or RGB888"), (int)v);
+  }
+  return bpp;
 }
 
-static mp_int_t roi_item(mp_obj_t *items, size_t i) {
-    return mp_obj_get_int(items[i]);
+static mp_int_t roi_item(mp_obj_t* items, size_t i) {
+  return mp_obj_get_int(items[i]);
 }
 
 // Reads the image and validates `roi` (None for the whole image) against it.
-static void get_image(mp_obj_t obj, mp_obj_t roi, ml_image_t *img, mp_obj_t *pixels_keepalive) {
-    img->width = (int32_t)mp_obj_get_int(call_method0(obj, MP_QSTR_width));
-    img->height = (int32_t)mp_obj_get_int(call_method0(obj, MP_QSTR_height));
-    img->format = pixel_format(call_method0(obj, MP_QSTR_format));
-    mp_obj_t pixels = call_method0(obj, MP_QSTR_bytearray);
-    *pixels_keepalive = pixels;
-    mp_buffer_info_t bi;
-    mp_get_buffer_raise(pixels, &bi, MP_BUFFER_READ);
-    size_t needed = (size_t)img->width * (size_t)img->height * (size_t)img->format;
-    if (img->width <= 0 || img->height <= 0 || bi.len < needed) {
-        mp_raise_msg_varg(&mp_type_ValueError,
-            MP_ERROR_TEXT("image of %dx%d at %d bytes per pixel needs %u bytes, its bytearray() has %u"),
-            (int)img->width, (int)img->height, (int)img->format, (unsigned)needed, (unsigned)bi.len);
+static void get_image(mp_obj_t obj, mp_obj_t roi, ml_image_t* img, mp_obj_t* pixels_keepalive) {
+  img->width = (int32_t)mp_obj_get_int(call_method0(obj, MP_QSTR_width));
+  img->height = (int32_t)mp_obj_get_int(call_method0(obj, MP_QSTR_height));
+  img->format = pixel_format(call_method0(obj, MP_QSTR_format));
+  mp_obj_t pixels = call_method0(obj, MP_QSTR_bytearray);
+  *pixels_keepalive = pixels;
+  mp_buffer_info_t bi;
+  mp_get_buffer_raise(pixels, &bi, MP_BUFFER_READ);
+  size_t needed = (size_t)img->width * (size_t)img->height * (size_t)img->format;
+  if (img->width <= 0 || img->height <= 0 || bi.len < needed) {
+    mp_raise_msg_varg(
+        &mp_type_ValueError,
+        MP_ERROR_TEXT(
+            "image of %dx%d at %d bytes per pixel needs %u bytes, its bytearray() has %u"),
+        (int)img->width, (int)img->height, (int)img->format, (unsigned)needed, (unsigned)bi.len);
+  }
+  img->pixels = bi.buf;
+  img->roi_x = 0;
+  img->roi_y = 0;
+  img->roi_w = img->width;
+  img->roi_h = img->height;
+  if (roi != mp_const_none) {
+    size_t n;
+    mp_obj_t* items;
+    mp_obj_get_array(roi, &n, &items);
+    if (n != 4) {
+      mp_raise_ValueError(MP_ERROR_TEXT("roi must be (x, y, w, h)"));
     }
-    img->pixels = bi.buf;
-    img->roi_x = 0;
-    img->roi_y = 0;
-    img->roi_w = img->width;
-    img->roi_h = img->height;
-    if (roi != mp_const_none) {
-        size_t n;
-        mp_obj_t *items;
-        mp_obj_get_array(roi, &n, &items);
-        if (n != 4) {
-            mp_raise_ValueError(MP_ERROR_TEXT("roi must be (x, y, w, h)"));
-        }
-        mp_int_t x = roi_item(items, 0), y = roi_item(items, 1), w = roi_item(items, 2), h = roi_item(items, 3);
-        if (w < 1 || h < 1 || x < 0 || y < 0 || x + w > img->width || y + h > img->height) {
-            mp_raise_msg_varg(&mp_type_ValueError,
-                MP_ERROR_TEXT("roi (%d, %d, %d, %d) is not inside the %dx%d image"),
-                (int)x, (int)y, (int)w, (int)h, (int)img->width, (int)img->height);
-        }
-        img->roi_x = (int32_t)x;
-        img->roi_y = (int32_t)y;
-        img->roi_w = (int32_t)w;
-        img->roi_h = (int32_t)h;
+    mp_int_t x = roi_item(items, 0), y = roi_item(items, 1), w = roi_item(items, 2),
+             h = roi_item(items, 3);
+    if (w < 1 || h < 1 || x < 0 || y < 0 || x + w > img->width || y + h > img->height) {
+      mp_raise_msg_varg(&mp_type_ValueError,
+                        MP_ERROR_TEXT("roi (%d, %d, %d, %d) is not inside the %dx%d image"), (int)x,
+                        (int)y, (int)w, (int)h, (int)img->width, (int)img->height);
     }
+    img->roi_x = (int32_t)x;
+    img->roi_y = (int32_t)y;
+    img->roi_w = (int32_t)w;
+    img->roi_h = (int32_t)h;
+  }
 }
 
 // ---------------------------------------------------------------- Normalization
 
-static void get_triple(mp_obj_t obj, float *out, const char *what) {
-    if (mp_obj_is_int(obj) || mp_obj_is_float(obj)) {
-        out[0] = out[1] = out[2] = (float)mp_obj_get_float(obj);
-        return;
-    }
-    size_t n;
-    mp_obj_t *items;
-    mp_obj_get_array(obj, &n, &items);
-    if (n == 1) {
-        out[0] = out[1] = out[2] = (float)mp_obj_get_float(items[0]);
-    } else if (n == 3) {
-        for (size_t i = 0; i < 3; ++i) {
-            out[i] = (float)mp_obj_get_float(items[i]);
-        }
-    } else {
-        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%s must have 1 or 3 values, got %u"), what, (unsigned)n);
-    }
-}
-
-static ml_normalization_obj_t *new_normalization(mp_obj_t scale, mp_obj_t mean, mp_obj_t stdev, mp_obj_t roi) {
-    ml_normalization_obj_t *self = mp_obj_malloc(ml_normalization_obj_t, &ml_normalization_type);
-    self->scale = scale;
-    self->mean = mean;
-    self->stdev = stdev;
-    self->roi = roi;
-    self->image = MP_OBJ_NULL;
-    size_t n;
-    mp_obj_t *items;
-    mp_obj_get_array(scale, &n, &items);
-    if (n != 2) {
-        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("scale must be (min, max), got %u values"), (unsigned)n);
-    }
-    self->norm.lo = (float)mp_obj_get_float(items[0]);
-    self->norm.hi = (float)mp_obj_get_float(items[1]);
-    get_triple(mean, self->norm.mean, "mean");
-    get_triple(stdev, self->norm.stdev, "stdev");
+static void get_triple(mp_obj_t obj, float* out, const char* what) {
+  if (mp_obj_is_int(obj) || mp_obj_is_float(obj)) {
+    out[0] = out[1] = out[2] = (float)mp_obj_get_float(obj);
+    return;
+  }
+  size_t n;
+  mp_obj_t* items;
+  mp_obj_get_array(obj, &n, &items);
+  if (n == 1) {
+    out[0] = out[1] = out[2] = (float)mp_obj_get_float(items[0]);
+  } else if (n == 3) {
     for (size_t i = 0; i < 3; ++i) {
-        if (self->norm.stdev[i] == 0.0f) {
-            mp_raise_ValueError(MP_ERROR_TEXT("stdev values must not be 0"));
-        }
+      out[i] = (float)mp_obj_get_float(items[i]);
     }
-    if (roi != mp_const_none) {
-        mp_obj_get_array(roi, &n, &items);
-        if (n != 4) {
-            mp_raise_ValueError(MP_ERROR_TEXT("roi must be (x, y, w, h)"));
-        }
-    }
-    return self;
+  } else {
+    mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%s must have 1 or 3 values, got %u"),
+                      what, (unsigned)n);
+  }
 }
 
-static const mp_rom_obj_tuple_t default_scale = {{&mp_type_tuple}, 2, {MP_ROM_INT(0), MP_ROM_INT(1)}};
-static const mp_rom_obj_tuple_t default_mean = {{&mp_type_tuple}, 3, {MP_ROM_INT(0), MP_ROM_INT(0), MP_ROM_INT(0)}};
-static const mp_rom_obj_tuple_t default_stdev = {{&mp_type_tuple}, 3, {MP_ROM_INT(1), MP_ROM_INT(1), MP_ROM_INT(1)}};
+static ml_normalization_obj_t* new_normalization(mp_obj_t scale, mp_obj_t mean, mp_obj_t stdev,
+                                                 mp_obj_t roi) {
+  ml_normalization_obj_t* self = mp_obj_malloc(ml_normalization_obj_t, &ml_normalization_type);
+  self->scale = scale;
+  self->mean = mean;
+  self->stdev = stdev;
+  self->roi = roi;
+  self->image = MP_OBJ_NULL;
+  size_t n;
+  mp_obj_t* items;
+  mp_obj_get_array(scale, &n, &items);
+  if (n != 2) {
+    mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("scale must be (min, max), got %u values"),
+                      (unsigned)n);
+  }
+  self->norm.lo = (float)mp_obj_get_float(items[0]);
+  self->norm.hi = (float)mp_obj_get_float(items[1]);
+  get_triple(mean, self->norm.mean, "mean");
+  get_triple(stdev, self->norm.stdev, "stdev");
+  for (size_t i = 0; i < 3; ++i) {
+    if (self->norm.stdev[i] == 0.0f) {
+      mp_raise_ValueError(MP_ERROR_TEXT("stdev values must not be 0"));
+    }
+  }
+  if (roi != mp_const_none) {
+    mp_obj_get_array(roi, &n, &items);
+    if (n != 4) {
+      mp_raise_ValueError(MP_ERROR_TEXT("roi must be (x, y, w, h)"));
+    }
+  }
+  return self;
+}
 
-static mp_obj_t normalization_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *all_args) {
-    (void)type;
-    enum { ARG_scale, ARG_mean, ARG_stdev, ARG_roi };
-    static const mp_arg_t allowed[] = {
-        { MP_QSTR_scale, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_PTR(&default_scale)} },
-        { MP_QSTR_mean, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_PTR(&default_mean)} },
-        { MP_QSTR_stdev, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_PTR(&default_stdev)} },
-        { MP_QSTR_roi, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+static const mp_rom_obj_tuple_t default_scale = {
+    {&mp_type_tuple}, 2, {MP_ROM_INT(0), MP_ROM_INT(1)}};
+static const mp_rom_obj_tuple_t default_mean = {
+    {&mp_type_tuple}, 3, {MP_ROM_INT(0), MP_ROM_INT(0), MP_ROM_INT(0)}};
+static const mp_rom_obj_tuple_t default_stdev = {
+    {&mp_type_tuple}, 3, {MP_ROM_INT(1), MP_ROM_INT(1), MP_ROM_INT(1)}};
+
+static mp_obj_t normalization_make_new(const mp_obj_type_t* type, size_t n_args, size_t n_kw,
+                                       const mp_obj_t* all_args) {
+  (void)type;
+  enum { ARG_scale, ARG_mean, ARG_stdev, ARG_roi };
+  static const mp_arg_t allowed[] = {
+      {MP_QSTR_scale, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_PTR(&default_scale)}},
+      {MP_QSTR_mean, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_PTR(&default_mean)}},
+      {MP_QSTR_stdev, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_PTR(&default_stdev)}},
+      {MP_QSTR_roi, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE}},
+  };
+  mp_arg_val_t args[MP_ARRAY_SIZE(allowed)];
+  mp_arg_parse_all_kw_array(n_args, n_kw, all_args, MP_ARRAY_SIZE(allowed), allowed, args);
+  return MP_OBJ_FROM_PTR(new_normalization(args[ARG_scale].u_obj, args[ARG_mean].u_obj,
+                                           args[ARG_stdev].u_obj, args[ARG_roi].u_obj));
+}
+
+static mp_obj_t bind(ml_normalization_obj_t* self, mp_obj_t image) {
+  if (!ml_is_image(image)) {
+    mp_raise_msg_varg(
+        &mp_type_ValueError,
+        MP_ERROR_TEXT(
+            "Normalization expects an image (width(), height(), format(), bytearray()), got %s"),
+        mp_obj_get_type_str(image));
+  }
+  ml_image_t img;
+  mp_obj_t keep;
+  get_image(image, self->roi, &img, &keep);
+  mp_obj_t roi = self->roi;
+  if (roi == mp_const_none) {
+    mp_obj_t items[4] = {
+        MP_OBJ_NEW_SMALL_INT(0),
+        MP_OBJ_NEW_SMALL_INT(0),
+        MP_OBJ_NEW_SMALL_INT(img.width),
+        MP_OBJ_NEW_SMALL_INT(img.height),
     };
-    mp_arg_val_t args[MP_ARRAY_SIZE(allowed)];
-    mp_arg_parse_all_kw_array(n_args, n_kw, all_args, MP_ARRAY_SIZE(allowed), allowed, args);
-    return MP_OBJ_FROM_PTR(new_normalization(args[ARG_scale].u_obj, args[ARG_mean].u_obj, args[ARG_stdev].u_obj,
-        args[ARG_roi].u_obj));
-}
-
-static mp_obj_t bind(ml_normalization_obj_t *self, mp_obj_t image) {
-    if (!ml_is_image(image)) {
-        mp_raise_msg_varg(&mp_type_ValueError,
-            MP_ERROR_TEXT("Normalization expects an image (width(), height(), format(), bytearray()), got %s"),
-            mp_obj_get_type_str(image));
-    }
-    ml_image_t img;
-    mp_obj_t keep;
-    get_image(image, self->roi, &img, &keep);
-    mp_obj_t roi = self->roi;
-    if (roi == mp_const_none) {
-        mp_obj_t items[4] = {
-            MP_OBJ_NEW_SMALL_INT(0), MP_OBJ_NEW_SMALL_INT(0),
-            MP_OBJ_NEW_SMALL_INT(img.width), MP_OBJ_NEW_SMALL_INT(img.height),
-        };
-        roi = mp_obj_new_tuple(4, items);
-    }
-    ml_normalization_obj_t *bound = m_new_obj(ml_normalization_obj_t);
-    *bound = *self;
-    bound->roi = roi;
-    bound->image = image;
-    return MP_OBJ_FROM_PTR(bound);
+    roi = mp_obj_new_tuple(4, items);
+  }
+  ml_normalization_obj_t* bound = m_new_obj(ml_normalization_obj_t);
+  *bound = *self;
+  bound->roi = roi;
+  bound->image = image;
+  return MP_OBJ_FROM_PTR(bound);
 }
 
 mp_obj_t ml_normalization_default(mp_obj_t image) {
-    ml_normalization_obj_t *n = new_normalization(MP_OBJ_FROM_PTR(&default_scale), MP_OBJ_FROM_PTR(&default_mean),
-        MP_OBJ_FROM_PTR(&default_stdev), mp_const_none);
-    return bind(n, image);
+  ml_normalization_obj_t* n =
+      new_normalization(MP_OBJ_FROM_PTR(&default_scale), MP_OBJ_FROM_PTR(&default_mean),
+                        MP_OBJ_FROM_PTR(&default_stdev), mp_const_none);
+  return bind(n, image);
 }
 
 // Geometry of an image tensor: (1, H, W, C) or (H, W, C), C 1 or 3.
-static bool image_geometry(const int32_t *dims, size_t rank, int32_t *h, int32_t *w, int32_t *c) {
-    int32_t d[4];
-    memcpy(d, dims, (rank < 4 ? rank : 4) * sizeof(int32_t));
-    if (rank == 4 && d[0] == 1) {
-        *h = d[1];
-        *w = d[2];
-        *c = d[3];
-    } else if (rank == 3) {
-        *h = d[0];
-        *w = d[1];
-        *c = d[2];
-    } else {
-        return false;
-    }
-    return *h > 0 && *w > 0 && (*c == 1 || *c == 3);
+static bool image_geometry(const int32_t* dims, size_t rank, int32_t* h, int32_t* w, int32_t* c) {
+  int32_t d[4];
+  memcpy(d, dims, (rank < 4 ? rank : 4) * sizeof(int32_t));
+  if (rank == 4 && d[0] == 1) {
+    *h = d[1];
+    *w = d[2];
+    *c = d[3];
+  } else if (rank == 3) {
+    *h = d[0];
+    *w = d[1];
+    *c = d[2];
+  } else {
+    return false;
+  }
+  return *h > 0 && *w > 0 && (*c == 1 || *c == 3);
 }
 
-static void fill(ml_normalization_obj_t *self, void *data, const int32_t *dims, size_t rank, char dtype, float scale,
-    int32_t zero_point, size_t index, const ml_tensor_t *t) {
-    if (self->image == MP_OBJ_NULL) {
-        mp_raise_ValueError(MP_ERROR_TEXT("this Normalization has no image: use Normalization(...)(image)"));
+static void fill(ml_normalization_obj_t* self, void* data, const int32_t* dims, size_t rank,
+                 char dtype, float scale, int32_t zero_point, size_t index, const ml_tensor_t* t) {
+  if (self->image == MP_OBJ_NULL) {
+    mp_raise_ValueError(
+        MP_ERROR_TEXT("this Normalization has no image: use Normalization(...)(image)"));
+  }
+  ml_image_tensor_t out = {data, 0, 0, 0, dtype, scale, zero_point};
+  if (!image_geometry(dims, rank, &out.height, &out.width, &out.channels) || dtype == 'i') {
+    if (t != NULL) {
+      ml_raise_tensor_error(
+          "input", index, t,
+          "images need a tensor of shape (1, H, W, 1 or 3) and dtype b, B, h, H or f");
     }
-    ml_image_tensor_t out = { data, 0, 0, 0, dtype, scale, zero_point };
-    if (!image_geometry(dims, rank, &out.height, &out.width, &out.channels) || dtype == 'i') {
-        if (t != NULL) {
-            ml_raise_tensor_error("input", index, t, "images need a tensor of shape (1, H, W, 1 or 3) and dtype b, B, h, H or f");
-        }
-        mp_raise_ValueError(MP_ERROR_TEXT("images need a tensor of shape (1, H, W, 1 or 3) and dtype b, B, h, H or f"));
-    }
-    ml_image_t img;
-    mp_obj_t keep;
-    get_image(self->image, self->roi, &img, &keep);
-    ml_preprocess_image(&img, &self->norm, &out);
+    mp_raise_ValueError(
+        MP_ERROR_TEXT("images need a tensor of shape (1, H, W, 1 or 3) and dtype b, B, h, H or f"));
+  }
+  ml_image_t img;
+  mp_obj_t keep;
+  get_image(self->image, self->roi, &img, &keep);
+  ml_preprocess_image(&img, &self->norm, &out);
 }
 
-void ml_normalization_fill(mp_obj_t norm, size_t index, const ml_tensor_t *t) {
-    fill(MP_OBJ_TO_PTR(norm), t->data, t->dims, t->rank, t->dtype, t->scale, t->zero_point, index, t);
+void ml_normalization_fill(mp_obj_t norm, size_t index, const ml_tensor_t* t) {
+  fill(MP_OBJ_TO_PTR(norm), t->data, t->dims, t->rank, t->dtype, t->scale, t->zero_point, index, t);
 }
 
 // n(image) -> a copy bound to image; n(buffer, shape, dtype) fills buffer the
 // way predict() does for a tensor quantized so that `scale` spans its range
 // (for int8: pixel - 128 with the default scale (0, 1)).
-static mp_obj_t normalization_call(mp_obj_t self_in, size_t n_args, size_t n_kw, const mp_obj_t *args) {
-    ml_normalization_obj_t *self = MP_OBJ_TO_PTR(self_in);
-    mp_arg_check_num(n_args, n_kw, 1, 3, false);
-    if (n_args == 1) {
-        return bind(self, args[0]);
+static mp_obj_t normalization_call(mp_obj_t self_in, size_t n_args, size_t n_kw,
+                                   const mp_obj_t* args) {
+  ml_normalization_obj_t* self = MP_OBJ_TO_PTR(self_in);
+  mp_arg_check_num(n_args, n_kw, 1, 3, false);
+  if (n_args == 1) {
+    return bind(self, args[0]);
+  }
+  if (n_args != 3) {
+    mp_raise_TypeError(MP_ERROR_TEXT("Normalization takes (image) or (buffer, shape, dtype)"));
+  }
+  mp_buffer_info_t bi;
+  mp_get_buffer_raise(args[0], &bi, MP_BUFFER_WRITE);
+  size_t rank;
+  mp_obj_t* items;
+  mp_obj_get_array(args[1], &rank, &items);
+  int32_t dims[4] = {0, 0, 0, 0};
+  for (size_t i = 0; i < rank && i < 4; ++i) {
+    dims[i] = (int32_t)mp_obj_get_int(items[i]);
+  }
+  char dtype =
+      (char)(mp_obj_is_str(args[2]) ? mp_obj_str_get_str(args[2])[0] : mp_obj_get_int(args[2]));
+  size_t item = ml_dtype_size(dtype);
+  int32_t h, w, c;
+  if (rank > 4 || item == 0 || !image_geometry(dims, rank, &h, &w, &c)) {
+    mp_raise_ValueError(
+        MP_ERROR_TEXT("images need a shape (1, H, W, 1 or 3) and dtype b, B, h, H or f"));
+  }
+  if (bi.len < (size_t)h * (size_t)w * (size_t)c * item) {
+    mp_raise_msg_varg(&mp_type_ValueError,
+                      MP_ERROR_TEXT("buffer of %u bytes is smaller than the tensor (%u)"),
+                      (unsigned)bi.len, (unsigned)((size_t)h * w * c * item));
+  }
+  float scale = 1.0f;
+  int32_t zero_point = 0;
+  if (dtype != 'f') {
+    float range = (dtype == 'b' || dtype == 'B') ? 255.0f : 65535.0f;
+    int32_t type_min = dtype == 'b' ? -128 : (dtype == 'h' ? -32768 : 0);
+    scale = (self->norm.hi - self->norm.lo) / range;
+    if (scale == 0.0f) {
+      scale = 1.0f;
     }
-    if (n_args != 3) {
-        mp_raise_TypeError(MP_ERROR_TEXT("Normalization takes (image) or (buffer, shape, dtype)"));
-    }
-    mp_buffer_info_t bi;
-    mp_get_buffer_raise(args[0], &bi, MP_BUFFER_WRITE);
-    size_t rank;
-    mp_obj_t *items;
-    mp_obj_get_array(args[1], &rank, &items);
-    int32_t dims[4] = {0, 0, 0, 0};
-    for (size_t i = 0; i < rank && i < 4; ++i) {
-        dims[i] = (int32_t)mp_obj_get_int(items[i]);
-    }
-    char dtype = (char)(mp_obj_is_str(args[2]) ? mp_obj_str_get_str(args[2])[0] : mp_obj_get_int(args[2]));
-    size_t item = ml_dtype_size(dtype);
-    int32_t h, w, c;
-    if (rank > 4 || item == 0 || !image_geometry(dims, rank, &h, &w, &c)) {
-        mp_raise_ValueError(MP_ERROR_TEXT("images need a shape (1, H, W, 1 or 3) and dtype b, B, h, H or f"));
-    }
-    if (bi.len < (size_t)h * (size_t)w * (size_t)c * item) {
-        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("buffer of %u bytes is smaller than the tensor (%u)"),
-            (unsigned)bi.len, (unsigned)((size_t)h * w * c * item));
-    }
-    float scale = 1.0f;
-    int32_t zero_point = 0;
-    if (dtype != 'f') {
-        float range = (dtype == 'b' || dtype == 'B') ? 255.0f : 65535.0f;
-        int32_t type_min = dtype == 'b' ? -128 : (dtype == 'h' ? -32768 : 0);
-        scale = (self->norm.hi - self->norm.lo) / range;
-        if (scale == 0.0f) {
-            scale = 1.0f;
-        }
-        zero_point = type_min - (int32_t)(self->norm.lo / scale);
-    }
-    fill(self, bi.buf, dims, rank, dtype, scale, zero_point, 0, NULL);
-    return mp_const_none;
+    zero_point = type_min - (int32_t)(self->norm.lo / scale);
+  }
+  fill(self, bi.buf, dims, rank, dtype, scale, zero_point, 0, NULL);
+  return mp_const_none;
 }
 
-static void normalization_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
-    if (dest[0] != MP_OBJ_NULL) {
-        return;
-    }
-    ml_normalization_obj_t *self = MP_OBJ_TO_PTR(self_in);
-    switch (attr) {
-        case MP_QSTR_scale:
-            dest[0] = self->scale;
-            break;
-        case MP_QSTR_mean:
-            dest[0] = self->mean;
-            break;
-        case MP_QSTR_stdev:
-            dest[0] = self->stdev;
-            break;
-        case MP_QSTR_roi:
-            dest[0] = self->roi;
-            break;
-        case MP_QSTR_image:
-            dest[0] = self->image == MP_OBJ_NULL ? mp_const_none : self->image;
-            break;
-        default:
-            break;
-    }
+static void normalization_attr(mp_obj_t self_in, qstr attr, mp_obj_t* dest) {
+  if (dest[0] != MP_OBJ_NULL) {
+    return;
+  }
+  ml_normalization_obj_t* self = MP_OBJ_TO_PTR(self_in);
+  switch (attr) {
+    case MP_QSTR_scale:
+      dest[0] = self->scale;
+      break;
+    case MP_QSTR_mean:
+      dest[0] = self->mean;
+      break;
+    case MP_QSTR_stdev:
+      dest[0] = self->stdev;
+      break;
+    case MP_QSTR_roi:
+      dest[0] = self->roi;
+      break;
+    case MP_QSTR_image:
+      dest[0] = self->image == MP_OBJ_NULL ? mp_const_none : self->image;
+      break;
+    default:
+      break;
+  }
 }
 
-static void normalization_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
-    (void)kind;
-    ml_normalization_obj_t *self = MP_OBJ_TO_PTR(self_in);
-    mp_print_str(print, "Normalization(scale=");
-    mp_obj_print_helper(print, self->scale, PRINT_REPR);
-    mp_print_str(print, ", mean=");
-    mp_obj_print_helper(print, self->mean, PRINT_REPR);
-    mp_print_str(print, ", stdev=");
-    mp_obj_print_helper(print, self->stdev, PRINT_REPR);
-    mp_print_str(print, ", roi=");
-    mp_obj_print_helper(print, self->roi, PRINT_REPR);
-    mp_print_str(print, ")");
+static void normalization_print(const mp_print_t* print, mp_obj_t self_in, mp_print_kind_t kind) {
+  (void)kind;
+  ml_normalization_obj_t* self = MP_OBJ_TO_PTR(self_in);
+  mp_print_str(print, "Normalization(scale=");
+  mp_obj_print_helper(print, self->scale, PRINT_REPR);
+  mp_print_str(print, ", mean=");
+  mp_obj_print_helper(print, self->mean, PRINT_REPR);
+  mp_print_str(print, ", stdev=");
+  mp_obj_print_helper(print, self->stdev, PRINT_REPR);
+  mp_print_str(print, ", roi=");
+  mp_obj_print_helper(print, self->roi, PRINT_REPR);
+  mp_print_str(print, ")");
 }
 
-MP_DEFINE_CONST_OBJ_TYPE(
-    ml_normalization_type,
-    MP_QSTR_Normalization,
-    MP_TYPE_FLAG_NONE,
-    make_new, normalization_make_new,
-    call, normalization_call,
-    print, normalization_print,
-    attr, normalization_attr
-    );
+MP_DEFINE_CONST_OBJ_TYPE(ml_normalization_type, MP_QSTR_Normalization, MP_TYPE_FLAG_NONE, make_new,
+                         normalization_make_new, call, normalization_call, print,
+                         normalization_print, attr, normalization_attr);

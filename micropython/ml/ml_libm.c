@@ -9,49 +9,49 @@
 #include <string.h>
 
 int ilogb(double x) {
-    if (x == 0.0) {
-        return FP_ILOGB0;
-    }
-    if (x != x) {
-        return FP_ILOGBNAN;
-    }
-    if (x - x != 0.0) {
-        return INT_MAX;
-    }
-    int e;
-    frexp(x, &e);
-    return e - 1;
+  if (x == 0.0) {
+    return FP_ILOGB0;
+  }
+  if (x != x) {
+    return FP_ILOGBNAN;
+  }
+  if (x - x != 0.0) {
+    return INT_MAX;
+  }
+  int e;
+  frexp(x, &e);
+  return e - 1;
 }
 
 static int sign_bit(float x) {
-    uint32_t bits;
-    memcpy(&bits, &x, sizeof(bits));
-    return (int)(bits >> 31);
+  uint32_t bits;
+  memcpy(&bits, &x, sizeof(bits));
+  return (int)(bits >> 31);
 }
 
 // C99 semantics: a NaN operand yields the other one; +0 is above -0.
 float fmaxf(float x, float y) {
-    if (x != x) {
-        return y;
-    }
-    if (y != y) {
-        return x;
-    }
-    if (x == y) {
-        return sign_bit(x) ? y : x;
-    }
-    return x > y ? x : y;
+  if (x != x) {
+    return y;
+  }
+  if (y != y) {
+    return x;
+  }
+  if (x == y) {
+    return sign_bit(x) ? y : x;
+  }
+  return x > y ? x : y;
 }
 
 float fminf(float x, float y) {
-    if (x != x) {
-        return y;
-    }
-    if (y != y) {
-        return x;
-    }
-    if (x == y) {
-        return sign_bit(x) ? x : y;
-    }
-    return x < y ? x : y;
+  if (x != x) {
+    return y;
+  }
+  if (y != y) {
+    return x;
+  }
+  if (x == y) {
+    return sign_bit(x) ? x : y;
+  }
+  return x < y ? x : y;
 }

@@ -1,8 +1,7 @@
 #include "microml/interpreter.h"
 
-#include <string.h>
-
 #include <gtest/gtest.h>
+#include <string.h>
 
 #include <string>
 #include <vector>

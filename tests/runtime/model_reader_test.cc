@@ -1,6 +1,5 @@
-#include <string.h>
-
 #include <gtest/gtest.h>
+#include <string.h>
 
 #include "microml/model.h"
 #include "test_files.h"
@@ -104,7 +103,8 @@ size_t TouchEverything(const Model& model) {
       for (uint32_t d = 0; d < shape.size(); ++d) sum += static_cast<size_t>(shape[d]);
       const microml::QuantizationRef q = tensor.quantization();
       for (uint32_t k = 0; k < q.scale.size(); ++k) sum += q.scale[k] > 0 ? 1 : 0;
-      for (uint32_t k = 0; k < q.zero_point.size(); ++k) sum += static_cast<size_t>(q.zero_point[k]);
+      for (uint32_t k = 0; k < q.zero_point.size(); ++k)
+        sum += static_cast<size_t>(q.zero_point[k]);
       sum += strlen(tensor.name().data) + tensor.buffer();
     }
     for (uint32_t o = 0; o < g.num_operators(); ++o) {

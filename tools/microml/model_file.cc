@@ -44,8 +44,17 @@ bool LoadModel(const std::string& path, LoadedModel* loaded, std::string* error)
     *error = path + ": " + message.text();
     return false;
   }
+  // The desktop tool stands in for a device: an arena beyond any device's RAM
+  // is reported, not attempted.
+  constexpr size_t kMaxArenaBytes = size_t{1} << 30;
+  if (loaded->arena_bytes > kMaxArenaBytes) {
+    *error = path + ": model needs an arena of " + std::to_string(loaded->arena_bytes) +
+             " bytes, more than the " + std::to_string(kMaxArenaBytes) + " this tool allows";
+    return false;
+  }
   loaded->arena.Resize(loaded->arena_bytes);
-  status = loaded->interpreter.Setup(loaded->model, ops, loaded->arena.data(), loaded->arena.size());
+  status =
+      loaded->interpreter.Setup(loaded->model, ops, loaded->arena.data(), loaded->arena.size());
   if (status != microml::Status::kOk) {
     *error = path + ": " + loaded->interpreter.error();
     return false;

@@ -17,7 +17,8 @@ int Ops(int argc, char** argv) {
   if (json) printf("[");
   for (size_t i = 0; i < ops.count; ++i) {
     const microml::KernelRegistration* k = ops.kernels[i];
-    const char* name = k->custom_name != nullptr ? k->custom_name : microml::BuiltinOpName(k->builtin_code);
+    const char* name =
+        k->custom_name != nullptr ? k->custom_name : microml::BuiltinOpName(k->builtin_code);
     const char* variants = k->variants != nullptr ? k->variants : "";
     if (json) {
       printf("%s\n {\"name\": \"%s\", \"custom\": %s, \"max_version\": %d, \"variants\": \"%s\"}",

@@ -64,7 +64,7 @@ struct Session {
 
   SubgraphState* subgraphs = nullptr;
   uint32_t num_subgraphs = 0;
-  uint8_t** scratch = nullptr;  // per scratch buffer, its address (after setup)
+  uint8_t** scratch = nullptr;                 // per scratch buffer, its address (after setup)
   ScratchRequest* scratch_requests = nullptr;  // setup only, in the tail
   uint32_t num_scratch = 0;
   uint32_t scratch_capacity = 0;

@@ -105,6 +105,8 @@ class OpContext {
   Status Fail(Status status, const char* format, ...) MICROML_PRINTF_FORMAT(3, 4);
   // Shorthand for the most common failure: a type combination we do not run.
   Status FailUnsupportedTypes();
+  // "INT8, INT8 -> INT8": the operator's input and output types.
+  void FormatTypes(char* out, size_t size) const;
 
  private:
   Tensor* TensorAt(const VectorRef<int32_t>& v, int i) const {

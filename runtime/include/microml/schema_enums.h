@@ -464,29 +464,10 @@ enum class TensorType : uint8_t {
 constexpr int32_t kTensorTypeCount = 23;
 
 constexpr const char* kTensorTypeNames[kTensorTypeCount] = {
-    "FLOAT32",
-    "FLOAT16",
-    "INT32",
-    "UINT8",
-    "INT64",
-    "STRING",
-    "BOOL",
-    "INT16",
-    "COMPLEX64",
-    "INT8",
-    "FLOAT64",
-    "COMPLEX128",
-    "UINT64",
-    "RESOURCE",
-    "VARIANT",
-    "UINT32",
-    "UINT16",
-    "INT4",
-    "BFLOAT16",
-    "INT2",
-    "UINT4",
-    "FLOAT8_E4M3FN",
-    "FLOAT8_E5M2",
+    "FLOAT32",  "FLOAT16",  "INT32",     "UINT8",         "INT64",       "STRING",
+    "BOOL",     "INT16",    "COMPLEX64", "INT8",          "FLOAT64",     "COMPLEX128",
+    "UINT64",   "RESOURCE", "VARIANT",   "UINT32",        "UINT16",      "INT4",
+    "BFLOAT16", "INT2",     "UINT4",     "FLOAT8_E4M3FN", "FLOAT8_E5M2",
 };
 
 enum class OptionsType : uint8_t {

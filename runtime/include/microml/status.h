@@ -49,14 +49,13 @@ class ErrorMessage {
 
 // Formats into `out` (always NUL-terminated when size > 0) with the same subset.
 size_t FormatText(char* out, size_t size, const char* format, va_list args);
-size_t FormatTextF(char* out, size_t size, const char* format, ...)
-    MICROML_PRINTF_FORMAT(3, 4);
+size_t FormatTextF(char* out, size_t size, const char* format, ...) MICROML_PRINTF_FORMAT(3, 4);
 
 }  // namespace microml
 
-#define MICROML_RETURN_IF_ERROR(expr)                 \
-  do {                                                \
-    const ::microml::Status status_ = (expr);         \
+#define MICROML_RETURN_IF_ERROR(expr)                      \
+  do {                                                     \
+    const ::microml::Status status_ = (expr);              \
     if (status_ != ::microml::Status::kOk) return status_; \
   } while (0)
 

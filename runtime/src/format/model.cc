@@ -27,8 +27,7 @@ constexpr int kMin = 0, kMax = 1, kScale = 2, kZeroPoint = 3, kQuantizedDimensio
 namespace operator_field {
 constexpr int kOpcodeIndex = 0, kInputs = 1, kOutputs = 2, kBuiltinOptionsType = 3,
               kBuiltinOptions = 4, kCustomOptions = 5, kIntermediates = 8,
-              kLargeCustomOptionsOffset = 9, kLargeCustomOptionsSize = 10,
-              kBuiltinOptions2 = 12;
+              kLargeCustomOptionsOffset = 9, kLargeCustomOptionsSize = 10, kBuiltinOptions2 = 12;
 }
 namespace buffer_field {
 constexpr int kData = 0, kOffset = 1, kSize = 2;
@@ -179,13 +178,13 @@ uint32_t TableRef::ScalarOffset(int field, uint32_t width) const {
   return loc_.pos + off;
 }
 
-#define MICROML_TABLE_GETTER(Name, Type)                       \
-  Type TableRef::Name(int field, Type fallback) const {        \
-    const uint32_t at = ScalarOffset(field, sizeof(Type));     \
-    if (at == 0) return fallback;                              \
-    Type value;                                                \
-    memcpy(&value, loc_.base + at, sizeof(Type));              \
-    return value;                                              \
+#define MICROML_TABLE_GETTER(Name, Type)                   \
+  Type TableRef::Name(int field, Type fallback) const {    \
+    const uint32_t at = ScalarOffset(field, sizeof(Type)); \
+    if (at == 0) return fallback;                          \
+    Type value;                                            \
+    memcpy(&value, loc_.base + at, sizeof(Type));          \
+    return value;                                          \
   }
 MICROML_TABLE_GETTER(GetInt8, int8_t)
 MICROML_TABLE_GETTER(GetUInt8, uint8_t)
@@ -239,15 +238,21 @@ StringRef TableRef::GetString(int field, bool* present, bool* ok) const {
 
 // ---- verified views ----
 
-VectorRef<int32_t> TensorRef::shape() const { return ReadVector<int32_t>(loc_, tensor_field::kShape); }
+VectorRef<int32_t> TensorRef::shape() const {
+  return ReadVector<int32_t>(loc_, tensor_field::kShape);
+}
 VectorRef<int32_t> TensorRef::shape_signature() const {
   return ReadVector<int32_t>(loc_, tensor_field::kShapeSignature);
 }
 TensorType TensorRef::type() const {
   return static_cast<TensorType>(ReadScalar<uint8_t>(loc_, tensor_field::kType, 0));
 }
-uint32_t TensorRef::buffer() const { return ReadScalar<uint32_t>(loc_, tensor_field::kBuffer, 0); }
-StringRef TensorRef::name() const { return ReadString(loc_, tensor_field::kName); }
+uint32_t TensorRef::buffer() const {
+  return ReadScalar<uint32_t>(loc_, tensor_field::kBuffer, 0);
+}
+StringRef TensorRef::name() const {
+  return ReadString(loc_, tensor_field::kName);
+}
 bool TensorRef::is_variable() const {
   return ReadScalar<uint8_t>(loc_, tensor_field::kIsVariable, 0) != 0;
 }
@@ -276,7 +281,8 @@ VectorRef<int32_t> OperatorRef::intermediates() const {
   return ReadVector<int32_t>(loc_, operator_field::kIntermediates);
 }
 OptionsType OperatorRef::builtin_options_type() const {
-  return static_cast<OptionsType>(ReadScalar<uint8_t>(loc_, operator_field::kBuiltinOptionsType, 0));
+  return static_cast<OptionsType>(
+      ReadScalar<uint8_t>(loc_, operator_field::kBuiltinOptionsType, 0));
 }
 TableRef OperatorRef::builtin_options() const {
   const TableLocation t = ReadTable(loc_, operator_field::kBuiltinOptions);
@@ -311,7 +317,9 @@ OperatorRef SubgraphRef::op(uint32_t index) const {
   const uint16_t off = fb::FieldOffset(loc_, subgraph_field::kOperators);
   return OperatorRef(ElementTable(loc_.base, loc_.buffer_size, Target(loc_, off) + 4, index));
 }
-StringRef SubgraphRef::name() const { return ReadString(loc_, subgraph_field::kName); }
+StringRef SubgraphRef::name() const {
+  return ReadString(loc_, subgraph_field::kName);
+}
 
 // ---- Model ----
 
@@ -319,9 +327,13 @@ TableLocation Model::TableAt(const TableVector& vector, uint32_t index) const {
   return ElementTable(base_, size_, vector.pos, index);
 }
 
-StringRef Model::description() const { return ReadString(root_, model_field::kDescription); }
+StringRef Model::description() const {
+  return ReadString(root_, model_field::kDescription);
+}
 
-SubgraphRef Model::subgraph(uint32_t index) const { return SubgraphRef(TableAt(subgraphs_, index)); }
+SubgraphRef Model::subgraph(uint32_t index) const {
+  return SubgraphRef(TableAt(subgraphs_, index));
+}
 
 OperatorCodeRef Model::operator_code(uint32_t index) const {
   const TableLocation t = TableAt(opcodes_, index);
@@ -453,7 +465,8 @@ Status Model::Init(const void* data, size_t size, ErrorMessage* error) {
       TableLocation q, sparsity;
       if (!v.Vector(t, tensor_field::kShape, 4) || !v.Scalar(t, tensor_field::kType, 1) ||
           !v.Scalar(t, tensor_field::kBuffer, 4) || !v.String(t, tensor_field::kName) ||
-          !v.Table(t, tensor_field::kQuantization, &q) || !v.Scalar(t, tensor_field::kIsVariable, 1) ||
+          !v.Table(t, tensor_field::kQuantization, &q) ||
+          !v.Scalar(t, tensor_field::kIsVariable, 1) ||
           !v.Table(t, tensor_field::kSparsity, &sparsity) ||
           !v.Vector(t, tensor_field::kShapeSignature, 4)) {
         return v.Fail("tensor");
@@ -470,8 +483,9 @@ Status Model::Init(const void* data, size_t size, ErrorMessage* error) {
                           tensor.buffer(), buffers.count);
       }
       if (sparsity.base != nullptr) {
-        return error->Set(Status::kUnsupported, "tensor %u (%s) is sparse; sparse tensors are not supported",
-                          i, tensor.name().data);
+        return error->Set(Status::kUnsupported,
+                          "tensor %u (%s) is sparse; sparse tensors are not supported", i,
+                          tensor.name().data);
       }
       const VectorRef<int32_t> shape = tensor.shape();
       for (uint32_t d = 0; d < shape.size(); ++d) {
@@ -507,7 +521,8 @@ Status Model::Init(const void* data, size_t size, ErrorMessage* error) {
                           opcode, opcodes.count);
       }
       const uint64_t large = ReadScalar<uint64_t>(t, operator_field::kLargeCustomOptionsOffset, 0);
-      const uint64_t large_size = ReadScalar<uint64_t>(t, operator_field::kLargeCustomOptionsSize, 0);
+      const uint64_t large_size =
+          ReadScalar<uint64_t>(t, operator_field::kLargeCustomOptionsSize, 0);
       if (large > 1 && (large > size || large_size > size - large || large_size > 0xFFFFFFFFu)) {
         return v.Fail("operator custom options location");
       }

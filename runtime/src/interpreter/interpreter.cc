@@ -13,7 +13,9 @@ constexpr uint32_t kMaxRank = 16;
 constexpr size_t kOpDataSlack = 8 * 1024;
 constexpr uint32_t kMaxCallDepth = 16;
 
-size_t AlignUp(size_t n, size_t alignment) { return (n + alignment - 1) & ~(alignment - 1); }
+size_t AlignUp(size_t n, size_t alignment) {
+  return (n + alignment - 1) & ~(alignment - 1);
+}
 
 // Storage bytes for `elements` of `type`; 0 for types we cannot lay out.
 uint64_t StorageBytes(TensorType type, uint64_t elements) {
@@ -169,7 +171,7 @@ Status Interpreter::Setup(const Model& model, const OpResolver& resolver, void* 
 }
 
 size_t Interpreter::WorkBytesEstimate(const Model& model) {
-  size_t tensors = 0, ops = 0, realigned = 0;
+  size_t tensors = 0, ops = 0, realigned = 0, largest = 0;
   for (uint32_t s = 0; s < model.num_subgraphs(); ++s) {
     const SubgraphRef graph = model.subgraph(s);
     tensors += graph.num_tensors();
@@ -177,7 +179,15 @@ size_t Interpreter::WorkBytesEstimate(const Model& model) {
     for (uint32_t i = 0; i < graph.num_tensors(); ++i) {
       const TensorRef t = graph.tensor(i);
       const BufferRef b = model.buffer(t.buffer());
-      if (b.data != nullptr && !ConstantIsAligned(t.type(), b.data)) realigned += AlignUp(b.size, 8);
+      if (b.data != nullptr && !ConstantIsAligned(t.type(), b.data))
+        realigned += AlignUp(b.size, 8);
+      uint64_t bytes = TensorTypeSize(t.type());
+      const VectorRef<int32_t> shape = t.shape();
+      for (uint32_t d = 0; d < shape.size() && bytes < (1u << 24); ++d) {
+        bytes *= static_cast<uint64_t>(shape[d]);
+      }
+      if (bytes > (1u << 24)) bytes = 1u << 24;  // larger tensors are refused at setup
+      if (b.data == nullptr && bytes > largest) largest = static_cast<size_t>(bytes);
     }
   }
   const size_t buffers = tensors + ops * kMaxScratchPerOp;
@@ -188,7 +198,9 @@ size_t Interpreter::WorkBytesEstimate(const Model& model) {
          AlignUp(tensors * sizeof(int32_t), 8) + AlignUp(buffers * sizeof(PlanBuffer), 8) +
          AlignUp(PlanWorkBytes(static_cast<uint32_t>(buffers)), 8) +
          AlignUp(ops * kMaxScratchPerOp * sizeof(uint8_t*), 8) + realigned + kOpDataSlack +
-         kArenaAlignment;
+         // Operator state (delay lines, frame buffers) scales with the tensors
+         // it feeds; measuring needs room for the largest single operator's.
+         AlignUp(largest, 8) + kArenaAlignment;
 }
 
 Status Interpreter::MeasureArena(const Model& model, const OpResolver& resolver, void* work,
@@ -196,7 +208,8 @@ Status Interpreter::MeasureArena(const Model& model, const OpResolver& resolver,
   const uintptr_t address = reinterpret_cast<uintptr_t>(work);
   const size_t skip = (kArenaAlignment - address % kArenaAlignment) % kArenaAlignment;
   if (!model.initialized() || work == nullptr || work_size < skip) {
-    return error->Set(Status::kInvalidArgument, "measuring needs an initialized model and work memory");
+    return error->Set(Status::kInvalidArgument,
+                      "measuring needs an initialized model and work memory");
   }
   Interpreter probe;
   probe.session_.measuring = true;
@@ -316,8 +329,8 @@ Status Interpreter::BindTensors(uint32_t subgraph) {
     // handle is written once, at prepare), so they live with persistent data.
     if (ref.is_variable() || t.type == TensorType::kRESOURCE) {
       if (t.flags & kTensorConstant) {
-        return s.error->Set(Status::kInvalidModel, "variable tensor %u (%s) has constant data",
-                            i, ref.name().data);
+        return s.error->Set(Status::kInvalidModel, "variable tensor %u (%s) has constant data", i,
+                            ref.name().data);
       }
       t.flags |= kTensorVariable;
       const size_t stored = AlignUp(t.bytes, kArenaAlignment);
@@ -340,7 +353,8 @@ Status Interpreter::BindTensors(uint32_t subgraph) {
       if (state.tensors[inputs[i]].flags & kTensorConstant) {
         return s.error->Set(Status::kInvalidModel,
                             "model input %u is constant tensor %d; the application could not "
-                            "write it", i, static_cast<int>(inputs[i]));
+                            "write it",
+                            i, static_cast<int>(inputs[i]));
       }
       state.tensors[inputs[i]].flags |= kTensorInput;
     }
@@ -361,17 +375,19 @@ Status Interpreter::PrepareOps(uint32_t subgraph) {
         code.builtin_code, code.custom_code.size > 0 ? code.custom_code.data : nullptr);
     OpContext ctx(&s, subgraph, i, op, &state.ops[i], state.tensors, code.version);
     if (kernel == nullptr || code.version < 1 || code.version > kernel->max_version) {
-      // Reuse the kernel-side formatter for the "OP (operator #N): types" text.
-      ctx.FailUnsupportedTypes();
-      char detail[ErrorMessage::kCapacity];
-      FormatTextF(detail, sizeof(detail), "%s", error_.text());
+      char types[96];
+      ctx.FormatTypes(types, sizeof(types));
       if (kernel == nullptr) {
-        return error_.Set(Status::kUnsupported, "unsupported operator %s: no kernel (%s)",
-                          OpName(code), detail);
+        return error_.Set(Status::kUnsupported,
+                          "unsupported operator %s version %d (operator #%u of subgraph %u, "
+                          "types %s): this build has no kernel for it",
+                          OpName(code), static_cast<int>(code.version), i, subgraph, types);
       }
-      return error_.Set(Status::kUnsupported, "unsupported %s version %d (we run up to %d): %s",
-                        OpName(code), static_cast<int>(code.version),
-                        static_cast<int>(kernel->max_version), detail);
+      return error_.Set(Status::kUnsupported,
+                        "unsupported %s version %d (operator #%u of subgraph %u, types %s): "
+                        "versions 1 to %d are supported",
+                        OpName(code), static_cast<int>(code.version), i, subgraph, types,
+                        static_cast<int>(kernel->max_version));
     }
     MICROML_RETURN_IF_ERROR(CheckOperatorTensors(ctx, op, state.tensors));
     state.ops[i].kernel = kernel;
@@ -464,7 +480,8 @@ Status Interpreter::PlanActivations() {
       }
       // A tensor no operator touches still gets memory for the application.
       for (uint32_t b = 0; b < count; ++b) {
-        if (buffers[b].first == INT32_MAX) buffers[b].first = buffers[b].last < 0 ? 0 : buffers[b].last;
+        if (buffers[b].first == INT32_MAX)
+          buffers[b].first = buffers[b].last < 0 ? 0 : buffers[b].last;
         if (buffers[b].last < buffers[b].first) buffers[b].last = buffers[b].first;
       }
       const uint32_t first_scratch = count;

@@ -25,7 +25,9 @@ OpContext::OpContext(detail::Session* session, uint32_t subgraph, uint32_t op_in
       tensors_(tensors),
       version_(version) {}
 
-const Model& OpContext::model() const { return *session_->model; }
+const Model& OpContext::model() const {
+  return *session_->model;
+}
 
 TensorRef OpContext::tensor_ref(int32_t tensor_index) const {
   return session_->model->subgraph(subgraph_).tensor(static_cast<uint32_t>(tensor_index));
@@ -44,8 +46,10 @@ TensorRef OpContext::output_ref(int i) const {
 void* OpContext::AllocatePersistent(size_t bytes) {
   void* p = session_->AllocatePersistent(bytes);
   if (p == nullptr) {
-    Fail(Status::kArenaTooSmall, "arena too small: %zu bytes given, no room for %zu bytes of "
-         "operator data", session_->arena_size, bytes);
+    Fail(Status::kArenaTooSmall,
+         "arena too small: %zu bytes given, no room for %zu bytes of "
+         "operator data",
+         session_->arena_size, bytes);
   }
   return p;
 }
@@ -73,7 +77,9 @@ void* OpContext::scratch(int index) const {
   return session_->scratch[record_->first_scratch + index];
 }
 
-uint32_t OpContext::num_subgraphs() const { return session_->num_subgraphs; }
+uint32_t OpContext::num_subgraphs() const {
+  return session_->num_subgraphs;
+}
 
 Status OpContext::CheckSubgraph(int32_t index, const char* role) {
   if (index < 0 || static_cast<uint32_t>(index) >= session_->num_subgraphs) {
@@ -105,7 +111,9 @@ Tensor* OpContext::subgraph_output(uint32_t index, uint32_t i) const {
   return i < outputs.size() ? &session_->subgraphs[index].tensors[outputs[i]] : nullptr;
 }
 
-Status OpContext::InvokeSubgraph(uint32_t index) { return session_->RunSubgraph(index); }
+Status OpContext::InvokeSubgraph(uint32_t index) {
+  return session_->RunSubgraph(index);
+}
 
 Status OpContext::FindOrCreateResource(const char* container, const char* shared_name,
                                        int32_t* id) {
@@ -142,8 +150,8 @@ Status OpContext::BindResource(int32_t id, uint32_t bytes, TensorType type, uint
   if (v.bytes != 0) {
     if (v.bytes != bytes || v.type != type) {
       return Fail(Status::kInvalidModel,
-                  "variable '%s' holds %u bytes of %s, used here as %u bytes of %s",
-                  v.shared_name, v.bytes, TensorTypeName(v.type), bytes, TensorTypeName(type));
+                  "variable '%s' holds %u bytes of %s, used here as %u bytes of %s", v.shared_name,
+                  v.bytes, TensorTypeName(v.type), bytes, TensorTypeName(type));
     }
     return Status::kOk;
   }
@@ -184,19 +192,24 @@ Status OpContext::Fail(Status status, const char* format, ...) {
                               subgraph_, detail);
 }
 
+void OpContext::FormatTypes(char* out, size_t size) const {
+  size_t n = 0;
+  out[0] = '\0';
+  for (int i = 0; i < num_inputs() && n < size; ++i) {
+    const Tensor* t = input(i);
+    n += FormatTextF(out + n, size - n, "%s%s", i == 0 ? "" : ", ",
+                     t == nullptr ? "none" : TensorTypeName(t->type));
+  }
+  for (int i = 0; i < num_outputs() && n < size; ++i) {
+    const Tensor* t = output(i);
+    n += FormatTextF(out + n, size - n, "%s%s", i == 0 ? " -> " : ", ",
+                     t == nullptr ? "none" : TensorTypeName(t->type));
+  }
+}
+
 Status OpContext::FailUnsupportedTypes() {
   char types[96];
-  size_t n = 0;
-  for (int i = 0; i < num_inputs() && n < sizeof(types); ++i) {
-    const Tensor* t = input(i);
-    n += FormatTextF(types + n, sizeof(types) - n, "%s%s", i == 0 ? "" : ", ",
-                     t == nullptr ? "none" : TensorTypeName(t->type));
-  }
-  for (int i = 0; i < num_outputs() && n < sizeof(types); ++i) {
-    const Tensor* t = output(i);
-    n += FormatTextF(types + n, sizeof(types) - n, "%s%s", i == 0 ? " -> " : ", ",
-                     t == nullptr ? "none" : TensorTypeName(t->type));
-  }
+  FormatTypes(types, sizeof(types));
   return Fail(Status::kUnsupported, "version %d with types %s is not supported",
               static_cast<int>(version_), types);
 }

@@ -127,14 +127,17 @@ const OpResolver kAllOps = {kAllKernels, sizeof(kAllKernels) / sizeof(kAllKernel
 
 }  // namespace
 
-const OpResolver& AllOpsResolver() { return kAllOps; }
+const OpResolver& AllOpsResolver() {
+  return kAllOps;
+}
 
 const KernelRegistration* OpResolver::Find(int32_t builtin_code, const char* custom_name) const {
   for (size_t i = 0; i < count; ++i) {
     const KernelRegistration* k = kernels[i];
     if (k->builtin_code != builtin_code) continue;
     if (builtin_code != static_cast<int32_t>(BuiltinOp::kCUSTOM)) return k;
-    if (custom_name != nullptr && k->custom_name != nullptr && strcmp(custom_name, k->custom_name) == 0) {
+    if (custom_name != nullptr && k->custom_name != nullptr &&
+        strcmp(custom_name, k->custom_name) == 0) {
       return k;
     }
   }

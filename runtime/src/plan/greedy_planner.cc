@@ -72,7 +72,9 @@ size_t PlaceInOrder(const PlanBuffer* buffers, const uint32_t* index, uint32_t c
 
 }  // namespace
 
-size_t PlanWorkBytes(uint32_t count) { return static_cast<size_t>(count) * 3u * sizeof(uint32_t); }
+size_t PlanWorkBytes(uint32_t count) {
+  return static_cast<size_t>(count) * 3u * sizeof(uint32_t);
+}
 
 size_t PlanBuffers(PlanBuffer* buffers, uint32_t count, void* work) {
   uint32_t* index = static_cast<uint32_t*>(work);

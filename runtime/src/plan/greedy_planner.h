@@ -8,10 +8,10 @@
 namespace microml {
 
 struct PlanBuffer {
-  uint32_t size;   // bytes, already rounded to the arena alignment
-  int32_t first;   // first operator (inclusive) during which the buffer is alive
-  int32_t last;    // last operator (inclusive)
-  uint32_t offset; // result
+  uint32_t size;    // bytes, already rounded to the arena alignment
+  int32_t first;    // first operator (inclusive) during which the buffer is alive
+  int32_t last;     // last operator (inclusive)
+  uint32_t offset;  // result
 };
 
 // Bytes of temporary memory PlanBuffers() needs for `count` buffers.

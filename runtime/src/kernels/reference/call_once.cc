@@ -37,7 +37,9 @@ Status CallOnceEval(OpContext& ctx) {
   return Status::kOk;
 }
 
-void CallOnceReset(OpContext& ctx) { ctx.op_data_as<CallOnceData>()->has_run = false; }
+void CallOnceReset(OpContext& ctx) {
+  ctx.op_data_as<CallOnceData>()->has_run = false;
+}
 
 }  // namespace
 

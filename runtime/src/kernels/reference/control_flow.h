@@ -20,8 +20,9 @@ inline Status CheckHandOver(OpContext& ctx, const Tensor* from, const Tensor* to
                     static_cast<unsigned>(i), to_what, static_cast<unsigned>(i));
   }
   if (from->type != to->type || from->bytes != to->bytes) {
-    return ctx.Fail(Status::kInvalidModel, "%s %u (%s, %u bytes) does not match %s %u (%s, %u bytes)",
-                    from_what, static_cast<unsigned>(i), TensorTypeName(from->type),
+    return ctx.Fail(Status::kInvalidModel,
+                    "%s %u (%s, %u bytes) does not match %s %u (%s, %u bytes)", from_what,
+                    static_cast<unsigned>(i), TensorTypeName(from->type),
                     static_cast<unsigned>(from->bytes), to_what, static_cast<unsigned>(i),
                     TensorTypeName(to->type), static_cast<unsigned>(to->bytes));
   }
@@ -37,7 +38,9 @@ inline void HandOver(const Tensor& from, const Tensor& to) {
 }
 
 // Byte 0 of a BOOL tensor, as TFLM reads a condition.
-inline bool ConditionValue(const Tensor& t) { return *static_cast<const uint8_t*>(t.data) != 0; }
+inline bool ConditionValue(const Tensor& t) {
+  return *static_cast<const uint8_t*>(t.data) != 0;
+}
 
 }  // namespace microml
 

@@ -1,6 +1,6 @@
 // TFLite_Detection_PostProcess (custom operator): decodes SSD box encodings
 // against anchors and runs non-max suppression, either per class ("regular")
-// or once over each anchor's best classes ("fast"). Float32 only, like TFLM's
+// or once over each anchor's best class ("fast"). Float32 only, like TFLM's
 // kernel; options come from a FlexBuffers map in the custom options.
 //
 // Outputs: boxes [1, N, 4] (ymin, xmin, ymax, xmax), classes [1, N], scores
@@ -43,7 +43,7 @@ struct DetectionData {
   int scratch;
   // Word offsets of the work arrays inside the scratch buffer.
   uint32_t decoded, keep_scores, keep_indices, sorted_indices, gate_scores, selected;
-  uint32_t merged_indices, merged_scores, sorted_values, class_indices, active;
+  uint32_t merged_indices, merged_scores, sorted_values, best_class, active;
 };
 
 Status ReadOptions(OpContext& ctx, DetectionData* d) {
@@ -97,8 +97,10 @@ Status CheckShapes(OpContext& ctx, DetectionData* d) {
   for (int i = 0; i < 4; ++i) all_float = all_float && out[i]->type == TensorType::kFLOAT32;
   if (!all_float) return ctx.FailUnsupportedTypes();
   if (boxes->rank != 3 || scores->rank != 3 || anchors->rank != 2) {
-    return ctx.Fail(Status::kInvalidModel, "box encodings, scores and anchors have ranks %d, %d, "
-                    "%d; expected 3, 3 and 2", boxes->rank, scores->rank, anchors->rank);
+    return ctx.Fail(Status::kInvalidModel,
+                    "box encodings, scores and anchors have ranks %d, %d, "
+                    "%d; expected 3, 3 and 2",
+                    boxes->rank, scores->rank, anchors->rank);
   }
   d->num_boxes = boxes->dims[1];
   d->box_stride = boxes->dims[2];
@@ -115,13 +117,12 @@ Status CheckShapes(OpContext& ctx, DetectionData* d) {
   }
   if (d->label_offset != 0 && d->label_offset != 1) {
     return ctx.Fail(Status::kInvalidModel, "scores have %d classes for num_classes %d",
-                    static_cast<int>(d->classes_with_background),
-                    static_cast<int>(d->num_classes));
+                    static_cast<int>(d->classes_with_background), static_cast<int>(d->num_classes));
   }
   if (anchors->element_count() < 4u * static_cast<uint32_t>(d->num_boxes)) {
     return ctx.Fail(Status::kInvalidModel, "anchors hold %u values, %d boxes need %d",
-                    static_cast<unsigned>(anchors->element_count()),
-                    static_cast<int>(d->num_boxes), static_cast<int>(4 * d->num_boxes));
+                    static_cast<unsigned>(anchors->element_count()), static_cast<int>(d->num_boxes),
+                    static_cast<int>(4 * d->num_boxes));
   }
   const uint64_t slots = static_cast<uint64_t>(d->max_detections);
   if (out[0]->element_count() < 4 * slots || out[1]->element_count() < slots ||
@@ -155,13 +156,13 @@ Status PlanScratch(OpContext& ctx, DetectionData* d) {
   const uint64_t sorted_indices = take(merged);
   const uint64_t gate_scores = take(boxes);
   const uint64_t selected = take(boxes);
-  uint64_t merged_indices = 0, merged_scores = 0, sorted_values = 0, class_indices = 0;
+  uint64_t merged_indices = 0, merged_scores = 0, sorted_values = 0, best_class = 0;
   if (d->regular) {
     merged_indices = take(merged);
     merged_scores = take(merged);
     sorted_values = take(merged);
   } else {
-    class_indices = take(boxes * static_cast<uint64_t>(d->num_classes));
+    best_class = take(boxes);
   }
   const uint64_t active = take((boxes + 3) / 4);
   if (words > 0x1FFFFFFFu) {
@@ -177,7 +178,7 @@ Status PlanScratch(OpContext& ctx, DetectionData* d) {
   d->merged_indices = static_cast<uint32_t>(merged_indices);
   d->merged_scores = static_cast<uint32_t>(merged_scores);
   d->sorted_values = static_cast<uint32_t>(sorted_values);
-  d->class_indices = static_cast<uint32_t>(class_indices);
+  d->best_class = static_cast<uint32_t>(best_class);
   d->active = static_cast<uint32_t>(active);
   return ctx.RequestScratch(static_cast<size_t>(4 * words + 4), &d->scratch);
 }
@@ -263,7 +264,7 @@ struct Work {
   int32_t* merged_indices;
   float* merged_scores;
   float* sorted_values;
-  int32_t* class_indices;
+  int32_t* best_class;
   uint8_t* active;
 };
 
@@ -273,14 +274,12 @@ void DecodeBoxes(const DetectionData& d, const float* encodings, const float* an
     const float* e = encodings + static_cast<size_t>(i) * static_cast<size_t>(d.box_stride);
     const float* a = anchors + 4 * static_cast<size_t>(i);
     // Encodings and anchors are (y, x, h, w); TFLM decodes in double.
-    const float ycenter = static_cast<float>(static_cast<double>(e[0]) /
-                                                 static_cast<double>(d.y_scale) *
-                                                 static_cast<double>(a[2]) +
-                                             static_cast<double>(a[0]));
-    const float xcenter = static_cast<float>(static_cast<double>(e[1]) /
-                                                 static_cast<double>(d.x_scale) *
-                                                 static_cast<double>(a[3]) +
-                                             static_cast<double>(a[1]));
+    const float ycenter = static_cast<float>(
+        static_cast<double>(e[0]) / static_cast<double>(d.y_scale) * static_cast<double>(a[2]) +
+        static_cast<double>(a[0]));
+    const float xcenter = static_cast<float>(
+        static_cast<double>(e[1]) / static_cast<double>(d.x_scale) * static_cast<double>(a[3]) +
+        static_cast<double>(a[1]));
     const float half_h = static_cast<float>(
         0.5 * std::exp(static_cast<double>(e[2]) / static_cast<double>(d.h_scale)) *
         static_cast<double>(a[2]));
@@ -292,8 +291,12 @@ void DecodeBoxes(const DetectionData& d, const float* encodings, const float* an
 }
 
 // std::max / std::min argument order, so NaNs propagate as in TFLM.
-inline float MaxF(float a, float b) { return a < b ? b : a; }
-inline float MinF(float a, float b) { return b < a ? b : a; }
+inline float MaxF(float a, float b) {
+  return a < b ? b : a;
+}
+inline float MinF(float a, float b) {
+  return b < a ? b : a;
+}
 
 float IntersectionOverUnion(const Box& a, const Box& b) {
   const float area_a = (a.ymax - a.ymin) * (a.xmax - a.xmin);
@@ -399,15 +402,19 @@ void SuppressFast(const DetectionData& d, const Work& w, const float* scores, Bo
                   float* out_classes, float* out_scores, float* out_count) {
   const int32_t stride = d.classes_with_background;
   for (int32_t b = 0; b < d.num_boxes; ++b) {
+    // The first class of the highest score (TFLM's partial sort with k = 1).
     const float* box_scores = scores + static_cast<size_t>(b) * stride + d.label_offset;
-    int32_t* best = w.class_indices + static_cast<size_t>(b) * d.num_classes;
-    TopK(box_scores, d.num_classes, 1, best);
-    w.gate_scores[b] = box_scores[best[0]];
+    int32_t best = 0;
+    for (int32_t c = 1; c < d.num_classes; ++c) {
+      if (box_scores[c] > box_scores[best]) best = c;
+    }
+    w.best_class[b] = best;
+    w.gate_scores[b] = box_scores[best];
   }
   const int32_t selected = SuppressSingleClass(d, w, w.gate_scores, d.max_detections);
   for (int32_t i = 0; i < selected; ++i) {
     const int32_t box = w.selected[i];
-    const int32_t best = w.class_indices[static_cast<size_t>(box) * d.num_classes];
+    const int32_t best = w.best_class[box];
     out_boxes[i] = w.decoded[box];
     out_classes[i] = static_cast<float>(best);
     out_scores[i] = scores[static_cast<size_t>(box) * stride + d.label_offset + best];
@@ -428,7 +435,7 @@ Status DetectionEval(OpContext& ctx) {
   w.merged_indices = reinterpret_cast<int32_t*>(base + d.merged_indices);
   w.merged_scores = reinterpret_cast<float*>(base + d.merged_scores);
   w.sorted_values = reinterpret_cast<float*>(base + d.sorted_values);
-  w.class_indices = reinterpret_cast<int32_t*>(base + d.class_indices);
+  w.best_class = reinterpret_cast<int32_t*>(base + d.best_class);
   w.active = reinterpret_cast<uint8_t*>(base + d.active);
 
   DecodeBoxes(d, ctx.input(0)->data_as<const float>(), ctx.input(2)->data_as<const float>(),
@@ -455,13 +462,12 @@ Status DetectionEval(OpContext& ctx) {
 
 }  // namespace
 
-const KernelRegistration kRegisterDetectionPostprocess = {
-    static_cast<int32_t>(BuiltinOp::kCUSTOM),
-    "TFLite_Detection_PostProcess",
-    1,
-    DetectionPrepare,
-    DetectionEval,
-    nullptr,
-    "float32"};
+const KernelRegistration kRegisterDetectionPostprocess = {static_cast<int32_t>(BuiltinOp::kCUSTOM),
+                                                          "TFLite_Detection_PostProcess",
+                                                          1,
+                                                          DetectionPrepare,
+                                                          DetectionEval,
+                                                          nullptr,
+                                                          "float32"};
 
 }  // namespace microml

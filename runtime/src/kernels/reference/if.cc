@@ -27,7 +27,8 @@ Status CheckBranch(OpContext& ctx, int32_t index, const char* role) {
     return ctx.Fail(Status::kInvalidModel,
                     "%s subgraph %u has %u inputs and %u outputs, the operator passes %u and "
                     "takes %u",
-                    role, static_cast<unsigned>(g), static_cast<unsigned>(ctx.subgraph_num_inputs(g)),
+                    role, static_cast<unsigned>(g),
+                    static_cast<unsigned>(ctx.subgraph_num_inputs(g)),
                     static_cast<unsigned>(ctx.subgraph_num_outputs(g)),
                     static_cast<unsigned>(inputs), static_cast<unsigned>(outputs));
   }

@@ -79,9 +79,9 @@ Status PreluPrepare(OpContext& ctx) {
 template <typename T>
 void PreluQuantized(const PreluData& d, const BroadcastPlan& plan, const T* x, const int8_t* alpha,
                     T* y) {
-  const int32_t lo = std::numeric_limits<T>::min();
-  const int32_t hi = std::numeric_limits<T>::max();
-  BroadcastApply(plan, x, alpha, y, [&d, lo, hi](T xv, int8_t av) {
+  BroadcastApply(plan, x, alpha, y, [&d](T xv, int8_t av) {
+    constexpr int32_t lo = std::numeric_limits<T>::min();
+    constexpr int32_t hi = std::numeric_limits<T>::max();
     const int32_t input = static_cast<int32_t>(xv) - d.input_zero_point;
     int32_t v;
     if (input >= 0) {

@@ -45,13 +45,12 @@ Status ReadVariableEval(OpContext& ctx) {
 
 }  // namespace
 
-const KernelRegistration kRegisterReadVariable = {
-    static_cast<int32_t>(BuiltinOp::kREAD_VARIABLE),
-    nullptr,
-    1,
-    ReadVariablePrepare,
-    ReadVariableEval,
-    nullptr,
-    "float32 int8 int16 int32 uint8 int64 bool"};
+const KernelRegistration kRegisterReadVariable = {static_cast<int32_t>(BuiltinOp::kREAD_VARIABLE),
+                                                  nullptr,
+                                                  1,
+                                                  ReadVariablePrepare,
+                                                  ReadVariableEval,
+                                                  nullptr,
+                                                  "float32 int8 int16 int32 uint8 int64 bool"};
 
 }  // namespace microml

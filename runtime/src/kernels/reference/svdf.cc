@@ -146,8 +146,7 @@ Status SvdfPrepare(OpContext& ctx) {
   const TableRef options = OptionsAs(ctx, OptionsType::kSVDFOptions);
   const int32_t rank = options.GetInt32(kRankField, 0);
   const int8_t activation = options.GetInt8(kActivationField, 0);
-  if (input->rank != 2 || wf->rank != 2 || wt->rank != 2 || state->rank != 2 ||
-      output->rank != 2) {
+  if (input->rank != 2 || wf->rank != 2 || wt->rank != 2 || state->rank != 2 || output->rank != 2) {
     return ctx.Fail(Status::kInvalidModel,
                     "input, weights, state and output must be 2-D (ranks %d %d %d %d %d)",
                     input->rank, wf->rank, wt->rank, state->rank, output->rank);
@@ -328,24 +327,22 @@ Status SvdfEval(OpContext& ctx) {
     case Kind::kFloat:
       EvalFloat(d, ctx.input(0)->data_as<const float>(), ctx.input(1)->data_as<const float>(),
                 ctx.input(2)->data_as<const float>(), bias->data_as<const float>(),
-                state.data_as<float>(),
-                static_cast<float*>(ctx.scratch(d.scratch)), ctx.output(0)->data_as<float>());
+                state.data_as<float>(), static_cast<float*>(ctx.scratch(d.scratch)),
+                ctx.output(0)->data_as<float>());
       break;
     case Kind::kInt16State:
-      EvalQuantized<int16_t>(d, ctx.input(0)->data_as<const int8_t>(),
-                             ctx.input(1)->data_as<const int8_t>(),
-                             ctx.input(2)->data_as<const int16_t>(), bias->data_as<const int32_t>(),
-                             state.data_as<int16_t>(), static_cast<int32_t*>(ctx.scratch(d.scratch)),
-                             static_cast<int32_t*>(ctx.scratch(d.output_scratch)),
-                             ctx.output(0)->data_as<int8_t>());
+      EvalQuantized<int16_t>(
+          d, ctx.input(0)->data_as<const int8_t>(), ctx.input(1)->data_as<const int8_t>(),
+          ctx.input(2)->data_as<const int16_t>(), bias->data_as<const int32_t>(),
+          state.data_as<int16_t>(), static_cast<int32_t*>(ctx.scratch(d.scratch)),
+          static_cast<int32_t*>(ctx.scratch(d.output_scratch)), ctx.output(0)->data_as<int8_t>());
       break;
     case Kind::kInt8State:
-      EvalQuantized<int8_t>(d, ctx.input(0)->data_as<const int8_t>(),
-                            ctx.input(1)->data_as<const int8_t>(),
-                            ctx.input(2)->data_as<const int8_t>(), bias->data_as<const int32_t>(),
-                            state.data_as<int8_t>(), static_cast<int32_t*>(ctx.scratch(d.scratch)),
-                            static_cast<int32_t*>(ctx.scratch(d.output_scratch)),
-                            ctx.output(0)->data_as<int8_t>());
+      EvalQuantized<int8_t>(
+          d, ctx.input(0)->data_as<const int8_t>(), ctx.input(1)->data_as<const int8_t>(),
+          ctx.input(2)->data_as<const int8_t>(), bias->data_as<const int32_t>(),
+          state.data_as<int8_t>(), static_cast<int32_t*>(ctx.scratch(d.scratch)),
+          static_cast<int32_t*>(ctx.scratch(d.output_scratch)), ctx.output(0)->data_as<int8_t>());
       break;
   }
   return Status::kOk;

@@ -40,9 +40,15 @@ constexpr int kNumInputs = 24;
 
 // Gate order of the tensor layout's blocks: input, forget, cell, output.
 enum Gate { kInputGate = 0, kForgetGate = 1, kCellGate = 2, kOutputGate = 3 };
-inline int InputWeights(int gate) { return 1 + gate; }
-inline int RecurrentWeights(int gate) { return 5 + gate; }
-inline int Bias(int gate) { return 12 + gate; }
+inline int InputWeights(int gate) {
+  return 1 + gate;
+}
+inline int RecurrentWeights(int gate) {
+  return 5 + gate;
+}
+inline int Bias(int gate) {
+  return 12 + gate;
+}
 
 // Gate pre-activations are Q3.12 (scale 2^-12), gate outputs Q0.15.
 constexpr float kGateInputScale = 0.000244140625f;
@@ -143,10 +149,10 @@ Status PrepareQuantized(OpContext& ctx, const Tensor& input, const Tensor& hidde
   const bool wide = d->kind == Kind::kInt16;
   Quant in_q, hidden_q, cell_q;
   MICROML_RETURN_IF_ERROR(ReadQuant(ctx, kInput, input.type, "input", false, &in_q));
-  MICROML_RETURN_IF_ERROR(ReadQuant(ctx, kHiddenState, hidden.type, "hidden state", false,
-                                    &hidden_q));
-  MICROML_RETURN_IF_ERROR(ReadQuant(ctx, kCellState, TensorType::kINT16, "cell state", false,
-                                    &cell_q));
+  MICROML_RETURN_IF_ERROR(
+      ReadQuant(ctx, kHiddenState, hidden.type, "hidden state", false, &hidden_q));
+  MICROML_RETURN_IF_ERROR(
+      ReadQuant(ctx, kCellState, TensorType::kINT16, "cell state", false, &cell_q));
   d->input_offset = -in_q.zero_point;
   d->hidden_offset = -hidden_q.zero_point;
   for (int g = 0; g < 4; ++g) {
@@ -158,8 +164,8 @@ Status PrepareQuantized(OpContext& ctx, const Tensor& input, const Tensor& hidde
     const double in_product = static_cast<double>(in_q.scale) * static_cast<double>(w_in.scale);
     const double rec_product =
         static_cast<double>(hidden_q.scale) * static_cast<double>(w_rec.scale);
-    MICROML_RETURN_IF_ERROR(Multiplier(ctx, in_product / static_cast<double>(kGateInputScale),
-                                       wide, &d->input_fc[g].multiplier, &d->input_fc[g].shift));
+    MICROML_RETURN_IF_ERROR(Multiplier(ctx, in_product / static_cast<double>(kGateInputScale), wide,
+                                       &d->input_fc[g].multiplier, &d->input_fc[g].shift));
     MICROML_RETURN_IF_ERROR(Multiplier(ctx, rec_product / static_cast<double>(kGateInputScale),
                                        wide, &d->recurrent_fc[g].multiplier,
                                        &d->recurrent_fc[g].shift));
@@ -257,8 +263,8 @@ Status CheckShapes(OpContext& ctx, LstmData* d) {
   d->input_dim = input.dims[2];
   d->state_dim = hidden.dims[1];
   const int32_t s = d->state_dim;
-  bool ok = output.dims[0] == input.dims[0] && output.dims[1] == input.dims[1] &&
-            output.dims[2] == s;
+  bool ok =
+      output.dims[0] == input.dims[0] && output.dims[1] == input.dims[1] && output.dims[2] == s;
   for (int g = 0; g < 4; ++g) {
     const Tensor& bias = *ctx.input(Bias(g));
     ok = ok && IsMatrix(*ctx.input(InputWeights(g)), s, d->input_dim) &&
@@ -405,10 +411,9 @@ void GateInt(OpContext& ctx, const LstmData& d, int gate, const StepSlices& s,
                               ctx.input(InputWeights(gate))->data_as<const int8_t>(), d.state_dim,
                               d.input_fc[gate], d.input_offset,
                               ctx.input(Bias(gate))->data_as<const Acc>(), out);
-  FullyConnectedInt<Act, Acc>(t.hidden, s.rows, d.state_dim,
-                              ctx.input(RecurrentWeights(gate))->data_as<const int8_t>(),
-                              d.state_dim, d.recurrent_fc[gate], d.hidden_offset,
-                              static_cast<const Acc*>(nullptr), fc);
+  FullyConnectedInt<Act, Acc>(
+      t.hidden, s.rows, d.state_dim, ctx.input(RecurrentWeights(gate))->data_as<const int8_t>(),
+      d.state_dim, d.recurrent_fc[gate], d.hidden_offset, static_cast<const Acc*>(nullptr), fc);
   AddSaturating(out, fc, n);
   if (gate == kCellGate) {
     SigmoidData tanh_q12 = {};
@@ -459,8 +464,8 @@ inline float ClampFinite(float x) {
   return kFloatMax < x ? kFloatMax : x;
 }
 
-void FullyConnectedFloat(const float* x, int32_t rows, int32_t depth, const float* w,
-                         int32_t units, const float* bias, float* out) {
+void FullyConnectedFloat(const float* x, int32_t rows, int32_t depth, const float* w, int32_t units,
+                         const float* bias, float* out) {
   for (int32_t r = 0; r < rows; ++r) {
     const float* xr = x + static_cast<size_t>(r) * depth;
     for (int32_t u = 0; u < units; ++u) {
@@ -490,11 +495,12 @@ void GateFloat(OpContext& ctx, const LstmData& d, int gate, const StepSlices& s,
                       ctx.input(RecurrentWeights(gate))->data_as<const float>(), d.state_dim,
                       nullptr, fc);
   for (size_t i = 0; i < n; ++i) out[i] += fc[i];
-  for (size_t i = 0; i < n; ++i) out[i] = gate == kCellGate ? std::tanh(out[i]) : SigmoidFloat(out[i]);
+  for (size_t i = 0; i < n; ++i)
+    out[i] = gate == kCellGate ? std::tanh(out[i]) : SigmoidFloat(out[i]);
 }
 
-void StepFloat(OpContext& ctx, const LstmData& d, const StepSlices& s,
-               const StepTensors<float>& t, float* cell, float* const* buf) {
+void StepFloat(OpContext& ctx, const LstmData& d, const StepSlices& s, const StepTensors<float>& t,
+               float* cell, float* const* buf) {
   const size_t n = static_cast<size_t>(s.rows) * d.state_dim;
   float* forget = buf[0];
   float* input_gate = buf[1];
@@ -547,8 +553,10 @@ Status LstmEval(OpContext& ctx) {
   if (d.kind == Kind::kFloat) {
     float* buf[4];
     for (int i = 0; i < 4; ++i) buf[i] = static_cast<float*>(ctx.scratch(d.scratch[i]));
-    RunSequence<float, float>(ctx, d, [&](const StepSlices& s, const StepTensors<float>& t,
-                                          float* cell) { StepFloat(ctx, d, s, t, cell, buf); });
+    RunSequence<float, float>(ctx, d,
+                              [&](const StepSlices& s, const StepTensors<float>& t, float* cell) {
+                                StepFloat(ctx, d, s, t, cell, buf);
+                              });
     return Status::kOk;
   }
   int16_t* buf[4];

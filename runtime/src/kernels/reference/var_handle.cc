@@ -33,8 +33,8 @@ Status VarHandlePrepare(OpContext& ctx) {
   int32_t* id = ctx.AllocatePersistent<int32_t>();
   if (id == nullptr) return Status::kArenaTooSmall;
   ctx.set_op_data(id);
-  MICROML_RETURN_IF_ERROR(ctx.FindOrCreateResource(has_container ? container.data : nullptr,
-                                                   shared_name.data, id));
+  MICROML_RETURN_IF_ERROR(
+      ctx.FindOrCreateResource(has_container ? container.data : nullptr, shared_name.data, id));
   memcpy(out->data, id, sizeof(*id));
   return Status::kOk;
 }

@@ -44,8 +44,8 @@ Status CheckSubgraphs(OpContext& ctx, uint32_t cond, uint32_t body) {
         CheckHandOver(ctx, out, ctx.subgraph_input(cond, i), "operator output", "cond input", i));
     MICROML_RETURN_IF_ERROR(
         CheckHandOver(ctx, out, ctx.subgraph_input(body, i), "operator output", "body input", i));
-    MICROML_RETURN_IF_ERROR(CheckHandOver(ctx, ctx.subgraph_output(body, i), out, "body output",
-                                          "operator output", i));
+    MICROML_RETURN_IF_ERROR(
+        CheckHandOver(ctx, ctx.subgraph_output(body, i), out, "body output", "operator output", i));
   }
   return Status::kOk;
 }

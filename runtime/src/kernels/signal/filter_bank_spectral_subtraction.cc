@@ -26,44 +26,43 @@ struct SpectralSubtractionData {
   uint32_t* noise_estimate;  // num_channels entries
 };
 
+Status ReadUnsignedOption(OpContext& ctx, size_t index, const char* name, uint32_t* out) {
+  int32_t value = 0;
+  MICROML_RETURN_IF_ERROR(signal::ReadIntOption(ctx, index, name, &value));
+  *out = static_cast<uint32_t>(value);
+  return Status::kOk;
+}
+
+// The entries in key order, the positions TFLM reads them from.
 Status ReadOptions(OpContext& ctx, SpectralSubtractionData* d) {
-  int32_t v[9];
-  const char* const names[9] = {"alternate_one_minus_smoothing",
-                                "alternate_smoothing",
-                                "clamping",
-                                "min_signal_remaining",
-                                "num_channels",
-                                "one_minus_smoothing",
-                                "smoothing",
-                                "smoothing_bits",
-                                "spectral_subtraction_bits"};
-  for (int i = 0; i < 9; ++i) {
-    if (i == 2) {
-      MICROML_RETURN_IF_ERROR(signal::ReadBoolOption(ctx, 2, names[2], &d->clamping));
-      continue;
-    }
-    MICROML_RETURN_IF_ERROR(signal::ReadIntOption(ctx, static_cast<size_t>(i), names[i], &v[i]));
-  }
-  d->alternate_one_minus_smoothing = static_cast<uint32_t>(v[0]);
-  d->alternate_smoothing = static_cast<uint32_t>(v[1]);
-  d->min_signal_remaining = static_cast<uint32_t>(v[3]);
-  d->num_channels = v[4];
-  d->one_minus_smoothing = static_cast<uint32_t>(v[5]);
-  d->smoothing = static_cast<uint32_t>(v[6]);
-  d->smoothing_bits = static_cast<uint32_t>(v[7]);
-  d->spectral_subtraction_bits = static_cast<uint32_t>(v[8]);
+  MICROML_RETURN_IF_ERROR(ReadUnsignedOption(ctx, 0, "alternate_one_minus_smoothing",
+                                             &d->alternate_one_minus_smoothing));
+  MICROML_RETURN_IF_ERROR(
+      ReadUnsignedOption(ctx, 1, "alternate_smoothing", &d->alternate_smoothing));
+  MICROML_RETURN_IF_ERROR(signal::ReadBoolOption(ctx, 2, "clamping", &d->clamping));
+  MICROML_RETURN_IF_ERROR(
+      ReadUnsignedOption(ctx, 3, "min_signal_remaining", &d->min_signal_remaining));
+  MICROML_RETURN_IF_ERROR(signal::ReadIntOption(ctx, 4, "num_channels", &d->num_channels));
+  MICROML_RETURN_IF_ERROR(
+      ReadUnsignedOption(ctx, 5, "one_minus_smoothing", &d->one_minus_smoothing));
+  MICROML_RETURN_IF_ERROR(ReadUnsignedOption(ctx, 6, "smoothing", &d->smoothing));
+  MICROML_RETURN_IF_ERROR(ReadUnsignedOption(ctx, 7, "smoothing_bits", &d->smoothing_bits));
+  MICROML_RETURN_IF_ERROR(
+      ReadUnsignedOption(ctx, 8, "spectral_subtraction_bits", &d->spectral_subtraction_bits));
   if (d->smoothing_bits > 31 || d->spectral_subtraction_bits > 63) {
     return ctx.Fail(
         Status::kInvalidModel,
         "smoothing_bits %d (0..31) or spectral_subtraction_bits %d (0..63) out of range",
-        static_cast<int>(v[7]), static_cast<int>(v[8]));
+        static_cast<int>(d->smoothing_bits), static_cast<int>(d->spectral_subtraction_bits));
   }
   return Status::kOk;
 }
 
 void Reset(OpContext& ctx) {
   SpectralSubtractionData* d = ctx.op_data_as<SpectralSubtractionData>();
-  memset(d->noise_estimate, 0, static_cast<size_t>(d->num_channels) * sizeof(uint32_t));
+  if (d->num_channels > 0) {
+    memset(d->noise_estimate, 0, static_cast<size_t>(d->num_channels) * sizeof(uint32_t));
+  }
 }
 
 Status SpectralSubtractionPrepare(OpContext& ctx) {

@@ -5,6 +5,15 @@
 #include <cmath>
 #include <limits>
 
+// TFLM's float KISS FFT (built for x86) rounds every product before adding
+// it; fusing them into FMAs, as GCC does on cores with an FPU, changes low
+// bits.
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
 namespace microml {
 namespace signal {
 

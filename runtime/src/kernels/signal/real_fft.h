@@ -1,5 +1,5 @@
-// Real FFT and inverse real FFT with the arithmetic of the KISS FFT build that
-// TFLM's SignalRfft / SignalIrfft kernels use (kissfft 1.3.0: mixed radix 4,
+// Real FFT and inverse real FFT with the arithmetic of the KISS FFT revision
+// that TFLM's SignalRfft / SignalIrfft kernels are built with (mixed radix 4,
 // 2, 3, 5; fixed point with 15 or 31 fraction bits, every butterfly input
 // pre-scaled by 1/radix; or plain float). Bit-exactness depends on doing each
 // multiply, rounding and wrap-around exactly where KISS FFT does, so the
