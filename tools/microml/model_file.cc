@@ -36,10 +36,19 @@ bool LoadModel(const std::string& path, LoadedModel* loaded, std::string* error)
     return false;
   }
   const microml::OpResolver& ops = microml::AllOpsResolver();
+  // The estimate covers operator data up to a few KB; an operator holding
+  // more state (long delay lines) makes measuring report kArenaTooSmall, and
+  // a larger work buffer is tried.
   AlignedBuffer work;
-  work.Resize(microml::Interpreter::WorkBytesEstimate(loaded->model));
-  microml::Status status = microml::Interpreter::MeasureArena(
-      loaded->model, ops, work.data(), work.size(), &loaded->arena_bytes, &message);
+  size_t work_bytes = microml::Interpreter::WorkBytesEstimate(loaded->model);
+  microml::Status status;
+  for (;;) {
+    work.Resize(work_bytes);
+    status = microml::Interpreter::MeasureArena(loaded->model, ops, work.data(), work.size(),
+                                                &loaded->arena_bytes, &message);
+    if (status != microml::Status::kArenaTooSmall || work_bytes > (size_t{1} << 28)) break;
+    work_bytes *= 2;
+  }
   if (status != microml::Status::kOk) {
     *error = path + ": " + message.text();
     return false;

@@ -171,7 +171,7 @@ Status Interpreter::Setup(const Model& model, const OpResolver& resolver, void* 
 }
 
 size_t Interpreter::WorkBytesEstimate(const Model& model) {
-  size_t tensors = 0, ops = 0, realigned = 0, largest = 0;
+  size_t tensors = 0, ops = 0, realigned = 0;
   for (uint32_t s = 0; s < model.num_subgraphs(); ++s) {
     const SubgraphRef graph = model.subgraph(s);
     tensors += graph.num_tensors();
@@ -181,13 +181,6 @@ size_t Interpreter::WorkBytesEstimate(const Model& model) {
       const BufferRef b = model.buffer(t.buffer());
       if (b.data != nullptr && !ConstantIsAligned(t.type(), b.data))
         realigned += AlignUp(b.size, 8);
-      uint64_t bytes = TensorTypeSize(t.type());
-      const VectorRef<int32_t> shape = t.shape();
-      for (uint32_t d = 0; d < shape.size() && bytes < (1u << 24); ++d) {
-        bytes *= static_cast<uint64_t>(shape[d]);
-      }
-      if (bytes > (1u << 24)) bytes = 1u << 24;  // larger tensors are refused at setup
-      if (b.data == nullptr && bytes > largest) largest = static_cast<size_t>(bytes);
     }
   }
   const size_t buffers = tensors + ops * kMaxScratchPerOp;
@@ -198,9 +191,7 @@ size_t Interpreter::WorkBytesEstimate(const Model& model) {
          AlignUp(tensors * sizeof(int32_t), 8) + AlignUp(buffers * sizeof(PlanBuffer), 8) +
          AlignUp(PlanWorkBytes(static_cast<uint32_t>(buffers)), 8) +
          AlignUp(ops * kMaxScratchPerOp * sizeof(uint8_t*), 8) + realigned + kOpDataSlack +
-         // Operator state (delay lines, frame buffers) scales with the tensors
-         // it feeds; measuring needs room for the largest single operator's.
-         AlignUp(largest, 8) + kArenaAlignment;
+         kArenaAlignment;
 }
 
 Status Interpreter::MeasureArena(const Model& model, const OpResolver& resolver, void* work,
@@ -378,16 +369,16 @@ Status Interpreter::PrepareOps(uint32_t subgraph) {
       char types[96];
       ctx.FormatTypes(types, sizeof(types));
       if (kernel == nullptr) {
-        return error_.Set(Status::kUnsupported,
-                          "unsupported operator %s version %d (operator #%u of subgraph %u, "
-                          "types %s): this build has no kernel for it",
-                          OpName(code), static_cast<int>(code.version), i, subgraph, types);
+        return s.error->Set(Status::kUnsupported,
+                            "unsupported operator %s version %d (operator #%u of subgraph %u, "
+                            "types %s): this build has no kernel for it",
+                            OpName(code), static_cast<int>(code.version), i, subgraph, types);
       }
-      return error_.Set(Status::kUnsupported,
-                        "unsupported %s version %d (operator #%u of subgraph %u, types %s): "
-                        "versions 1 to %d are supported",
-                        OpName(code), static_cast<int>(code.version), i, subgraph, types,
-                        static_cast<int>(kernel->max_version));
+      return s.error->Set(Status::kUnsupported,
+                          "unsupported %s version %d (operator #%u of subgraph %u, types %s): "
+                          "versions 1 to %d are supported",
+                          OpName(code), static_cast<int>(code.version), i, subgraph, types,
+                          static_cast<int>(kernel->max_version));
     }
     MICROML_RETURN_IF_ERROR(CheckOperatorTensors(ctx, op, state.tensors));
     state.ops[i].kernel = kernel;
