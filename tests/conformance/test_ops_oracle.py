@@ -63,6 +63,7 @@ def _random_input(rng, detail, value_range):
 def test_op_matches_tflm(entry, model, cli, tmp_path):
     from tflite_micro.python.tflite_micro import runtime
 
+    assert model.is_file(), f"{model} is listed in an index but missing"
     if entry.get("expect") == "error":
         proc = cli.run(model, [], tmp_path / "out")
         assert proc.returncode > 0, cli.describe(proc)
