@@ -7,7 +7,7 @@
 // other assignment sized, which is checked on every run.
 #include <string.h>
 
-#include "kernels/reference/op_util.h"
+#include "kernels/reference/op_checks.h"
 #include "microml/kernels.h"
 
 namespace microml {

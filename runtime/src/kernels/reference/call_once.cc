@@ -1,7 +1,7 @@
 // CALL_ONCE: runs its init subgraph on the first invocation only (the
 // converter's pattern for initializing resource variables). Interpreter
 // Reset() re-arms it, so the variables it initializes start over too.
-#include "kernels/reference/op_util.h"
+#include "kernels/reference/op_checks.h"
 #include "microml/kernels.h"
 
 namespace microml {

@@ -13,7 +13,7 @@
 #include <cmath>
 
 #include "format/flexbuffer.h"
-#include "kernels/reference/op_util.h"
+#include "kernels/reference/op_checks.h"
 #include "microml/kernels.h"
 
 namespace microml {

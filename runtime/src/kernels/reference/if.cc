@@ -2,7 +2,7 @@
 // Inputs 1.. are copied into the branch's inputs, the branch runs, and its
 // outputs are copied into the operator's outputs (TFLM's copy semantics).
 #include "kernels/reference/control_flow.h"
-#include "kernels/reference/op_util.h"
+#include "kernels/reference/op_checks.h"
 #include "microml/kernels.h"
 
 namespace microml {

@@ -6,7 +6,7 @@
 // prepare is made on every run.
 #include <string.h>
 
-#include "kernels/reference/op_util.h"
+#include "kernels/reference/op_checks.h"
 #include "microml/kernels.h"
 
 namespace microml {

@@ -1,6 +1,6 @@
 // SHAPE: the input's dimensions as an int32 vector (TFLM writes no other
 // output type). The input's values are never read.
-#include "kernels/reference/op_util.h"
+#include "kernels/reference/op_checks.h"
 #include "microml/kernels.h"
 
 namespace microml {

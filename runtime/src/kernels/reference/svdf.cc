@@ -14,7 +14,7 @@
 
 #include "kernels/activation.h"
 #include "kernels/quantization.h"
-#include "kernels/reference/op_util.h"
+#include "kernels/reference/op_checks.h"
 #include "microml/kernels.h"
 
 namespace microml {

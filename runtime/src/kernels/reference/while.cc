@@ -3,7 +3,7 @@
 // subgraph maps them to their next values. Copies between the operator and
 // the two subgraphs follow TFLM's order.
 #include "kernels/reference/control_flow.h"
-#include "kernels/reference/op_util.h"
+#include "kernels/reference/op_checks.h"
 #include "microml/kernels.h"
 
 namespace microml {
