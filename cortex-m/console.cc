@@ -17,23 +17,35 @@ void Print(const char* format, ...) {
   semihost_write(1, line, length < sizeof(line) ? length : sizeof(line) - 1);
 }
 
-int32_t IntArgument(int index, int32_t fallback) {
-  char cmdline[128];
-  if (semihost_cmdline(cmdline, sizeof(cmdline)) < 0) return fallback;
+bool StringArgument(int index, char* out, size_t size) {
+  char cmdline[256];
+  if (size == 0 || semihost_cmdline(cmdline, sizeof(cmdline)) < 0) return false;
   const char* p = cmdline;
   for (int i = 0;; ++i) {
     while (*p == ' ') ++p;
-    if (*p == '\0') return fallback;
+    if (*p == '\0') return false;
     if (i == index) break;
     while (*p != ' ' && *p != '\0') ++p;
   }
+  size_t n = 0;
+  for (; p[n] != ' ' && p[n] != '\0'; ++n) {
+    if (n + 1 >= size) return false;
+    out[n] = p[n];
+  }
+  out[n] = '\0';
+  return true;
+}
+
+int32_t IntArgument(int index, int32_t fallback) {
+  char text[16];
+  if (!StringArgument(index, text, sizeof(text))) return fallback;
   int32_t value = 0;
-  const char* digits = p;
+  const char* p = text;
   for (; *p >= '0' && *p <= '9'; ++p) {
     if (value > (INT32_MAX - 9) / 10) return fallback;
     value = value * 10 + (*p - '0');
   }
-  if (p == digits || (*p != ' ' && *p != '\0')) return fallback;
+  if (p == text || *p != '\0') return fallback;
   return value;
 }
 

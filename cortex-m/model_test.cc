@@ -4,7 +4,13 @@
 // Argument 1 (default 1) is the number of Invoke() calls; inputs are rewritten
 // and variable tensors reset before each, outputs are checked after the last.
 // So instructions per inference = count(2) - count(1), and count(0) (setup
-// only) isolates the cost of startup and setup. Exit status: 0 pass, 1 fail.
+// only) isolates the cost of startup and setup. A non-zero argument 2 profiles
+// the last invocation: each operator's eval is bracketed by calls of
+// microml_op_begin and microml_op_end, whose executions the QEMU plugin
+// timestamps with the instruction count (cortex-m/run --op-profile), and the
+// operators are listed as "model_test: op SUBGRAPH INDEX NAME" lines in the
+// order of their begin markers.
+// Exit status: 0 pass, 1 fail.
 #include "microml/model.h"
 
 #include <stdint.h>
@@ -13,6 +19,16 @@
 #include "console.h"
 #include "microml/interpreter.h"
 #include "model_test_data.h"
+
+// The plugin watches these functions' first instructions: they must stay
+// real, distinct calls (noipa: not inlined, cloned or folded into one; the
+// asm keeps the calls from being dropped).
+extern "C" __attribute__((noipa)) void microml_op_begin() {
+  __asm__ volatile("" : : : "memory");
+}
+extern "C" __attribute__((noipa)) void microml_op_end() {
+  __asm__ volatile("" : : : "memory");
+}
 
 namespace {
 
@@ -50,7 +66,23 @@ bool OutputMatches(size_t index, const microml::Tensor& tensor, const TestBlob& 
   return false;
 }
 
-int Run(int32_t invocations) {
+// The listing is printed before the begin marker, outside the counted span.
+void ObserveOp(void* user, uint32_t subgraph, uint32_t op_index, bool after) {
+  if (after) {
+    microml_op_end();
+    return;
+  }
+  const microml::Model& model = *static_cast<const microml::Model*>(user);
+  const microml::OperatorCodeRef code =
+      model.operator_code(model.subgraph(subgraph).op(op_index).opcode_index());
+  const bool custom = code.builtin_code == static_cast<int32_t>(microml::BuiltinOp::kCUSTOM);
+  Print("model_test: op %lu %lu %s\n", static_cast<unsigned long>(subgraph),
+        static_cast<unsigned long>(op_index),
+        custom ? code.custom_code.data : microml::BuiltinOpName(code.builtin_code));
+  microml_op_begin();
+}
+
+int Run(int32_t invocations, bool profile) {
   Print("model_test: %s on %s, %ld invocation(s)\n", microml_cortex_m::kTestModelName,
         microml_cortex_m::CoreName(), static_cast<long>(invocations));
 
@@ -89,6 +121,9 @@ int Run(int32_t invocations) {
     // The golden output comes from one Invoke() on fresh state, and the
     // planner may reuse input memory once an input is consumed.
     interpreter.Reset();
+    if (profile && n == invocations - 1) {
+      interpreter.set_op_observer(ObserveOp, &model);
+    }
     for (size_t i = 0; i < interpreter.num_inputs(); ++i) {
       memcpy(interpreter.input(i)->data, microml_cortex_m::kTestInputs[i].data,
              microml_cortex_m::kTestInputs[i].size);
@@ -114,5 +149,5 @@ int Run(int32_t invocations) {
 }  // namespace
 
 int main() {
-  return Run(microml_cortex_m::IntArgument(1, 1));
+  return Run(microml_cortex_m::IntArgument(1, 1), microml_cortex_m::IntArgument(2, 0) != 0);
 }

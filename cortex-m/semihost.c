@@ -1,10 +1,14 @@
 #include "semihost.h"
 
 #include <stdint.h>
+#include <string.h>
 
 enum {
   kSysOpen = 0x01,
+  kSysClose = 0x02,
   kSysWrite = 0x05,
+  kSysRead = 0x06,
+  kSysFlen = 0x0C,
   kSysGetCmdline = 0x15,
   kSysExitExtended = 0x20,
 };
@@ -54,4 +58,32 @@ int semihost_cmdline(char* buf, size_t size) {
   if (block[1] >= size) return -1;
   buf[block[1]] = '\0';
   return (int)block[1];
+}
+
+int semihost_open(const char* path, int mode) {
+  uint32_t block[3] = {(uint32_t)(uintptr_t)path, (uint32_t)mode, (uint32_t)strlen(path)};
+  return semihost_call(kSysOpen, block);
+}
+
+int semihost_close(int handle) {
+  uint32_t block[1] = {(uint32_t)handle};
+  return semihost_call(kSysClose, block) == 0 ? 0 : -1;
+}
+
+long semihost_flen(int handle) {
+  uint32_t block[1] = {(uint32_t)handle};
+  return semihost_call(kSysFlen, block);
+}
+
+long semihost_read(int handle, void* data, size_t size) {
+  uint32_t block[3] = {(uint32_t)handle, (uint32_t)(uintptr_t)data, (uint32_t)size};
+  // SYS_READ returns the number of bytes NOT read (size: end of file).
+  const int not_read = semihost_call(kSysRead, block);
+  if (not_read < 0 || (size_t)not_read > size) return -1;
+  return (long)(size - (size_t)not_read);
+}
+
+int semihost_write_file(int handle, const void* data, size_t size) {
+  uint32_t block[3] = {(uint32_t)handle, (uint32_t)(uintptr_t)data, (uint32_t)size};
+  return semihost_call(kSysWrite, block) == 0 ? 0 : -1;
 }

@@ -3,7 +3,7 @@
 # output must equal its golden output byte for byte.
 #
 #   scripts/cortex_m_test.sh [--cpus "m4 m7 m55 m0plus"] [--models "NAME ..."]
-#                            [--count-insns] [--timeout SEC]
+#                            [--count-insns] [--timeout SEC] [--fixtures]
 #
 #   --cpus         cores to test (default: m4 m7 m55 m0plus). m4/m7/m55 run on
 #                  mps2-an386/mps2-an500/mps3-an547. m0plus is linked twice: for
@@ -15,6 +15,9 @@
 #   --count-insns  also run each model with 0, 1 and 2 invocations and report
 #                  instructions per inference = count(2) - count(1)
 #   --timeout SEC  per QEMU run (default 600)
+#   --fixtures     also run the operator fixtures on the target for the
+#                  selected m4/m7/m55 (tests/cortex_m/test_fixtures_qemu.py:
+#                  fixture_runner.elf against TFLM, needs the .venv)
 #
 # Env: MICROML_MODELS_DIR overrides the models directory.
 # Builds go to build/cortex-m/<cpu>/ (m0plus-generic: build/cortex-m/m0plus-generic/),
@@ -26,13 +29,14 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 usage() { sed -n '2,/^$/{s/^# \{0,1\}//p}' "${BASH_SOURCE[0]}"; }
 die() { echo "cortex_m_test: $*" >&2; exit 2; }
 
-cpus="m4 m7 m55 m0plus" models="" count=0 timeout_s=600
+cpus="m4 m7 m55 m0plus" models="" count=0 timeout_s=600 fixtures=0
 while [ $# -gt 0 ]; do
     case $1 in
         --cpus) [ $# -ge 2 ] || die "--cpus needs a value"; cpus=$2; shift 2 ;;
         --models) [ $# -ge 2 ] || die "--models needs a value"; models=$2; shift 2 ;;
         --count-insns) count=1; shift ;;
         --timeout) [ $# -ge 2 ] || die "--timeout needs a value"; timeout_s=$2; shift 2 ;;
+        --fixtures) fixtures=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) die "unknown argument $1 (see --help)" ;;
     esac
@@ -152,6 +156,19 @@ for c in $cpus; do
         *) die "unknown cpu '$c' (m4 m7 m55 m0plus)" ;;
     esac
 done
+
+fixture_cpus=$(for c in $cpus; do case $c in m4|m7|m55) printf '%s ' "$c" ;; esac; done)
+if [ "$fixtures" = 1 ] && [ -n "$fixture_cpus" ]; then
+    echo "== operator fixtures on $fixture_cpus"
+    if (cd "$repo" && MICROML_QEMU_CPUS="$fixture_cpus" \
+            MICROML_CORTEX_M_BUILD="$repo/build/cortex-m/{cpu}" \
+            .venv/bin/python -m pytest -p no:cacheprovider -q tests/cortex_m/test_fixtures_qemu.py); then
+        results+=("$(printf '%-10s %-15s %-30s %s' "$fixture_cpus" "-" "operator fixtures" "PASS")")
+    else
+        failures=$((failures + 1))
+        results+=("$(printf '%-10s %-15s %-30s %s' "$fixture_cpus" "-" "operator fixtures" "FAIL")")
+    fi
+fi
 
 echo
 echo "== summary (code = .text minus the embedded model and golden data)"

@@ -3,7 +3,10 @@
 # host ASan+UBSan, Cortex-M images, MicroPython unix and qemu firmware, the
 # fuzzer) and runs the tests in two pytest sessions:
 #   1. everything with the release CLI;
-#   2. the CLI suites again with the ASan+UBSan CLI (shared models, TFLM
+#   2. the reference kernels (MICROML_KERNELS=reference; the release session
+#      runs the optimized ones): shared models and one seed over every operator
+#      fixture, labelled "reference" in the summary;
+#   3. the CLI suites again with the ASan+UBSan CLI (shared models, TFLM
 #      conformance, mutated models, error cases, and one seed over every 4th
 #      generated operator fixture, labelled "asan" in the summary).
 set -euo pipefail
@@ -22,6 +25,11 @@ pytest=(.venv/bin/python -m pytest -p no:cacheprovider -q -rs)
 
 echo "== tests (release build)"
 MICROML_BIN=$PWD/build/bin/microml "${pytest[@]}" tests "$@"
+
+echo "== tests (reference kernels, release build)"
+MICROML_BIN=$PWD/build/bin/microml MICROML_KERNELS=reference MICROML_ORACLE_SEEDS=1 \
+  MICROML_ORACLE_LABEL=" reference" "${pytest[@]}" \
+  tests/conformance/test_ops_oracle.py tests/conformance/test_shared_models.py "$@"
 
 echo "== tests (ASan + UBSan build)"
 MICROML_BIN=$MICROML_ASAN_BIN MICROML_ORACLE_SEEDS=1 MICROML_ORACLE_STRIDE=4 \

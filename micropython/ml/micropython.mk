@@ -36,6 +36,8 @@ CFLAGS_USERMOD += -I$(ML_MOD_DIR)
 # not, so the target flags (-mthumb -mcpu=... -mfloat-abi=...) are carried over.
 ML_CXXFLAGS = $(filter -m%,$(CFLAGS)) -std=c++17 -fno-exceptions -fno-rtti -fno-threadsafe-statics \
 	-fno-use-cxa-atexit -ffunction-sections -fdata-sections -O2 -DNDEBUG
+# A sanitizer build of the port (CFLAGS_EXTRA=-fsanitize=...) covers the runtime too.
+ML_CXXFLAGS += $(filter -fsanitize=% -fno-sanitize=% -fno-sanitize-recover=% -fno-omit-frame-pointer,$(CFLAGS))
 # The glue's float code (preprocessing, decoders) is not contracted into fused
 # multiply-adds, so box coordinates come out the same on every target.
 CXXFLAGS_USERMOD += -I$(ML_MOD_DIR) -I$(ML_RUNTIME)/include $(ML_CXXFLAGS) -ffp-contract=off

@@ -156,14 +156,14 @@ size_t ml_engine_work_bytes(const void* engine) {
 ml_status_t ml_engine_measure(void* engine, void* work, size_t work_len, size_t* arena_bytes) {
   Engine* e = AsEngine(engine);
   e->setup_failed = false;
-  return ToC(microml::Interpreter::MeasureArena(e->model, microml::AllOpsResolver(), work, work_len,
-                                                arena_bytes, &e->error));
+  return ToC(microml::Interpreter::MeasureArena(e->model, microml::OptimizedOpsResolver(), work,
+                                                work_len, arena_bytes, &e->error));
 }
 
 ml_status_t ml_engine_setup(void* engine, void* arena, size_t arena_len) {
   Engine* e = AsEngine(engine);
   const microml::Status s =
-      e->interpreter.Setup(e->model, microml::AllOpsResolver(), arena, arena_len);
+      e->interpreter.Setup(e->model, microml::OptimizedOpsResolver(), arena, arena_len);
   e->setup_failed = s != microml::Status::kOk;
   return ToC(s);
 }

@@ -7,6 +7,7 @@
 // format's name as a string.
 #include <string.h>
 
+#include "ml_checked.h"
 #include "ml_module.h"
 #include "ml_preprocess.h"
 #include "py/objstr.h"
@@ -72,68 +73,80 @@ static int32_t pixel_format(mp_obj_t fmt) {
   return bpp;
 }
 
-static mp_int_t roi_item(mp_obj_t* items, size_t i) {
-  return mp_obj_get_int(items[i]);
+// Images and image tensors are at most this many pixels wide and high, so
+// pixel offsets and roi sums stay far inside int32 and float precision.
+#define ML_MAX_IMAGE_SIDE (32767)
+
+static int32_t image_side(mp_obj_t v, const char* what) {
+  mp_int_t side = mp_obj_get_int(v);
+  if (side < 1 || side > ML_MAX_IMAGE_SIDE) {
+    mp_raise_msg_varg(&mp_type_ValueError,
+                      MP_ERROR_TEXT("image %s must be 1 to %d pixels, got %ld"), what,
+                      ML_MAX_IMAGE_SIDE, (long)side);
+  }
+  return (int32_t)side;
 }
 
 // Reads the image and validates `roi` (None for the whole image) against it.
+// Every call into Python (methods, __index__ of roi items) comes before the
+// pixel buffer is taken, so nothing can resize it while img->pixels is in use.
 static void get_image(mp_obj_t obj, mp_obj_t roi, ml_image_t* img, mp_obj_t* pixels_keepalive) {
-  img->width = (int32_t)mp_obj_get_int(call_method0(obj, MP_QSTR_width));
-  img->height = (int32_t)mp_obj_get_int(call_method0(obj, MP_QSTR_height));
+  img->width = image_side(call_method0(obj, MP_QSTR_width), "width");
+  img->height = image_side(call_method0(obj, MP_QSTR_height), "height");
   img->format = pixel_format(call_method0(obj, MP_QSTR_format));
-  mp_obj_t pixels = call_method0(obj, MP_QSTR_bytearray);
-  *pixels_keepalive = pixels;
-  mp_buffer_info_t bi;
-  mp_get_buffer_raise(pixels, &bi, MP_BUFFER_READ);
-  size_t needed = (size_t)img->width * (size_t)img->height * (size_t)img->format;
-  if (img->width <= 0 || img->height <= 0 || bi.len < needed) {
-    mp_raise_msg_varg(
-        &mp_type_ValueError,
-        MP_ERROR_TEXT(
-            "image of %dx%d at %d bytes per pixel needs %u bytes, its bytearray() has %u"),
-        (int)img->width, (int)img->height, (int)img->format, (unsigned)needed, (unsigned)bi.len);
-  }
-  img->pixels = bi.buf;
   img->roi_x = 0;
   img->roi_y = 0;
   img->roi_w = img->width;
   img->roi_h = img->height;
   if (roi != mp_const_none) {
-    size_t n;
-    mp_obj_t* items;
-    mp_obj_get_array(roi, &n, &items);
+    size_t n = ml_seq_len(roi);
     if (n != 4) {
       mp_raise_ValueError(MP_ERROR_TEXT("roi must be (x, y, w, h)"));
     }
-    mp_int_t x = roi_item(items, 0), y = roi_item(items, 1), w = roi_item(items, 2),
-             h = roi_item(items, 3);
-    if (w < 1 || h < 1 || x < 0 || y < 0 || x + w > img->width || y + h > img->height) {
-      mp_raise_msg_varg(&mp_type_ValueError,
-                        MP_ERROR_TEXT("roi (%d, %d, %d, %d) is not inside the %dx%d image"), (int)x,
-                        (int)y, (int)w, (int)h, (int)img->width, (int)img->height);
+    mp_int_t v[4];
+    for (size_t i = 0; i < 4; ++i) {
+      v[i] = mp_obj_get_int(ml_seq_item(roi, i, n));
     }
-    img->roi_x = (int32_t)x;
-    img->roi_y = (int32_t)y;
-    img->roi_w = (int32_t)w;
-    img->roi_h = (int32_t)h;
+    // Compared without sums: x + w could overflow for x near the int limit.
+    if (v[2] < 1 || v[3] < 1 || v[0] < 0 || v[1] < 0 || v[0] >= img->width || v[1] >= img->height ||
+        v[2] > img->width - v[0] || v[3] > img->height - v[1]) {
+      mp_raise_msg_varg(&mp_type_ValueError,
+                        MP_ERROR_TEXT("roi (%ld, %ld, %ld, %ld) is not inside the %dx%d image"),
+                        (long)v[0], (long)v[1], (long)v[2], (long)v[3], (int)img->width,
+                        (int)img->height);
+    }
+    img->roi_x = (int32_t)v[0];
+    img->roi_y = (int32_t)v[1];
+    img->roi_w = (int32_t)v[2];
+    img->roi_h = (int32_t)v[3];
   }
+  mp_obj_t pixels = call_method0(obj, MP_QSTR_bytearray);
+  *pixels_keepalive = pixels;
+  mp_buffer_info_t bi;
+  mp_get_buffer_raise(pixels, &bi, MP_BUFFER_READ);
+  size_t needed = (size_t)img->width * (size_t)img->height * (size_t)img->format;
+  if (bi.len < needed) {
+    mp_raise_msg_varg(
+        &mp_type_ValueError,
+        MP_ERROR_TEXT("image of %dx%d at %d bytes/pixel needs %u bytes, bytearray() has %u"),
+        (int)img->width, (int)img->height, (int)img->format, (unsigned)needed, (unsigned)bi.len);
+  }
+  img->pixels = bi.buf;
 }
 
 // ---------------------------------------------------------------- Normalization
 
 static void get_triple(mp_obj_t obj, float* out, const char* what) {
   if (mp_obj_is_int(obj) || mp_obj_is_float(obj)) {
-    out[0] = out[1] = out[2] = (float)mp_obj_get_float(obj);
+    out[0] = out[1] = out[2] = (float)ml_get_finite(obj, what);
     return;
   }
-  size_t n;
-  mp_obj_t* items;
-  mp_obj_get_array(obj, &n, &items);
+  size_t n = ml_seq_len(obj);
   if (n == 1) {
-    out[0] = out[1] = out[2] = (float)mp_obj_get_float(items[0]);
+    out[0] = out[1] = out[2] = (float)ml_get_finite(ml_seq_item(obj, 0, n), what);
   } else if (n == 3) {
     for (size_t i = 0; i < 3; ++i) {
-      out[i] = (float)mp_obj_get_float(items[i]);
+      out[i] = (float)ml_get_finite(ml_seq_item(obj, i, n), what);
     }
   } else {
     mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%s must have 1 or 3 values, got %u"),
@@ -149,27 +162,22 @@ static ml_normalization_obj_t* new_normalization(mp_obj_t scale, mp_obj_t mean, 
   self->stdev = stdev;
   self->roi = roi;
   self->image = MP_OBJ_NULL;
-  size_t n;
-  mp_obj_t* items;
-  mp_obj_get_array(scale, &n, &items);
+  size_t n = ml_seq_len(scale);
   if (n != 2) {
     mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("scale must be (min, max), got %u values"),
                       (unsigned)n);
   }
-  self->norm.lo = (float)mp_obj_get_float(items[0]);
-  self->norm.hi = (float)mp_obj_get_float(items[1]);
+  self->norm.lo = (float)ml_get_finite(ml_seq_item(scale, 0, n), "scale");
+  self->norm.hi = (float)ml_get_finite(ml_seq_item(scale, 1, n), "scale");
   get_triple(mean, self->norm.mean, "mean");
   get_triple(stdev, self->norm.stdev, "stdev");
   for (size_t i = 0; i < 3; ++i) {
-    if (self->norm.stdev[i] == 0.0f) {
-      mp_raise_ValueError(MP_ERROR_TEXT("stdev values must not be 0"));
+    if (self->norm.stdev[i] == 0.0f || !isfinite(self->norm.stdev[i])) {
+      mp_raise_ValueError(MP_ERROR_TEXT("stdev values must be finite and not 0"));
     }
   }
-  if (roi != mp_const_none) {
-    mp_obj_get_array(roi, &n, &items);
-    if (n != 4) {
-      mp_raise_ValueError(MP_ERROR_TEXT("roi must be (x, y, w, h)"));
-    }
+  if (roi != mp_const_none && ml_seq_len(roi) != 4) {
+    mp_raise_ValueError(MP_ERROR_TEXT("roi must be (x, y, w, h)"));
   }
   return self;
 }
@@ -201,8 +209,7 @@ static mp_obj_t bind(ml_normalization_obj_t* self, mp_obj_t image) {
   if (!ml_is_image(image)) {
     mp_raise_msg_varg(
         &mp_type_ValueError,
-        MP_ERROR_TEXT(
-            "Normalization expects an image (width(), height(), format(), bytearray()), got %s"),
+        MP_ERROR_TEXT("expected an image (width(), height(), format(), bytearray()), got %s"),
         mp_obj_get_type_str(image));
   }
   ml_image_t img;
@@ -250,30 +257,48 @@ static bool image_geometry(const int32_t* dims, size_t rank, int32_t* h, int32_t
   return *h > 0 && *w > 0 && (*c == 1 || *c == 3);
 }
 
-static void fill(ml_normalization_obj_t* self, void* data, const int32_t* dims, size_t rank,
-                 char dtype, float scale, int32_t zero_point, size_t index, const ml_tensor_t* t) {
+// Fills a model tensor (t, data) or a Python buffer (buffer, data NULL).
+// The buffer is taken after the image's methods ran, which may resize it.
+static void fill(ml_normalization_obj_t* self, void* data, mp_obj_t buffer, const int32_t* dims,
+                 size_t rank, char dtype, float scale, int32_t zero_point, size_t index,
+                 const ml_tensor_t* t) {
   if (self->image == MP_OBJ_NULL) {
     mp_raise_ValueError(
         MP_ERROR_TEXT("this Normalization has no image: use Normalization(...)(image)"));
   }
   ml_image_tensor_t out = {data, 0, 0, 0, dtype, scale, zero_point};
-  if (!image_geometry(dims, rank, &out.height, &out.width, &out.channels) || dtype == 'i') {
+  if (!image_geometry(dims, rank, &out.height, &out.width, &out.channels) || dtype == 'i' ||
+      out.height > ML_MAX_IMAGE_SIDE || out.width > ML_MAX_IMAGE_SIDE) {
     if (t != NULL) {
       ml_raise_tensor_error(
           "input", index, t,
-          "images need a tensor of shape (1, H, W, 1 or 3) and dtype b, B, h, H or f");
+          "images need a tensor of shape (1, H, W, 1 or 3), dtype b, B, h, H or f");
     }
     mp_raise_ValueError(
-        MP_ERROR_TEXT("images need a tensor of shape (1, H, W, 1 or 3) and dtype b, B, h, H or f"));
+        MP_ERROR_TEXT("images need a tensor of shape (1, H, W, 1 or 3), dtype b, B, h, H or f"));
   }
   ml_image_t img;
   mp_obj_t keep;
   get_image(self->image, self->roi, &img, &keep);
+  if (buffer != MP_OBJ_NULL) {
+    // h, w <= ML_MAX_IMAGE_SIDE, c <= 3, item <= 4: no overflow.
+    size_t needed =
+        (size_t)out.height * (size_t)out.width * (size_t)out.channels * ml_dtype_size(dtype);
+    mp_buffer_info_t bi;
+    mp_get_buffer_raise(buffer, &bi, MP_BUFFER_WRITE);
+    if (bi.len < needed) {
+      mp_raise_msg_varg(&mp_type_ValueError,
+                        MP_ERROR_TEXT("buffer of %u bytes is smaller than the tensor (%u)"),
+                        (unsigned)bi.len, (unsigned)needed);
+    }
+    out.data = bi.buf;
+  }
   ml_preprocess_image(&img, &self->norm, &out);
 }
 
 void ml_normalization_fill(mp_obj_t norm, size_t index, const ml_tensor_t* t) {
-  fill(MP_OBJ_TO_PTR(norm), t->data, t->dims, t->rank, t->dtype, t->scale, t->zero_point, index, t);
+  fill(MP_OBJ_TO_PTR(norm), t->data, MP_OBJ_NULL, t->dims, t->rank, t->dtype, t->scale,
+       t->zero_point, index, t);
 }
 
 // n(image) -> a copy bound to image; n(buffer, shape, dtype) fills buffer the
@@ -289,27 +314,27 @@ static mp_obj_t normalization_call(mp_obj_t self_in, size_t n_args, size_t n_kw,
   if (n_args != 3) {
     mp_raise_TypeError(MP_ERROR_TEXT("Normalization takes (image) or (buffer, shape, dtype)"));
   }
-  mp_buffer_info_t bi;
-  mp_get_buffer_raise(args[0], &bi, MP_BUFFER_WRITE);
-  size_t rank;
-  mp_obj_t* items;
-  mp_obj_get_array(args[1], &rank, &items);
+  // Shape and dtype are read (which may run Python code) before the buffer
+  // is taken, in fill().
+  size_t rank = ml_seq_len(args[1]);
   int32_t dims[4] = {0, 0, 0, 0};
   for (size_t i = 0; i < rank && i < 4; ++i) {
-    dims[i] = (int32_t)mp_obj_get_int(items[i]);
+    dims[i] = (int32_t)ml_get_int_in(ml_seq_item(args[1], i, rank), 0, ML_MAX_IMAGE_SIDE,
+                                     "image tensor dimension");
   }
-  char dtype =
-      (char)(mp_obj_is_str(args[2]) ? mp_obj_str_get_str(args[2])[0] : mp_obj_get_int(args[2]));
+  char dtype = 0;
+  if (mp_obj_is_str(args[2])) {
+    size_t len;
+    const char* s = mp_obj_str_get_data(args[2], &len);
+    dtype = len == 1 ? s[0] : 0;
+  } else {
+    dtype = (char)ml_get_int_in(args[2], 0, 127, "dtype");
+  }
   size_t item = ml_dtype_size(dtype);
   int32_t h, w, c;
   if (rank > 4 || item == 0 || !image_geometry(dims, rank, &h, &w, &c)) {
     mp_raise_ValueError(
         MP_ERROR_TEXT("images need a shape (1, H, W, 1 or 3) and dtype b, B, h, H or f"));
-  }
-  if (bi.len < (size_t)h * (size_t)w * (size_t)c * item) {
-    mp_raise_msg_varg(&mp_type_ValueError,
-                      MP_ERROR_TEXT("buffer of %u bytes is smaller than the tensor (%u)"),
-                      (unsigned)bi.len, (unsigned)((size_t)h * w * c * item));
   }
   float scale = 1.0f;
   int32_t zero_point = 0;
@@ -320,9 +345,12 @@ static mp_obj_t normalization_call(mp_obj_t self_in, size_t n_args, size_t n_kw,
     if (scale == 0.0f) {
       scale = 1.0f;
     }
-    zero_point = type_min - (int32_t)(self->norm.lo / scale);
+    // Casting an out-of-range float is undefined; such a scale saturates every value anyway.
+    float z = self->norm.lo / scale;
+    z = !(z > -1e9f) ? -1e9f : (z > 1e9f ? 1e9f : z);
+    zero_point = type_min - (int32_t)z;
   }
-  fill(self, bi.buf, dims, rank, dtype, scale, zero_point, 0, NULL);
+  fill(self, NULL, args[0], dims, rank, dtype, scale, zero_point, 0, NULL);
   return mp_const_none;
 }
 

@@ -2,17 +2,24 @@
 //
 // Memory: the Python object holds the engine (model reader + interpreter) in
 // its own body, the arena is one GC block sized by MeasureArena, and a model
-// read from a file is one more GC block. Nothing else survives construction,
-// so once the object is unreachable a collection returns every byte.
+// read from a file (or given in a mutable buffer) is one more GC block.
+// Nothing else survives construction, so once the object is unreachable a
+// collection returns every byte. The arena is never exposed to Python as a
+// resizable or block-start buffer: outputs are ml.ndarray views that keep the
+// model alive, and input callables fill a staging array of their own.
 #include <stdarg.h>
 #include <string.h>
 
+#include "extmod/vfs.h"
+#include "ml_checked.h"
 #include "ml_module.h"
 #include "ml_ndarray.h"
 #include "ml_tensor_ops.h"
 #include "py/builtin.h"
 #include "py/gc.h"
+#include "py/mperrno.h"
 #include "py/objarray.h"
+#include "py/objexcept.h"
 #include "py/objtuple.h"
 #include "py/runtime.h"
 #include "py/stream.h"
@@ -101,9 +108,8 @@ NORETURN static void raise_no_memory(const char* what, size_t needed) {
   size_t largest = largest_free_block(&total);
   mp_raise_msg_varg(
       &mp_type_MemoryError,
-      MP_ERROR_TEXT(
-          "%s needs %u bytes, but the largest free heap block is %u bytes (%u bytes free)"),
-      what, (unsigned)needed, (unsigned)largest, (unsigned)total);
+      MP_ERROR_TEXT("%s needs %u bytes, largest free heap block is %u (%u bytes free)"), what,
+      (unsigned)needed, (unsigned)largest, (unsigned)total);
 }
 
 static void* alloc_or_raise(const char* what, size_t bytes) {
@@ -150,9 +156,66 @@ static const ml_builtin_model_t* find_builtin(const char* name) {
   return NULL;
 }
 
+NORETURN static void raise_os_error(int errno_, mp_obj_t msg) {
+  mp_obj_t args[2] = {MP_OBJ_NEW_SMALL_INT(errno_), msg};
+  nlr_raise(mp_obj_new_exception_args(&mp_type_OSError, 2, args));
+}
+
+// OSError for a model path that names no file: says that no built-in model
+// has that name either (built-in names take precedence over files).
+NORETURN static void raise_no_model(mp_obj_t path) {
+  vstr_t v;
+  vstr_init(&v, 64);
+  vstr_printf(&v, "no model file '%s', and no built-in model of that name (built-in:",
+              mp_obj_str_get_str(path));
+  for (size_t i = 0; i < ml_builtin_models_count; ++i) {
+    vstr_printf(&v, "%s %s", i ? "," : "", ml_builtin_models[i].name);
+  }
+  vstr_add_str(&v, ml_builtin_models_count ? ")" : " none)");
+  raise_os_error(MP_ENOENT, mp_obj_new_str_from_vstr(&v));
+}
+
+static bool is_os_error(nlr_buf_t* nlr, int errno_) {
+  mp_obj_t exc = MP_OBJ_FROM_PTR(nlr->ret_val);
+  if (!mp_obj_is_subclass_fast(MP_OBJ_FROM_PTR(mp_obj_get_type(exc)),
+                               MP_OBJ_FROM_PTR(&mp_type_OSError))) {
+    return false;
+  }
+  mp_obj_t args = ((mp_obj_exception_t*)MP_OBJ_TO_PTR(exc))->args;
+  size_t n;
+  mp_obj_t* items;
+  mp_obj_tuple_get(args, &n, &items);
+  return n > 0 && mp_obj_is_small_int(items[0]) && MP_OBJ_SMALL_INT_VALUE(items[0]) == errno_;
+}
+
+static mp_obj_t open_model_file(mp_obj_t path) {
+  mp_obj_t file;
+  nlr_buf_t nlr;
+  if (nlr_push(&nlr) == 0) {
+#if MICROPY_VFS
+    // A directory opens on some filesystems and then reports a nonsense size.
+    mp_obj_t st = mp_vfs_stat(path);
+    if (mp_obj_get_int(mp_obj_subscr(st, MP_OBJ_NEW_SMALL_INT(0), MP_OBJ_SENTINEL)) & MP_S_IFDIR) {
+      vstr_t v;
+      vstr_init(&v, 48);
+      vstr_printf(&v, "'%s' is a directory, not a model file", mp_obj_str_get_str(path));
+      raise_os_error(MP_EISDIR, mp_obj_new_str_from_vstr(&v));
+    }
+#endif
+    file = mp_call_function_2(MP_OBJ_FROM_PTR(&mp_builtin_open_obj), path,
+                              MP_OBJ_NEW_QSTR(MP_QSTR_rb));
+    nlr_pop();
+  } else {
+    if (is_os_error(&nlr, MP_ENOENT)) {
+      raise_no_model(path);
+    }
+    nlr_jump(nlr.ret_val);
+  }
+  return file;
+}
+
 static void load_file(ml_model_obj_t* self, mp_obj_t path) {
-  mp_obj_t file =
-      mp_call_function_2(MP_OBJ_FROM_PTR(&mp_builtin_open_obj), path, MP_OBJ_NEW_QSTR(MP_QSTR_rb));
+  mp_obj_t file = open_model_file(path);
   mp_buffer_info_t bi;
   if (mp_get_buffer(file, &bi, MP_BUFFER_READ) && ((uintptr_t)bi.buf % ML_MODEL_ALIGN) == 0) {
     // A file in a ROM filesystem: execute in place.
@@ -166,6 +229,11 @@ static void load_file(ml_model_obj_t* self, mp_obj_t path) {
   if (size == (mp_off_t)-1 || mp_stream_seek(file, 0, MP_SEEK_SET, &err) == (mp_off_t)-1) {
     mp_stream_close(file);
     mp_raise_OSError(err);
+  }
+  if (size < 0 || (uint64_t)size > ML_MAX_ELEMENTS) {
+    mp_stream_close(file);
+    mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("'%s' is not a model file (size %ld)"),
+                      mp_obj_str_get_str(path), (long)size);
   }
   nlr_buf_t nlr;
   if (nlr_push(&nlr) == 0) {
@@ -205,13 +273,15 @@ static void load_source(ml_model_obj_t* self, mp_obj_t arg) {
         MP_ERROR_TEXT("Model() takes a file path, a built-in model name or a buffer, not %s"),
         mp_obj_get_type_str(arg));
   }
-  if (((uintptr_t)bi.buf % ML_MODEL_ALIGN) == 0) {
+  // Only bytes are immutable: any other buffer (bytearray, array, memoryview,
+  // ml.ndarray) could change or move after the model was verified. Copied too
+  // when tensor data inside the flatbuffer would be misaligned.
+  if (mp_obj_is_type(arg, &mp_type_bytes) && ((uintptr_t)bi.buf % ML_MODEL_ALIGN) == 0) {
     self->source = arg;
     self->data = bi.buf;
     self->len = bi.len;
     return;
   }
-  // Tensor data inside the flatbuffer would be misaligned: run from an aligned copy.
   take_copy(self, bi.len);
   memcpy(self->copy, bi.buf, bi.len);
 }
@@ -413,32 +483,60 @@ static mp_obj_t model_make_new(const mp_obj_type_t* type, size_t n_args, size_t 
 
 // ---------------------------------------------------------------- inputs
 
-static size_t count_values(mp_obj_t seq) {
-  if (mp_obj_is_type(seq, &mp_type_list) || mp_obj_is_type(seq, &mp_type_tuple)) {
-    size_t n;
-    mp_obj_t* items;
-    mp_obj_get_array(seq, &n, &items);
-    size_t total = 0;
-    for (size_t i = 0; i < n; ++i) {
-      total += count_values(items[i]);
-    }
-    return total;
+// Nested lists of input values go at most this deep (tensors have at most
+// ML_MAX_DIMS dimensions; a list containing itself must not recurse forever).
+#define ML_MAX_NESTING (ML_MAX_DIMS + 2)
+
+static size_t count_values(size_t index, const ml_tensor_t* t, mp_obj_t seq, size_t depth) {
+  if (!ml_is_list_or_tuple(seq)) {
+    return 1;
   }
-  return 1;
+  if (depth >= ML_MAX_NESTING) {
+    ml_raise_tensor_error("input", index, t, "values nested more than %d deep", ML_MAX_NESTING);
+  }
+  size_t n = ml_seq_len(seq);
+  size_t total = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (!ml_add_ok(total, count_values(index, t, ml_seq_item(seq, i, n), depth + 1), &total)) {
+      ml_raise_tensor_error("input", index, t, "too many values");
+    }
+  }
+  return total;
 }
 
-static void quantize_values(mp_obj_t seq, const ml_tensor_t* t, size_t* pos) {
-  if (mp_obj_is_type(seq, &mp_type_list) || mp_obj_is_type(seq, &mp_type_tuple)) {
-    size_t n;
-    mp_obj_t* items;
-    mp_obj_get_array(seq, &n, &items);
+// Converting a value may run Python code (__float__) that changes the lists:
+// items are fetched one at a time and every store is checked against the
+// tensor's size.
+static void quantize_values(size_t index, const ml_tensor_t* t, mp_obj_t seq, size_t* pos) {
+  if (ml_is_list_or_tuple(seq)) {
+    size_t n = ml_seq_len(seq);
     for (size_t i = 0; i < n; ++i) {
-      quantize_values(items[i], t, pos);
+      quantize_values(index, t, ml_seq_item(seq, i, n), pos);
     }
     return;
   }
-  ml_quantize_one((float)mp_obj_get_float(seq), t->data, (*pos)++, t->dtype, t->scale,
-                  t->zero_point);
+  float v = (float)mp_obj_get_float(seq);
+  if (*pos >= t->count) {
+    ml_raise_tensor_error("input", index, t, "values changed while being read");
+  }
+  ml_quantize_one(v, t->data, (*pos)++, t->dtype, t->scale, t->zero_point);
+}
+
+static const char* dtype_name(char dtype) {
+  switch (dtype) {
+    case 'b':
+      return "int8";
+    case 'B':
+      return "uint8";
+    case 'h':
+      return "int16";
+    case 'H':
+      return "uint16";
+    case 'i':
+      return "int32";
+    default:
+      return "float32";
+  }
 }
 
 static void fill_from_ndarray(size_t index, const ml_tensor_t* t, ml_ndarray_obj_t* a) {
@@ -458,8 +556,8 @@ static void fill_from_ndarray(size_t index, const ml_tensor_t* t, ml_ndarray_obj
   }
   if (a->dtype != 'f') {
     ml_raise_tensor_error("input", index, t,
-                          "expected an array of dtype '%c' or 'f', got dtype '%c'", t->dtype,
-                          a->dtype);
+                          "expected an array of dtype %s ('%c') or float32 ('f'), got %s ('%c')",
+                          t->type_name, t->dtype, dtype_name(a->dtype), a->dtype);
   }
   size_t count = ml_ndarray_count(a);
   for (size_t i = 0; i < count; ++i) {
@@ -478,12 +576,20 @@ static void fill_input(ml_model_obj_t* self, size_t index, const ml_tensor_t* t,
     return;
   }
   if (mp_obj_is_callable(entry)) {
+    // The callable fills a uint8 array of the tensor's bytes that it owns
+    // outright (a memoryview of it stays valid, it cannot be resized), copied
+    // into the tensor when the call returns: the arena itself is never handed
+    // to Python code that might keep it past the model.
+    int32_t len = (int32_t)t->bytes;
+    ml_ndarray_obj_t* staging = ml_ndarray_new('B', 1, &len);
+    memcpy(staging->data, t->data, t->bytes);
     mp_obj_t fargs[3] = {
-        mp_obj_new_bytearray_by_ref(t->bytes, t->data),
+        MP_OBJ_FROM_PTR(staging),
         ((mp_obj_tuple_t*)MP_OBJ_TO_PTR(self->input_shape))->items[index],
         MP_OBJ_NEW_SMALL_INT(t->dtype),
     };
     mp_call_function_n_kw(entry, 3, 0, fargs);
+    memcpy(t->data, staging->data, t->bytes);
     return;
   }
   mp_buffer_info_t bi;
@@ -501,14 +607,17 @@ static void fill_input(ml_model_obj_t* self, size_t index, const ml_tensor_t* t,
     }
     return;
   }
-  if (mp_obj_is_type(entry, &mp_type_list) || mp_obj_is_type(entry, &mp_type_tuple)) {
-    size_t n = count_values(entry);
+  if (ml_is_list_or_tuple(entry)) {
+    size_t n = count_values(index, t, entry, 0);
     if (n != t->count) {
       ml_raise_tensor_error("input", index, t, "expected %u values, got %u", (unsigned)t->count,
                             (unsigned)n);
     }
     size_t pos = 0;
-    quantize_values(entry, t, &pos);
+    quantize_values(index, t, entry, &pos);
+    if (pos != t->count) {
+      ml_raise_tensor_error("input", index, t, "values changed while being read");
+    }
     return;
   }
   ml_raise_tensor_error(
@@ -577,6 +686,14 @@ static mp_obj_t model_predict(size_t n_args, const mp_obj_t* pos_args, mp_map_t*
         MP_ERROR_TEXT("predict() takes a list with one entry per model input (%u), got %s"),
         (unsigned)n_in, mp_obj_get_type_str(inputs));
   }
+  // Filling an input may run Python code (an input callable, __float__): a
+  // list of inputs is read from a copy that code cannot change.
+  if (!mp_obj_is_type(inputs, &mp_type_tuple)) {
+    size_t len;
+    mp_obj_t* list_items;
+    mp_obj_get_array(inputs, &len, &list_items);
+    inputs = mp_obj_new_tuple(len, list_items);
+  }
   size_t n;
   mp_obj_t* items;
   mp_obj_get_array(inputs, &n, &items);
@@ -603,9 +720,8 @@ static mp_obj_t model_predict(size_t n_args, const mp_obj_t* pos_args, mp_map_t*
     }
     fill_input(self, i, &t, entry);
   }
-  if (wrapped != MP_OBJ_NULL) {
-    inputs = wrapped;
-  }
+  // The callback sees the caller's own object (or the list with images wrapped).
+  inputs = wrapped != MP_OBJ_NULL ? wrapped : pos_args[1];
   ml_status_t status = ml_engine_invoke(self->engine);
   if (status != ML_OK) {
     raise_engine_error(self, status);
@@ -656,7 +772,8 @@ static void model_print(const mp_print_t* print, mp_obj_t self_in, mp_print_kind
 static void model_attr(mp_obj_t self_in, qstr attr, mp_obj_t* dest) {
   ml_model_obj_t* self = native_self(self_in);
   if (dest[0] == MP_OBJ_SENTINEL) {
-    if (attr == MP_QSTR_labels) {
+    // Storing only: deleting (dest[1] == MP_OBJ_NULL) leaves dest[0] set, an AttributeError.
+    if (attr == MP_QSTR_labels && dest[1] != MP_OBJ_NULL) {
       self->labels = dest[1];
       dest[0] = MP_OBJ_NULL;
     }

@@ -4,9 +4,12 @@
 // reductions argmax, argmin, max, min, sum and mean (whole array or one axis).
 #include "ml_ndarray.h"
 
+#include <math.h>
 #include <string.h>
 
+#include "ml_checked.h"
 #include "ml_engine.h"
+#include "py/gc.h"
 #include "py/objtuple.h"
 #include "py/runtime.h"
 
@@ -70,14 +73,40 @@ static mp_float_t elem_float(char dtype, const uint8_t* p) {
   }
 }
 
-// Integer element types wrap like C casts (numpy does the same on assignment).
-static void elem_store(char dtype, uint8_t* p, mp_obj_t value) {
+// A C cast from float to an integer is undefined outside the integer's
+// range: wrap modulo 2**32 as the integer path does; NaN and infinities give 0.
+static mp_int_t float_to_wrapped_int(mp_float_t v) {
+  if (!isfinite(v)) {
+    return 0;
+  }
+  return (mp_int_t)(int64_t)MICROPY_FLOAT_C_FUN(fmod)(MICROPY_FLOAT_C_FUN(trunc)(v),
+                                                      (mp_float_t)4294967296.0);
+}
+
+static void elem_store_int(char dtype, uint8_t* p, mp_int_t v);
+
+// Stores a number without going through Python objects.
+static void elem_store_float(char dtype, uint8_t* p, mp_float_t v) {
   if (dtype == 'f') {
-    float v = (float)mp_obj_get_float(value);
-    memcpy(p, &v, sizeof(v));
+    float f = (float)v;
+    memcpy(p, &f, sizeof(f));
     return;
   }
-  mp_int_t v = mp_obj_is_float(value) ? (mp_int_t)mp_obj_get_float(value) : mp_obj_get_int(value);
+  elem_store_int(dtype, p, float_to_wrapped_int(v));
+}
+
+// Integer element types wrap like C casts (numpy does the same on assignment).
+// Converting `value` may run Python code (__float__, __index__): p must stay
+// valid across it, which it does because array memory never moves or shrinks.
+static void elem_store(char dtype, uint8_t* p, mp_obj_t value) {
+  if (dtype == 'f' || mp_obj_is_float(value)) {
+    elem_store_float(dtype, p, mp_obj_get_float(value));
+    return;
+  }
+  elem_store_int(dtype, p, mp_obj_get_int(value));
+}
+
+static void elem_store_int(char dtype, uint8_t* p, mp_int_t v) {
   switch (dtype) {
     case 'b':
     case 'B':
@@ -103,10 +132,24 @@ static bool is_integer_dtype(char dtype) {
 
 // ---------------------------------------------------------------- construction
 
+// Every array's shape was checked when it was made: its count fits ML_MAX_ELEMENTS.
 size_t ml_ndarray_count(const ml_ndarray_obj_t* a) {
   size_t n = 1;
   for (size_t i = 0; i < a->rank; ++i) {
     n *= (size_t)a->shape[i];
+  }
+  return n;
+}
+
+// Element count of a shape from Python or a model, or an error when a
+// dimension is negative or the count does not fit ML_MAX_ELEMENTS.
+static size_t checked_count(size_t rank, const int32_t* shape) {
+  size_t n = 1;
+  for (size_t i = 0; i < rank; ++i) {
+    if (shape[i] < 0) {
+      mp_raise_ValueError(MP_ERROR_TEXT("array dimensions must be >= 0"));
+    }
+    n = ml_mul_or_raise(n, (size_t)shape[i], "array");
   }
   return n;
 }
@@ -140,21 +183,17 @@ static void check_rank(size_t rank) {
 
 ml_ndarray_obj_t* ml_ndarray_new(char dtype, size_t rank, const int32_t* shape) {
   check_rank(rank);
-  size_t count = 1;
-  for (size_t i = 0; i < rank; ++i) {
-    count *= (size_t)shape[i];
-  }
-  size_t bytes = count * ml_dtype_size(dtype);
-  size_t words = (bytes + sizeof(uint64_t) - 1) / sizeof(uint64_t);
-  ml_ndarray_obj_t* a =
-      mp_obj_malloc_var(ml_ndarray_obj_t, storage, uint64_t, words, &ml_ndarray_type);
+  size_t bytes = ml_mul_or_raise(checked_count(rank, shape), ml_dtype_size(dtype), "array");
+  // Its own GC block, so the buffer protocol hands out a block start, which
+  // keeps the elements alive in a memoryview that outlives this object.
+  uint8_t* data = m_malloc0(bytes == 0 ? 1 : bytes);
+  ml_ndarray_obj_t* a = mp_obj_malloc(ml_ndarray_obj_t, &ml_ndarray_type);
   a->owner = MP_OBJ_NULL;
-  a->data = (uint8_t*)a->storage;
+  a->data = data;
   a->dtype = dtype;
   a->rank = (uint8_t)rank;
   memcpy(a->shape, shape, rank * sizeof(int32_t));
   set_contiguous_strides(a);
-  memset(a->storage, 0, words * sizeof(uint64_t));
   return a;
 }
 
@@ -170,6 +209,7 @@ static ml_ndarray_obj_t* new_view_struct(mp_obj_t owner, uint8_t* data, char dty
 mp_obj_t ml_ndarray_new_view(mp_obj_t owner, void* data, char dtype, size_t rank,
                              const int32_t* shape) {
   check_rank(rank);
+  checked_count(rank, shape);
   ml_ndarray_obj_t* v = new_view_struct(owner, data, dtype);
   v->rank = (uint8_t)rank;
   memcpy(v->shape, shape, rank * sizeof(int32_t));
@@ -262,8 +302,7 @@ static ml_ndarray_obj_t* copy_contiguous(ml_ndarray_obj_t* a, char dtype) {
     }
   } else {
     while ((p = walker_next(&w)) != NULL) {
-      float v = (float)elem_float(a->dtype, p);
-      memcpy(dst, &v, sizeof(v));
+      elem_store_float(dtype, dst, elem_float(a->dtype, p));
       dst += item;
     }
   }
@@ -346,17 +385,22 @@ static uint8_t* apply_index(ml_ndarray_obj_t* a, mp_obj_t index, ml_ndarray_obj_
     } else if (mp_obj_is_type(ix, &mp_type_slice)) {
       mp_bound_slice_t s;
       mp_obj_slice_indices(ix, a->shape[d], &s);
+      // start and stop are clamped to the axis, but the step can be any
+      // machine word: divide the (small) distance first, in unsigned.
       mp_int_t len = 0;
       if (s.step > 0 && s.stop > s.start) {
-        len = (s.stop - s.start + s.step - 1) / s.step;
+        len = (mp_int_t)((mp_uint_t)(s.stop - s.start - 1) / (mp_uint_t)s.step) + 1;
       } else if (s.step < 0 && s.start > s.stop) {
-        len = (s.start - s.stop - s.step - 1) / (-s.step);
+        len =
+            (mp_int_t)((mp_uint_t)(s.start - s.stop - 1) / ((mp_uint_t)0 - (mp_uint_t)s.step)) + 1;
       }
       if (len > 0) {
         p += (ptrdiff_t)s.start * a->strides[d] * (ptrdiff_t)item;
       }
       out->shape[rank] = (int32_t)len;
-      out->strides[rank++] = a->strides[d] * (int32_t)s.step;
+      // With two or more elements |step| < shape[d], so the product stays
+      // inside the array's extent; a single element needs no stride.
+      out->strides[rank++] = len > 1 ? a->strides[d] * (int32_t)s.step : a->strides[d];
     } else if (mp_obj_is_int(ix)) {
       mp_int_t j = wrap_index(mp_obj_get_int(ix), a->shape[d]);
       p += (ptrdiff_t)j * a->strides[d] * (ptrdiff_t)item;
@@ -390,7 +434,7 @@ static void assign(ml_ndarray_obj_t* dst, mp_obj_t value) {
       if (src->dtype == dst->dtype) {
         memcpy(p, q, item);
       } else {
-        elem_store(dst->dtype, p, mp_obj_new_float(elem_float(src->dtype, q)));
+        elem_store_float(dst->dtype, p, elem_float(src->dtype, q));
       }
     }
   } else if (mp_obj_is_int(value) || mp_obj_is_float(value)) {
@@ -400,15 +444,13 @@ static void assign(ml_ndarray_obj_t* dst, mp_obj_t value) {
       memcpy(p, scratch, item);
     }
   } else {
-    size_t n;
-    mp_obj_t* items;
-    mp_obj_get_array(value, &n, &items);
+    size_t n = ml_seq_len(value);
     if (n != count) {
       mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("cannot assign %d elements to %d"),
                         (int)n, (int)count);
     }
     for (size_t i = 0; (p = walker_next(&w)) != NULL; ++i) {
-      elem_store(dst->dtype, p, items[i]);
+      elem_store(dst->dtype, p, ml_seq_item(value, i, n));
     }
   }
 }
@@ -488,10 +530,22 @@ static mp_obj_t ndarray_unary_op(mp_unary_op_t op, mp_obj_t self_in) {
   }
 }
 
+// A memoryview keeps its memory alive only through a pointer to the start
+// of a GC block. Arrays whose data starts a block (every array made here, and
+// views at offset 0) are writable through the buffer protocol; views into the
+// middle of a model's arena or of another array are read-only that way (a
+// stale read yields old values, a stale write would corrupt the heap) and
+// are written through indexing, which keeps their owner alive.
+static bool starts_gc_block(const void* p) {
+  return gc_nbytes(p) != 0;
+}
+
 static mp_int_t ndarray_get_buffer(mp_obj_t self_in, mp_buffer_info_t* bufinfo, mp_uint_t flags) {
-  (void)flags;
   ml_ndarray_obj_t* a = MP_OBJ_TO_PTR(self_in);
   if (!ml_ndarray_is_contiguous(a)) {
+    return 1;
+  }
+  if ((flags & MP_BUFFER_WRITE) && !starts_gc_block(a->data)) {
     return 1;
   }
   bufinfo->buf = a->data;
@@ -605,20 +659,27 @@ static mp_obj_t ndarray_reshape(size_t n_args, const mp_obj_t* args) {
     dims = (mp_obj_t*)args + 1;
   }
   check_rank(n);
+  mp_obj_t dims_obj = n_args == 2 && !mp_obj_is_int(args[1]) ? args[1] : MP_OBJ_NULL;
   int32_t shape[ML_MAX_DIMS];
   size_t count = ml_ndarray_count(a);
   size_t known = 1;
   int free_dim = -1;
   for (size_t i = 0; i < n; ++i) {
-    mp_int_t d = mp_obj_get_int(dims[i]);
+    // Reading a dimension may run __index__, which may change a list of them.
+    mp_obj_t dim = dims_obj != MP_OBJ_NULL ? ml_seq_item(dims_obj, i, n) : dims[i];
+    mp_int_t d = mp_obj_get_int(dim);
     if (d == -1 && free_dim < 0) {
       free_dim = (int)i;
       shape[i] = 1;
-    } else if (d < 0) {
-      mp_raise_ValueError(MP_ERROR_TEXT("reshape dimensions must be >= 0 (one may be -1)"));
+    } else if (d < 0 || d > INT32_MAX) {
+      mp_raise_ValueError(
+          MP_ERROR_TEXT("reshape dimensions must be in [0, 2**31 - 1] (one may be -1)"));
     } else {
       shape[i] = (int32_t)d;
-      known *= (size_t)d;
+      if (!ml_mul_ok(known, (size_t)d, &known) || known > ML_MAX_ELEMENTS) {
+        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("cannot reshape %d elements"),
+                          (int)count);
+      }
     }
   }
   if (free_dim >= 0 && known != 0) {
@@ -786,36 +847,40 @@ DEFINE_REDUCTION(mean, RED_MEAN);
 // Shape of a nested list/tuple (rectangular), or of an ndarray.
 static size_t infer_shape(mp_obj_t obj, int32_t* shape) {
   size_t rank = 0;
-  while (mp_obj_is_type(obj, &mp_type_list) || mp_obj_is_type(obj, &mp_type_tuple)) {
+  while (ml_is_list_or_tuple(obj)) {
     check_rank(rank + 1);
-    size_t n;
-    mp_obj_t* items;
-    mp_obj_get_array(obj, &n, &items);
+    size_t n = ml_seq_len(obj);
+    if (n > ML_MAX_ELEMENTS) {
+      mp_raise_msg(&mp_type_MemoryError, MP_ERROR_TEXT("array is too large"));
+    }
     shape[rank++] = (int32_t)n;
     if (n == 0) {
       break;
     }
-    obj = items[0];
+    obj = ml_seq_item(obj, 0, n);
   }
   return rank;
 }
 
+// Items are read one at a time (ml_seq_item) and every store is bounds
+// checked: converting an item may run Python code that changes the lists.
 static void fill_nested(ml_ndarray_obj_t* a, mp_obj_t obj, size_t dim, size_t* pos) {
   if (dim == a->rank) {
+    if (*pos >= ml_ndarray_count(a)) {
+      mp_raise_ValueError(MP_ERROR_TEXT("nested sequences must be rectangular"));
+    }
     elem_store(a->dtype, a->data + (*pos)++ * ml_dtype_size(a->dtype), obj);
     return;
   }
-  size_t n;
-  mp_obj_t* items;
-  if (!(mp_obj_is_type(obj, &mp_type_list) || mp_obj_is_type(obj, &mp_type_tuple))) {
+  if (!ml_is_list_or_tuple(obj)) {
     mp_raise_ValueError(MP_ERROR_TEXT("nested sequences must be rectangular"));
   }
-  mp_obj_get_array(obj, &n, &items);
-  if ((int32_t)n != a->shape[dim]) {
+  size_t n = ml_seq_len(obj);
+  if (n != (size_t)a->shape[dim]) {
     mp_raise_ValueError(MP_ERROR_TEXT("nested sequences must be rectangular"));
   }
   for (size_t i = 0; i < n; ++i) {
-    fill_nested(a, items[i], dim + 1, pos);
+    fill_nested(a, ml_seq_item(obj, i, n), dim + 1, pos);
   }
 }
 
@@ -836,7 +901,9 @@ static mp_obj_t ndarray_make_new(const mp_obj_type_t* type, size_t n_args, size_
     const char* s = mp_obj_str_get_data(args[1].u_obj, &len);
     if (len != 1 || ml_dtype_size(s[0]) == 0) {
       mp_raise_msg_varg(&mp_type_ValueError,
-                        MP_ERROR_TEXT("dtype must be one of 'b' 'B' 'h' 'H' 'i' 'f', got '%s'"), s);
+                        MP_ERROR_TEXT("dtype must be 'b' (int8), 'B' (uint8), 'h' (int16), "
+                                      "'H' (uint16), 'i' (int32) or 'f' (float32), got '%s'"),
+                        s);
     }
     dtype = s[0];
   } else if (mp_obj_is_type(values, &ml_ndarray_type)) {

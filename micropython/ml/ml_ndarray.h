@@ -1,6 +1,7 @@
 // ml.ndarray: a small strided n-d array over model tensors (ulab is not part
 // of this build). An array either views memory owned by another object (a
-// model's arena, another array) or owns its elements inline.
+// model's arena, another array) or owns its elements in a GC block of their
+// own. Element counts never exceed ML_MAX_ELEMENTS (checked at creation).
 #ifndef MICROPY_ML_NDARRAY_H
 #define MICROPY_ML_NDARRAY_H
 
@@ -11,20 +12,19 @@
 typedef struct _ml_ndarray_obj_t {
   mp_obj_base_t base;
   // Keeps `data` alive: the model for arena views, the array a view was cut
-  // from, or MP_OBJ_NULL when the elements follow this struct.
+  // from, or MP_OBJ_NULL when `data` is this array's own GC block.
   mp_obj_t owner;
   uint8_t* data;
   char dtype;
   uint8_t rank;
   int32_t shape[ML_MAX_DIMS];
   int32_t strides[ML_MAX_DIMS];  // in elements
-  // Inline elements of an owning array (8-byte aligned).
-  uint64_t storage[];
 } ml_ndarray_obj_t;
 
 extern const mp_obj_type_t ml_ndarray_type;
 
-// A contiguous array of `dtype` owning zeroed storage for shape[0..rank).
+// A contiguous array of `dtype` owning zeroed storage for shape[0..rank);
+// ValueError / MemoryError for a negative or too large shape.
 ml_ndarray_obj_t* ml_ndarray_new(char dtype, size_t rank, const int32_t* shape);
 // A contiguous view of `data` kept alive by `owner`.
 mp_obj_t ml_ndarray_new_view(mp_obj_t owner, void* data, char dtype, size_t rank,

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ml_checked.h"
 #include "ml_module.h"
 #include "ml_ndarray.h"
 #include "py/runtime.h"
@@ -22,6 +23,12 @@ typedef struct {
   int32_t label;
   mp_obj_t keypoints;  // (K, 2) ml.ndarray in window pixels, or MP_OBJ_NULL
 } nms_box_t;
+
+// Window and roi coordinates stay below this, so box geometry in float and
+// int32 is exact and cannot overflow.
+#define ML_MAX_COORD ((mp_float_t)16777216.0)
+// Class indices above this are refused: the result has one entry per class.
+#define ML_MAX_LABEL (65535)
 
 typedef struct _ml_nms_obj_t {
   mp_obj_base_t base;
@@ -39,10 +46,11 @@ static mp_obj_t nms_make_new(const mp_obj_type_t* type, size_t n_args, size_t n_
   (void)type;
   mp_arg_check_num(n_args, n_kw, 3, 3, false);
   ml_nms_obj_t* self = mp_obj_malloc(ml_nms_obj_t, &ml_nms_type);
-  self->window_w = mp_obj_get_float(args[0]);
-  self->window_h = mp_obj_get_float(args[1]);
-  if (self->window_w <= 0 || self->window_h <= 0) {
-    mp_raise_ValueError(MP_ERROR_TEXT("window width and height must be > 0"));
+  self->window_w = ml_get_finite(args[0], "window width");
+  self->window_h = ml_get_finite(args[1], "window height");
+  if (self->window_w <= 0 || self->window_h <= 0 || self->window_w > ML_MAX_COORD ||
+      self->window_h > ML_MAX_COORD) {
+    mp_raise_ValueError(MP_ERROR_TEXT("window width and height must be > 0 and <= 2**24"));
   }
   self->roi = args[2];
   if (self->roi == mp_const_none) {
@@ -50,14 +58,15 @@ static mp_obj_t nms_make_new(const mp_obj_type_t* type, size_t n_args, size_t n_
     self->roi_f[2] = self->window_w;
     self->roi_f[3] = self->window_h;
   } else {
-    size_t n;
-    mp_obj_t* items;
-    mp_obj_get_array(self->roi, &n, &items);
+    size_t n = ml_seq_len(self->roi);
     if (n != 4) {
       mp_raise_ValueError(MP_ERROR_TEXT("roi must be (x, y, w, h)"));
     }
     for (size_t i = 0; i < 4; ++i) {
-      self->roi_f[i] = mp_obj_get_float(items[i]);
+      self->roi_f[i] = ml_get_finite(ml_seq_item(self->roi, i, n), "roi");
+      if (self->roi_f[i] < -ML_MAX_COORD || self->roi_f[i] > ML_MAX_COORD) {
+        mp_raise_ValueError(MP_ERROR_TEXT("roi values must be within +-2**24"));
+      }
     }
     if (self->roi_f[2] < 1 || self->roi_f[3] < 1) {
       mp_raise_ValueError(MP_ERROR_TEXT("roi width and height must be >= 1"));
@@ -80,6 +89,13 @@ void ml_nms_add(mp_obj_t nms, mp_float_t xmin, mp_float_t ymin, mp_float_t xmax,
   ml_nms_obj_t* self = MP_OBJ_TO_PTR(nms);
   if (!(score >= 0 && score <= 1)) {
     return;
+  }
+  if (!isfinite(xmin) || !isfinite(ymin) || !isfinite(xmax) || !isfinite(ymax)) {
+    return;
+  }
+  if (label > ML_MAX_LABEL) {
+    mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("label_index must be <= %d, got %ld"),
+                      ML_MAX_LABEL, (long)label);
   }
   float w_max = (float)self->window_w;
   float h_max = (float)self->window_h;
@@ -119,9 +135,15 @@ static mp_obj_t nms_add_bounding_box(size_t n_args, const mp_obj_t* pos_args, mp
   };
   mp_arg_val_t a[MP_ARRAY_SIZE(allowed)];
   mp_arg_parse_all(n_args - 1, pos_args + 1, kw_args, MP_ARRAY_SIZE(allowed), allowed, a);
+  // Negative labels are accepted and left out of the result, as before.
+  mp_int_t label = a[5].u_int < -1 ? -1 : a[5].u_int;
+  if (label > ML_MAX_LABEL) {
+    mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("label_index must be <= %d, got %ld"),
+                      ML_MAX_LABEL, (long)label);
+  }
   ml_nms_add(pos_args[0], mp_obj_get_float(a[0].u_obj), mp_obj_get_float(a[1].u_obj),
              mp_obj_get_float(a[2].u_obj), mp_obj_get_float(a[3].u_obj),
-             mp_obj_get_float(a[4].u_obj), (int32_t)a[5].u_int, a[6].u_obj);
+             mp_obj_get_float(a[4].u_obj), (int32_t)label, a[6].u_obj);
   return mp_const_none;
 }
 static MP_DEFINE_CONST_FUN_OBJ_KW(nms_add_bounding_box_obj, 7, nms_add_bounding_box);
@@ -211,9 +233,10 @@ static mp_obj_t nms_get_bounding_boxes(size_t n_args, const mp_obj_t* pos_args, 
   }
   self->len = kept;
 
+  // Labels are <= ML_MAX_LABEL (checked when added): no overflow here.
   int32_t classes = 1;
   for (size_t i = 0; i < kept; ++i) {
-    if (b[i].label + 1 > classes) {
+    if (b[i].label >= classes) {
       classes = b[i].label + 1;
     }
   }
@@ -231,10 +254,10 @@ static mp_obj_t nms_get_bounding_boxes(size_t n_args, const mp_obj_t* pos_args, 
       continue;
     }
     mp_obj_t rect[4] = {
-        mp_obj_new_int((mp_int_t)((float)b[i].x * sx + ox)),
-        mp_obj_new_int((mp_int_t)((float)b[i].y * sy + oy)),
-        mp_obj_new_int((mp_int_t)((float)b[i].w * sx)),
-        mp_obj_new_int((mp_int_t)((float)b[i].h * sy)),
+        mp_obj_new_int(ml_float_to_int_sat((float)b[i].x * sx + ox)),
+        mp_obj_new_int(ml_float_to_int_sat((float)b[i].y * sy + oy)),
+        mp_obj_new_int(ml_float_to_int_sat((float)b[i].w * sx)),
+        mp_obj_new_int(ml_float_to_int_sat((float)b[i].h * sy)),
     };
     mp_obj_t item[3] = {mp_obj_new_list(4, rect), mp_obj_new_float(b[i].score), MP_OBJ_NULL};
     size_t len = 2;

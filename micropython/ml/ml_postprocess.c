@@ -5,6 +5,7 @@
 // as sink(xmin, ymin, xmax, ymax, score, label[, keypoints]).
 #include <string.h>
 
+#include "ml_checked.h"
 #include "ml_decode.h"
 #include "ml_module.h"
 #include "ml_ndarray.h"
@@ -54,10 +55,12 @@ static void get_output(mp_obj_t obj, mp_obj_t scale, mp_obj_t zero_point, ml_qda
     mp_raise_ValueError(
         MP_ERROR_TEXT("decoders take the contiguous b/B/h/H/f outputs predict() passes"));
   }
+  // The array keeps its memory alive (it is an argument) and never moves it,
+  // so q->data stays valid while the sink runs Python code.
   q->data = a->data;
   q->dtype = a->dtype;
-  q->scale = (float)mp_obj_get_float(scale);
-  q->zero_point = (int32_t)mp_obj_get_int(zero_point);
+  q->scale = (float)ml_get_finite(scale, "scale");
+  q->zero_point = (int32_t)ml_get_int_in(zero_point, INT32_MIN, INT32_MAX, "zero_point");
   if (q->scale == 0.0f) {
     q->scale = 1.0f;
   }
@@ -68,8 +71,8 @@ static void get_output(mp_obj_t obj, mp_obj_t scale, mp_obj_t zero_point, ml_qda
 static void common_args(const mp_obj_t* args, ml_decode_args_t* d, sink_ctx_t* ctx) {
   // args: threshold, input_w, input_h, sink
   d->threshold = (float)mp_obj_get_float(args[0]);
-  d->input_w = (float)mp_obj_get_float(args[1]);
-  d->input_h = (float)mp_obj_get_float(args[2]);
+  d->input_w = (float)ml_get_finite(args[1], "input width");
+  d->input_h = (float)ml_get_finite(args[2], "input height");
   ctx->sink = args[3];
   d->emit = emit;
   d->ctx = ctx;
@@ -126,23 +129,25 @@ static mp_obj_t decode_yolov5(size_t n_args, const mp_obj_t* args) {
 }
 MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ml_decode_yolov5_obj, 7, 7, decode_yolov5);
 
+// Pair i of a sequence of (x, y) pairs of `n` items, into out[0..1]. Items are
+// read one at a time: a __float__ may change either list.
+static void get_pair(mp_obj_t seq, size_t i, size_t n, float* out, const char* what) {
+  mp_obj_t pair = ml_seq_item(seq, i, n);
+  if (!ml_is_list_or_tuple(pair) || ml_seq_len(pair) != 2) {
+    mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%s must be (x, y) pairs"), what);
+  }
+  out[0] = (float)ml_get_finite(ml_seq_item(pair, 0, 2), what);
+  out[1] = (float)ml_get_finite(ml_seq_item(pair, 1, 2), what);
+}
+
 static size_t get_pairs(mp_obj_t seq, float* out, size_t max_pairs, const char* what) {
-  size_t n;
-  mp_obj_t* items;
-  mp_obj_get_array(seq, &n, &items);
+  size_t n = ml_seq_len(seq);
   if (n > max_pairs) {
     mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%s: at most %u pairs"), what,
                       (unsigned)max_pairs);
   }
   for (size_t i = 0; i < n; ++i) {
-    size_t m;
-    mp_obj_t* pair;
-    mp_obj_get_array(items[i], &m, &pair);
-    if (m != 2) {
-      mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("%s must be (x, y) pairs"), what);
-    }
-    out[2 * i] = (float)mp_obj_get_float(pair[0]);
-    out[2 * i + 1] = (float)mp_obj_get_float(pair[1]);
+    get_pair(seq, i, n, out + 2 * i, what);
   }
   return n;
 }
@@ -215,19 +220,14 @@ static mp_obj_t decode_blazeface(size_t n_args, const mp_obj_t* args) {
     }
     anchor_data = (const float*)a->data;
   } else {
-    size_t m;
-    mp_obj_t* items;
-    mp_obj_get_array(anchors, &m, &items);
+    size_t m = ml_seq_len(anchors);
     if (m < (size_t)n) {
       mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("BlazeFace needs %d anchors, got %u"),
                         (int)n, (unsigned)m);
     }
-    float* buf = m_new(float, 2 * (size_t)n);
+    float* buf = m_new(float, ml_mul_or_raise(2, (size_t)n, "anchors"));
     for (int32_t i = 0; i < n; ++i) {
-      mp_obj_t* pair;
-      mp_obj_get_array_fixed_n(items[i], 2, &pair);
-      buf[2 * i] = (float)mp_obj_get_float(pair[0]);
-      buf[2 * i + 1] = (float)mp_obj_get_float(pair[1]);
+      get_pair(anchors, (size_t)i, m, buf + 2 * i, "anchors");
     }
     anchor_data = buf;
   }

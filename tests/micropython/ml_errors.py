@@ -55,6 +55,10 @@ invalid("truncated", open("models/identity_int8.tflite", "rb").read()[:200])
 invalid("empty", b"")
 attempt("no such file", lambda: ml.Model("models/nothing-here.tflite"))
 attempt("wrong argument", lambda: ml.Model(42))
+attempt("image width 0", lambda: add.predict([ml.preprocessing.Image(bytes(4), 0, 2), bytes(4)]))
+attempt("image width -5", lambda: add.predict([ml.preprocessing.Image(bytes(4), -5, 2), bytes(4)]))
+attempt("nan stdev", lambda: ml.preprocessing.Normalization(stdev=float("nan")))
+attempt("inf scale", lambda: ml.preprocessing.Normalization(scale=(0, float("inf"))))
 
 
 def out_of_memory(label, f, needed):

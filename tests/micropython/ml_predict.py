@@ -32,7 +32,7 @@ show(m.predict([ndarray([[[3, 4], [5, 6], [7, 8]]], dtype="b").transpose().resha
 show(m.predict([array.array("b", [3, 5, 7, 9, 11, 13])]))
 
 
-# A callable fills the tensor in place: (bytearray over the tensor, shape, dtype code).
+# A callable fills the tensor: (uint8 ml.ndarray of its bytes, shape, dtype code), copied in on return.
 def fill(buf, shape, dtype):
     print(type(buf).__name__, len(buf), shape, chr(dtype))
     for i in range(len(buf)):

@@ -5,6 +5,10 @@ firmware (M4F, M55). Builds nothing: run scripts/build_micropython.sh first.
   output must equal the file (a script printing just "SKIP" is skipped). They
   run on unix from this directory, and on qemu with models/ served from a RAM
   filesystem mounted as the working directory.
+* ml_fuzz.py, the hostile-argument fuzzer, runs for several seeds and heap
+  sizes (>= 100,000 calls in all) on unix, briefly on qemu, and with the
+  ASan + UBSan unix build (scripts/build_micropython.sh unix-asan), which also
+  runs every .exp script.
 * ml_classify.py, ml_detect_heap.py and ml_stress.py get their data and
   expectations from here: the CLI (build/bin/microml) runs the same models on
   the same inputs, and detection boxes are decoded from its output by an
@@ -14,6 +18,7 @@ firmware (M4F, M55). Builds nothing: run scripts/build_micropython.sh first.
 from __future__ import annotations
 
 import difflib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -26,7 +31,14 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
 import run_micropython_qemu as qemu  # noqa: E402
 
-UNIX = REPO / "build" / "micropython" / "unix" / "micropython"
+# MICROPY_OUT: the builds of scripts/build_micropython.sh run with the same variable.
+BUILDS = Path(os.environ.get("MICROPY_OUT", REPO / "build" / "micropython"))
+UNIX = BUILDS / "unix" / "micropython"
+UNIX_ASAN = BUILDS / "unix-asan" / "micropython"
+# The GC scans the C stack: ASan's fake stacks would hide pointers from it.
+# MicroPython frees its heap at exit without caring about malloc leaks.
+SANITIZER_ENV = {"ASAN_OPTIONS": "detect_stack_use_after_return=0:detect_leaks=0",
+                 "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1"}
 QEMU_CPUS = ("m4f", "m55")
 EXP_SCRIPTS = sorted(p.name for p in HERE.glob("ml_*.py") if Path(str(p) + ".exp").is_file())
 DETECT_MODEL = REPO / "micropython" / "models" / "tiny_yolov8.tflite"
@@ -41,12 +53,17 @@ def need(path: Path, target: str) -> Path:
     return path
 
 
-def run_unix(source: str, tmp_path: Path, *flags: str, timeout: float = 600) -> str:
-    """Runs script text with the unix port from this directory; returns stdout."""
+def run_unix(source: str, tmp_path: Path, *flags: str, timeout: float = 600, asan: bool = False) -> str:
+    """Runs script text with the unix port (or its ASan build) from this directory; returns stdout."""
     script = tmp_path / "script.py"
     script.write_text(source)
-    proc = subprocess.run([str(need(UNIX, "unix")), *flags, str(script)], cwd=HERE, capture_output=True,
-                          text=True, timeout=timeout)
+    binary = need(UNIX_ASAN, "unix-asan") if asan else need(UNIX, "unix")
+    env = {**os.environ, **SANITIZER_ENV} if asan else None
+    try:
+        proc = subprocess.run([str(binary), *flags, str(script)], cwd=HERE, capture_output=True,
+                              text=True, timeout=timeout, env=env)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"unix micropython did not finish within {timeout} s (hang)", pytrace=False)
     if proc.returncode != 0:
         pytest.fail(f"unix micropython exited {proc.returncode}\nstdout:\n{proc.stdout[-3000:]}\n"
                     f"stderr:\n{proc.stderr[-3000:]}", pytrace=False)
@@ -88,7 +105,7 @@ del _RamFS
 
 
 def run_qemu(cpu: str, source: str, with_files: bool = True, timeout: float = 300) -> str:
-    firmware = need(REPO / "build" / "micropython" / f"qemu-{cpu}" / "firmware.elf", cpu)
+    firmware = need(BUILDS / f"qemu-{cpu}" / "firmware.elf", cpu)
     out, err, status = qemu.run((ram_fs_prelude() if with_files else "") + source, cpu, firmware, timeout)
     if status != 0:
         pytest.fail(f"qemu {cpu}: status {status}\nstdout:\n{out[-3000:]}\nstderr:\n{err[-3000:]}",
@@ -253,3 +270,61 @@ def test_ten_thousand_model_cycles(tmp_path):
     text = run_unix("CYCLES = 10000\n" + (HERE / "ml_stress.py").read_text(), tmp_path, timeout=1800)
     fields = text.split()
     assert fields[1] == "10000" and fields[-1] == "True", text
+
+
+# --------------------------------------------------------------------------- memory safety
+
+FUZZ_SEEDS = (1, 2, 3, 4)
+FUZZ_HEAPS = ("8M", "256K")  # the small heap drives the MemoryError paths
+FUZZ_CALLS = 12500  # 4 seeds x 2 heaps x 12,500 = 100,000 calls
+
+
+def fuzz(seed: int, calls: int, tmp_path: Path, heap: str, asan: bool = False) -> None:
+    source = f"SEED = {seed}\nCALLS = {calls}\n" + (HERE / "ml_fuzz.py").read_text()
+    # About 2 s per 5,000 calls (ASan: 10 times that): a run beyond the limit hangs.
+    text = run_unix(source, tmp_path, "-X", f"heapsize={heap}", timeout=600 if asan else 120, asan=asan)
+    fields = text.split()
+    assert fields[:5] == ["fuzz", "seed", str(seed), "calls", str(calls)] and fields[-2:] == ["intact", "True"], text
+
+
+@pytest.mark.suite("micropython-fuzz", "fuzzer runs end intact")
+@pytest.mark.parametrize("heap", FUZZ_HEAPS)
+@pytest.mark.parametrize("seed", FUZZ_SEEDS)
+def test_fuzz_unix(seed, heap, tmp_path):
+    fuzz(seed, FUZZ_CALLS, tmp_path, heap)
+
+
+@pytest.mark.suite("micropython-fuzz", "fuzzer runs end intact")
+@pytest.mark.parametrize("cpu", QEMU_CPUS)
+def test_fuzz_qemu(cpu):
+    text = run_qemu(cpu, "SEED = 7\nCALLS = 1500\n" + (HERE / "ml_fuzz.py").read_text())
+    fields = text.split()
+    assert fields[-2:] == ["intact", "True"], text
+
+
+@pytest.mark.suite("micropython-asan", "scripts pass under ASan + UBSan")
+@pytest.mark.parametrize("name", EXP_SCRIPTS)
+def test_asan_script(name, tmp_path):
+    check_expected(name, run_unix((HERE / name).read_text(), tmp_path, asan=True))
+
+
+@pytest.mark.suite("micropython-asan", "scripts pass under ASan + UBSan")
+@pytest.mark.parametrize("heap", FUZZ_HEAPS)
+def test_asan_fuzz(heap, tmp_path):
+    fuzz(5, 5000, tmp_path, heap, asan=True)
+
+
+@pytest.mark.suite("micropython-unix", "scripts match .exp")
+def test_unix_model_path_errors(tmp_path):
+    """A directory and a missing path are named as such (unix: a real filesystem)."""
+    source = """import ml
+for path in ("models", "models/nothing-here.tflite"):
+    try:
+        ml.Model(path)
+    except OSError as e:
+        print(e)
+"""
+    lines = run_unix(source, tmp_path).splitlines()
+    assert lines[0] == "[Errno 21] EISDIR: 'models' is a directory, not a model file", lines
+    assert lines[1].startswith("[Errno 2] ENOENT: no model file 'models/nothing-here.tflite', "
+                               "and no built-in model of that name (built-in: person_detect"), lines

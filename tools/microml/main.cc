@@ -12,8 +12,9 @@ void Usage() {
           "usage: microml inspect MODEL [--json]\n"
           "       microml run MODEL --input FILE [--input FILE ...] --output-dir DIR [--repeat N | "
           "--frames N]\n"
-          "                   [--timing]\n"
-          "       microml ops [--json]       (the operators this build runs)\n");
+          "                   [--timing] [--profile]\n"
+          "       microml ops [--json]       (the operators this build runs)\n"
+          "env:   MICROML_KERNELS=optimized|reference  (kernel set; default optimized)\n");
 }
 
 }  // namespace

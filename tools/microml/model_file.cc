@@ -1,6 +1,8 @@
 #include "model_file.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "microml/kernel.h"
 
@@ -27,6 +29,20 @@ bool ReadFile(const std::string& path, AlignedBuffer* out, std::string* error) {
   return true;
 }
 
+bool ChooseKernels(const microml::OpResolver** ops, std::string* error) {
+  const char* choice = getenv("MICROML_KERNELS");
+  if (choice == nullptr || *choice == '\0' || strcmp(choice, "optimized") == 0) {
+    *ops = &microml::OptimizedOpsResolver();
+  } else if (strcmp(choice, "reference") == 0) {
+    *ops = &microml::AllOpsResolver();
+  } else {
+    *error =
+        std::string("MICROML_KERNELS is '") + choice + "', expected 'optimized' or 'reference'";
+    return false;
+  }
+  return true;
+}
+
 bool LoadModel(const std::string& path, LoadedModel* loaded, std::string* error) {
   if (!ReadFile(path, &loaded->bytes, error)) return false;
   microml::ErrorMessage message;
@@ -35,7 +51,8 @@ bool LoadModel(const std::string& path, LoadedModel* loaded, std::string* error)
     *error = path + ": " + message.text();
     return false;
   }
-  const microml::OpResolver& ops = microml::AllOpsResolver();
+  const microml::OpResolver* ops = nullptr;
+  if (!ChooseKernels(&ops, error)) return false;
   // The estimate covers operator data up to a few KB; an operator holding
   // more state (long delay lines) makes measuring report kArenaTooSmall, and
   // a larger work buffer is tried.
@@ -44,7 +61,7 @@ bool LoadModel(const std::string& path, LoadedModel* loaded, std::string* error)
   microml::Status status;
   for (;;) {
     work.Resize(work_bytes);
-    status = microml::Interpreter::MeasureArena(loaded->model, ops, work.data(), work.size(),
+    status = microml::Interpreter::MeasureArena(loaded->model, *ops, work.data(), work.size(),
                                                 &loaded->arena_bytes, &message);
     if (status != microml::Status::kArenaTooSmall || work_bytes > (size_t{1} << 28)) break;
     work_bytes *= 2;
@@ -63,7 +80,7 @@ bool LoadModel(const std::string& path, LoadedModel* loaded, std::string* error)
   }
   loaded->arena.Resize(loaded->arena_bytes);
   status =
-      loaded->interpreter.Setup(loaded->model, ops, loaded->arena.data(), loaded->arena.size());
+      loaded->interpreter.Setup(loaded->model, *ops, loaded->arena.data(), loaded->arena.size());
   if (status != microml::Status::kOk) {
     *error = path + ": " + loaded->interpreter.error();
     return false;

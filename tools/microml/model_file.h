@@ -46,6 +46,10 @@ struct LoadedModel {
 };
 
 // Returns false with a one-line message in *error.
+// The kernels MICROML_KERNELS names: "optimized" (the default: the target's
+// optimized kernels, reference ones for the rest) or "reference".
+bool ChooseKernels(const microml::OpResolver** ops, std::string* error);
+
 bool LoadModel(const std::string& path, LoadedModel* loaded, std::string* error);
 
 }  // namespace microml_cli

@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "model_file.h"
+#include "op_profile.h"
 
 namespace microml_cli {
 
@@ -18,6 +19,7 @@ int Run(int argc, char** argv) {
   long repeat = 1;
   long frames = 1;
   bool timing = false;
+  bool profile = false;
   for (int i = 0; i < argc; ++i) {
     const bool has_value = i + 1 < argc;
     if (strcmp(argv[i], "--input") == 0 && has_value) {
@@ -40,6 +42,8 @@ int Run(int argc, char** argv) {
       }
     } else if (strcmp(argv[i], "--timing") == 0) {
       timing = true;
+    } else if (strcmp(argv[i], "--profile") == 0) {
+      profile = true;
     } else if (path == nullptr && argv[i][0] != '-') {
       path = argv[i];
     } else {
@@ -85,6 +89,8 @@ int Run(int argc, char** argv) {
       return 1;
     }
   }
+  OpProfile op_profile;
+  if (profile) op_profile.Attach(&interpreter);
   double invoke_seconds = 0.0;
   std::vector<std::string> streamed(interpreter.num_outputs());
   for (long r = 0; r < repeat; ++r) {
@@ -107,6 +113,7 @@ int Run(int argc, char** argv) {
     }
   }
   if (timing) printf("seconds_per_invoke: %.9f\n", invoke_seconds / static_cast<double>(repeat));
+  if (profile) op_profile.Print(stdout, loaded.model);
   for (size_t i = 0; i < interpreter.num_outputs(); ++i) {
     const std::string out_path = std::string(output_dir) + "/output" + std::to_string(i) + ".bin";
     FILE* f = fopen(out_path.c_str(), "wb");

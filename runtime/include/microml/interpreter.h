@@ -21,7 +21,16 @@ namespace microml {
 // Arena start and every planned buffer are aligned to this.
 constexpr size_t kArenaAlignment = 16;
 
+// Called around every operator's eval (after == false before it, true after
+// it, also when it fails), for profiling. A plain function pointer: nothing
+// for the runtime to carry when no one profiles.
+using OpObserver = void (*)(void* user, uint32_t subgraph, uint32_t op_index, bool after);
+
 namespace detail {
+
+// Scratch buffers one operator may request; the session reserves this many
+// slots per operator.
+constexpr uint32_t kMaxScratchPerOp = 4;
 
 struct ScratchRequest {
   uint32_t bytes;
@@ -72,6 +81,8 @@ struct Session {
   uint32_t num_resources = 0;
   uint32_t resource_capacity = 0;
   uint32_t call_depth = 0;
+  OpObserver op_observer = nullptr;
+  void* op_observer_user = nullptr;
 
   void* AllocatePersistent(size_t bytes);
   void* AllocateTemp(size_t bytes);
@@ -106,6 +117,11 @@ class Interpreter {
   // variables are zeroed and run-once operators (CALL_ONCE) will run again.
   void Reset();
 
+  // Installs `fn` (nullptr removes it) to be called around each operator of
+  // every later Invoke(); kept across Setup(). Costs one test per operator
+  // when unset.
+  void set_op_observer(OpObserver fn, void* user);
+
   bool ready() const { return ready_; }
   size_t num_inputs() const;
   size_t num_outputs() const;
@@ -126,6 +142,8 @@ class Interpreter {
   Status PlanActivations();
 
   detail::Session session_;
+  OpObserver op_observer_ = nullptr;
+  void* op_observer_user_ = nullptr;
   ErrorMessage error_;
   size_t arena_used_ = 0;
   bool ready_ = false;

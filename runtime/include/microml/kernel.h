@@ -148,12 +148,22 @@ struct KernelRegistration {
 struct OpResolver {
   const KernelRegistration* const* kernels;
   size_t count;
+  // Searched when `kernels` has no match (the optimized resolver falls back to
+  // the reference kernels this way).
+  const OpResolver* fallback = nullptr;
 
   const KernelRegistration* Find(int32_t builtin_code, const char* custom_name) const;
 };
 
-// Every kernel in the runtime.
+// Every reference kernel in the runtime.
 const OpResolver& AllOpsResolver();
+
+// The optimized kernels of this build's target (runtime/src/kernels/arm/:
+// Arm DSP, Helium or their portable equivalent), listed before every reference
+// kernel, so operators without an optimized kernel still run. An optimized
+// kernel shares its operator's prepare with the reference kernel: both accept
+// and reject exactly the same models.
+const OpResolver& OptimizedOpsResolver();
 
 }  // namespace microml
 

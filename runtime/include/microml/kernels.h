@@ -123,6 +123,20 @@ extern const KernelRegistration kRegisterVarHandle;
 extern const KernelRegistration kRegisterWhile;
 extern const KernelRegistration kRegisterZerosLike;
 
+// Optimized twins (runtime/src/kernels/arm/): the same operator, versions and
+// prepare as the reference registration without the suffix. Keep in the order
+// of runtime/src/kernels/optimized_registry.cc.
+extern const KernelRegistration kRegisterAddOpt;
+extern const KernelRegistration kRegisterAveragePool2DOpt;
+extern const KernelRegistration kRegisterConv2DOpt;
+extern const KernelRegistration kRegisterDepthwiseConv2DOpt;
+extern const KernelRegistration kRegisterFullyConnectedOpt;
+extern const KernelRegistration kRegisterMaxPool2DOpt;
+extern const KernelRegistration kRegisterMulOpt;
+extern const KernelRegistration kRegisterPadOpt;
+extern const KernelRegistration kRegisterPadV2Opt;
+extern const KernelRegistration kRegisterSoftmaxOpt;
+
 }  // namespace microml
 
 #endif  // MICROML_KERNELS_H_

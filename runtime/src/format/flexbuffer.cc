@@ -95,98 +95,54 @@ int Value::CompareKey(const char* key, size_t offset) const {
   }
 }
 
-int64_t Value::AsInt64() const {
-  int64_t i = 0;
-  uint64_t u = 0;
-  double d = 0.0;
-  size_t at = 0;
-  switch (type_) {
-    case kInt:
-    case kBool:
-      return ReadInt(offset_, parent_width_, &i) ? i : 0;
-    case kUInt:
-      return ReadUInt(offset_, parent_width_, &u) ? static_cast<int64_t>(u) : 0;
-    case kFloat:
-      return ReadDouble(offset_, parent_width_, &d) ? DoubleToInt64(d) : 0;
-    case kIndirectInt:
-      return Indirect(offset_, parent_width_, &at) && ReadInt(at, byte_width_, &i) ? i : 0;
-    case kIndirectUInt:
-      return Indirect(offset_, parent_width_, &at) && ReadUInt(at, byte_width_, &u)
-                 ? static_cast<int64_t>(u)
-                 : 0;
-    case kIndirectFloat:
-      return Indirect(offset_, parent_width_, &at) && ReadDouble(at, byte_width_, &d)
-                 ? DoubleToInt64(d)
-                 : 0;
-    case kVector:
-      return static_cast<int64_t>(AsUInt64());
-    default:
-      return 0;
+Value::Number Value::ReadNumber(bool bool_is_signed) const {
+  Number n;
+  size_t at = offset_;
+  uint8_t width = parent_width_;
+  uint8_t type = type_;
+  if (type == kIndirectInt || type == kIndirectUInt || type == kIndirectFloat) {
+    if (!Indirect(offset_, parent_width_, &at)) return n;
+    width = byte_width_;
+    // The indirect codes follow the inline ones in the same order.
+    type = static_cast<uint8_t>(type - (kIndirectInt - kInt));
   }
+  if (type == kBool) type = bool_is_signed ? kInt : kUInt;
+  if (type == kInt && ReadInt(at, width, &n.i)) n.kind = Number::kSigned;
+  if (type == kUInt && ReadUInt(at, width, &n.u)) n.kind = Number::kUnsigned;
+  if (type == kFloat && ReadDouble(at, width, &n.d)) n.kind = Number::kReal;
+  return n;
+}
+
+int64_t Value::AsInt64() const {
+  if (type_ == kVector) return static_cast<int64_t>(AsUInt64());
+  const Number n = ReadNumber(true);
+  if (n.kind == Number::kSigned) return n.i;
+  if (n.kind == Number::kUnsigned) return static_cast<int64_t>(n.u);
+  return n.kind == Number::kReal ? DoubleToInt64(n.d) : 0;
 }
 
 uint64_t Value::AsUInt64() const {
-  int64_t i = 0;
-  uint64_t u = 0;
-  double d = 0.0;
-  size_t at = 0;
-  switch (type_) {
-    case kUInt:
-    case kBool:
-      return ReadUInt(offset_, parent_width_, &u) ? u : 0;
-    case kInt:
-      return ReadInt(offset_, parent_width_, &i) ? static_cast<uint64_t>(i) : 0;
-    case kFloat:
-      return ReadDouble(offset_, parent_width_, &d) ? DoubleToUInt64(d) : 0;
-    case kIndirectInt:
-      return Indirect(offset_, parent_width_, &at) && ReadInt(at, byte_width_, &i)
-                 ? static_cast<uint64_t>(i)
-                 : 0;
-    case kIndirectUInt:
-      return Indirect(offset_, parent_width_, &at) && ReadUInt(at, byte_width_, &u) ? u : 0;
-    case kIndirectFloat:
-      return Indirect(offset_, parent_width_, &at) && ReadDouble(at, byte_width_, &d)
-                 ? DoubleToUInt64(d)
-                 : 0;
-    case kVector:
-      // The element count, stored just before the elements.
-      return Indirect(offset_, parent_width_, &at) && at >= byte_width_ &&
-                     ReadUInt(at - byte_width_, byte_width_, &u)
-                 ? u
-                 : 0;
-    default:
-      return 0;
+  if (type_ == kVector) {
+    // The element count, stored just before the elements.
+    size_t at = 0;
+    uint64_t u = 0;
+    return Indirect(offset_, parent_width_, &at) && at >= byte_width_ &&
+                   ReadUInt(at - byte_width_, byte_width_, &u)
+               ? u
+               : 0;
   }
+  const Number n = ReadNumber(false);
+  if (n.kind == Number::kSigned) return static_cast<uint64_t>(n.i);
+  if (n.kind == Number::kUnsigned) return n.u;
+  return n.kind == Number::kReal ? DoubleToUInt64(n.d) : 0;
 }
 
 double Value::AsDouble() const {
-  int64_t i = 0;
-  uint64_t u = 0;
-  double d = 0.0;
-  size_t at = 0;
-  switch (type_) {
-    case kFloat:
-      return ReadDouble(offset_, parent_width_, &d) ? d : 0.0;
-    case kIndirectFloat:
-      return Indirect(offset_, parent_width_, &at) && ReadDouble(at, byte_width_, &d) ? d : 0.0;
-    case kInt:
-      return ReadInt(offset_, parent_width_, &i) ? static_cast<double>(i) : 0.0;
-    case kUInt:
-    case kBool:
-      return ReadUInt(offset_, parent_width_, &u) ? static_cast<double>(u) : 0.0;
-    case kIndirectInt:
-      return Indirect(offset_, parent_width_, &at) && ReadInt(at, byte_width_, &i)
-                 ? static_cast<double>(i)
-                 : 0.0;
-    case kIndirectUInt:
-      return Indirect(offset_, parent_width_, &at) && ReadUInt(at, byte_width_, &u)
-                 ? static_cast<double>(u)
-                 : 0.0;
-    case kVector:
-      return static_cast<double>(AsUInt64());
-    default:
-      return 0.0;
-  }
+  if (type_ == kVector) return static_cast<double>(AsUInt64());
+  const Number n = ReadNumber(false);
+  if (n.kind == Number::kSigned) return static_cast<double>(n.i);
+  if (n.kind == Number::kUnsigned) return static_cast<double>(n.u);
+  return n.kind == Number::kReal ? n.d : 0.0;
 }
 
 bool Value::AsBool() const {

@@ -71,6 +71,16 @@ class Value {
   // Compares `key` with the NUL-terminated key string at `offset` like strcmp.
   int CompareKey(const char* key, size_t offset) const;
   uint64_t AsUInt64() const;
+  // A scalar as stored, inline or indirect: `kind` says which field holds it.
+  struct Number {
+    enum Kind : uint8_t { kNone, kSigned, kUnsigned, kReal } kind = kNone;
+    int64_t i = 0;
+    uint64_t u = 0;
+    double d = 0.0;
+  };
+  // kNone for non-scalars and reads out of bounds. Bools read as signed or
+  // unsigned as the caller's conversion does in FlexBuffers.
+  Number ReadNumber(bool bool_is_signed) const;
 
   const uint8_t* data_ = nullptr;
   size_t size_ = 0;

@@ -8,7 +8,6 @@ namespace microml {
 
 namespace {
 
-constexpr uint32_t kMaxScratchPerOp = 4;
 constexpr uint32_t kMaxRank = 16;
 constexpr size_t kOpDataSlack = 8 * 1024;
 constexpr uint32_t kMaxCallDepth = 16;
@@ -109,11 +108,18 @@ Status Session::RunSubgraph(uint32_t index) {
   const SubgraphRef graph = model->subgraph(index);
   const SubgraphState& state = subgraphs[index];
   Status status = Status::kOk;
+  const OpObserver observer = op_observer;
   for (uint32_t i = 0; i < state.num_ops && status == Status::kOk; ++i) {
     const OperatorRef op = graph.op(i);
     OpContext ctx(this, index, i, op, &state.ops[i], state.tensors,
                   model->operator_code(op.opcode_index()).version);
-    status = state.ops[i].kernel->eval(ctx);
+    if (observer == nullptr) {
+      status = state.ops[i].kernel->eval(ctx);
+    } else {
+      observer(op_observer_user, index, i, false);
+      status = state.ops[i].kernel->eval(ctx);
+      observer(op_observer_user, index, i, true);
+    }
   }
   --call_depth;
   return status;
@@ -163,6 +169,8 @@ Status Interpreter::Setup(const Model& model, const OpResolver& resolver, void* 
   session_.model = &model;
   session_.resolver = &resolver;
   session_.error = &error_;
+  session_.op_observer = op_observer_;
+  session_.op_observer_user = op_observer_user_;
   session_.arena = static_cast<uint8_t*>(arena) + skip;
   session_.arena_size = arena_size - skip;
   const Status status = SetupImpl();
@@ -183,14 +191,14 @@ size_t Interpreter::WorkBytesEstimate(const Model& model) {
         realigned += AlignUp(b.size, 8);
     }
   }
-  const size_t buffers = tensors + ops * kMaxScratchPerOp;
+  const size_t buffers = tensors + ops * detail::kMaxScratchPerOp;
   return AlignUp(model.num_subgraphs() * sizeof(detail::SubgraphState), 8) +
          AlignUp(tensors * sizeof(Tensor), 8) * 2 + AlignUp(ops * sizeof(OpRecord), 8) * 2 +
-         AlignUp(ops * kMaxScratchPerOp * sizeof(detail::ScratchRequest), 8) +
+         AlignUp(ops * detail::kMaxScratchPerOp * sizeof(detail::ScratchRequest), 8) +
          AlignUp(ops * sizeof(detail::ResourceVariable), 8) +
          AlignUp(tensors * sizeof(int32_t), 8) + AlignUp(buffers * sizeof(PlanBuffer), 8) +
          AlignUp(PlanWorkBytes(static_cast<uint32_t>(buffers)), 8) +
-         AlignUp(ops * kMaxScratchPerOp * sizeof(uint8_t*), 8) + realigned + kOpDataSlack +
+         AlignUp(ops * detail::kMaxScratchPerOp * sizeof(uint8_t*), 8) + realigned + kOpDataSlack +
          kArenaAlignment;
 }
 
@@ -232,9 +240,9 @@ Status Interpreter::SetupImpl() {
     state.num_tensors = graph.num_tensors();
     state.num_ops = graph.num_operators();
     total_ops += state.num_ops;
-    if (total_ops > 0xFFFFu / kMaxScratchPerOp) {
+    if (total_ops > 0xFFFFu / detail::kMaxScratchPerOp) {
       return s.error->Set(Status::kUnsupported, "model has over %u operators",
-                          0xFFFFu / kMaxScratchPerOp);
+                          0xFFFFu / detail::kMaxScratchPerOp);
     }
     state.tensors = static_cast<Tensor*>(s.AllocatePersistent(state.num_tensors * sizeof(Tensor)));
     if (state.tensors == nullptr && state.num_tensors > 0) {
@@ -257,7 +265,7 @@ Status Interpreter::SetupImpl() {
                            "resource variables");
     }
   }
-  s.scratch_capacity = total_ops * kMaxScratchPerOp;
+  s.scratch_capacity = total_ops * detail::kMaxScratchPerOp;
   s.scratch_requests = static_cast<detail::ScratchRequest*>(
       s.AllocateTemp(s.scratch_capacity * sizeof(detail::ScratchRequest)));
   if (s.scratch_requests == nullptr && s.scratch_capacity > 0) {
@@ -515,6 +523,13 @@ Status Interpreter::Invoke() {
   if (!ready_) return error_.Set(Status::kInvalidState, "invoke before a successful setup");
   session_.call_depth = 0;
   return session_.RunSubgraph(0);
+}
+
+void Interpreter::set_op_observer(OpObserver fn, void* user) {
+  op_observer_ = fn;
+  op_observer_user_ = user;
+  session_.op_observer = fn;
+  session_.op_observer_user = user;
 }
 
 void Interpreter::Reset() {

@@ -6,7 +6,6 @@
 namespace microml {
 
 namespace {
-constexpr uint32_t kMaxScratchPerOp = 4;
 
 bool SameName(const char* a, const char* b) {
   return strcmp(a == nullptr ? "" : a, b == nullptr ? "" : b) == 0;
@@ -55,9 +54,10 @@ void* OpContext::AllocatePersistent(size_t bytes) {
 }
 
 Status OpContext::RequestScratch(size_t bytes, int* index) {
-  if (record_->num_scratch >= kMaxScratchPerOp ||
+  if (record_->num_scratch >= detail::kMaxScratchPerOp ||
       session_->num_scratch >= session_->scratch_capacity) {
-    return Fail(Status::kInvalidState, "more than %u scratch buffers requested", kMaxScratchPerOp);
+    return Fail(Status::kInvalidState, "more than %u scratch buffers requested",
+                detail::kMaxScratchPerOp);
   }
   if (bytes > 0x7FFFFFF0u) return Fail(Status::kUnsupported, "scratch of %zu bytes", bytes);
   detail::ScratchRequest& r = session_->scratch_requests[session_->num_scratch];

@@ -1,3 +1,5 @@
+#include "kernels/registry.h"
+
 #include <string.h>
 
 #include "microml/kernels.h"
@@ -123,12 +125,12 @@ const KernelRegistration* const kAllKernels[] = {
     &kRegisterZerosLike,
 };
 
-const OpResolver kAllOps = {kAllKernels, sizeof(kAllKernels) / sizeof(kAllKernels[0])};
-
 }  // namespace
 
+const OpResolver kReferenceOps = {kAllKernels, sizeof(kAllKernels) / sizeof(kAllKernels[0])};
+
 const OpResolver& AllOpsResolver() {
-  return kAllOps;
+  return kReferenceOps;
 }
 
 const KernelRegistration* OpResolver::Find(int32_t builtin_code, const char* custom_name) const {
@@ -141,7 +143,7 @@ const KernelRegistration* OpResolver::Find(int32_t builtin_code, const char* cus
       return k;
     }
   }
-  return nullptr;
+  return fallback != nullptr ? fallback->Find(builtin_code, custom_name) : nullptr;
 }
 
 }  // namespace microml

@@ -2,31 +2,13 @@
 // broadcasting up to 8 dimensions. Matches TFLM's reference kernel: int16
 // always takes the general rescaling path (pot_scale_int16 is ignored) and
 // int32 ignores the fused activation.
-#include "kernels/reference/arithmetic.h"
+#include "kernels/prepare/add.h"
+
 #include "microml/kernels.h"
 
 namespace microml {
 
 namespace {
-
-constexpr int kActivationField = 0;
-
-Status AddPrepare(OpContext& ctx) {
-  ArithData* data = ctx.AllocatePersistent<ArithData>();
-  if (data == nullptr) return Status::kArenaTooSmall;
-  ctx.set_op_data(data);
-  QuantParams qa, qb, qo;
-  MICROML_RETURN_IF_ERROR(PrepareArithCommon(ctx, data, &qa, &qb, &qo));
-  const Activation act = static_cast<Activation>(
-      OptionsAs(ctx, OptionsType::kAddOptions).GetInt8(kActivationField, 0));
-  const TensorType type = ctx.output(0)->type;
-  if (type == TensorType::kFLOAT32) {
-    FloatActivationRange(act, &data->f_min, &data->f_max);
-  } else if (type == TensorType::kINT8 || type == TensorType::kINT16) {
-    MICROML_RETURN_IF_ERROR(FinishArithQuant(ctx, act, type, qa, qb, qo, data));
-  }
-  return Status::kOk;
-}
 
 Status AddEval(OpContext& ctx) {
   const ArithData& d = *ctx.op_data_as<ArithData>();
@@ -35,27 +17,45 @@ Status AddEval(OpContext& ctx) {
   const Tensor& out = *ctx.output(0);
   switch (out.type) {
     case TensorType::kFLOAT32:
-      ElementwiseBinary<float, float>(
-          d, a, b, out, [&d](float x, float y) { return ClampMinMax(x + y, d.f_min, d.f_max); });
+      reference::AddFloat(d, a, b, out);
       break;
     case TensorType::kINT32:
-      ElementwiseBinary<int32_t, int32_t>(d, a, b, out, WrapAdd);
+      reference::AddInt32(d, a, b, out);
       break;
     case TensorType::kINT8:
-      ElementwiseBinary<int8_t, int8_t>(d, a, b, out, [&d](int8_t x, int8_t y) {
-        return ArithQuantized<int8_t, false>(d, x, y);
-      });
+      reference::AddInt8(d, a, b, out);
       break;
     default:
-      ElementwiseBinary<int16_t, int16_t>(d, a, b, out, [&d](int16_t x, int16_t y) {
-        return ArithQuantized<int16_t, false>(d, x, y);
-      });
+      reference::AddInt16(d, a, b, out);
       break;
   }
   return Status::kOk;
 }
 
 }  // namespace
+
+namespace reference {
+
+void AddFloat(const ArithData& d, const Tensor& a, const Tensor& b, const Tensor& out) {
+  ElementwiseBinary<float, float>(
+      d, a, b, out, [&d](float x, float y) { return ClampMinMax(x + y, d.f_min, d.f_max); });
+}
+
+void AddInt32(const ArithData& d, const Tensor& a, const Tensor& b, const Tensor& out) {
+  ElementwiseBinary<int32_t, int32_t>(d, a, b, out, WrapAdd);
+}
+
+void AddInt8(const ArithData& d, const Tensor& a, const Tensor& b, const Tensor& out) {
+  ElementwiseBinary<int8_t, int8_t>(
+      d, a, b, out, [&d](int8_t x, int8_t y) { return ArithQuantized<int8_t, false>(d, x, y); });
+}
+
+void AddInt16(const ArithData& d, const Tensor& a, const Tensor& b, const Tensor& out) {
+  ElementwiseBinary<int16_t, int16_t>(
+      d, a, b, out, [&d](int16_t x, int16_t y) { return ArithQuantized<int16_t, false>(d, x, y); });
+}
+
+}  // namespace reference
 
 const KernelRegistration kRegisterAdd = {static_cast<int32_t>(BuiltinOp::kADD),
                                          nullptr,

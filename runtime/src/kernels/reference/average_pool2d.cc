@@ -1,15 +1,10 @@
 // AVERAGE_POOL_2D over NHWC tensors: float32, int8, int16.
-#include "kernels/reference/pooling.h"
+#include "kernels/prepare/pooling.h"
 #include "microml/kernels.h"
 
 namespace microml {
 
 namespace {
-
-Status AveragePoolPrepare(OpContext& ctx) {
-  PoolData* d = nullptr;
-  return PreparePool(ctx, &d);
-}
 
 // Integer average rounded half away from zero, as TFLM does.
 template <typename T>
@@ -39,7 +34,29 @@ void AveragePoolQuantized(const PoolData& d, const Tensor& in, const Tensor& out
   }
 }
 
-void AveragePoolFloat(const PoolData& d, const Tensor& in, const Tensor& out) {
+Status AveragePoolEval(OpContext& ctx) {
+  const PoolData& d = *ctx.op_data_as<PoolData>();
+  const Tensor& in = *ctx.input(0);
+  const Tensor& out = *ctx.output(0);
+  switch (in.type) {
+    case TensorType::kFLOAT32:
+      reference::AveragePool2DFloat(d, in, out);
+      break;
+    case TensorType::kINT8:
+      reference::AveragePool2DInt8(d, in, out);
+      break;
+    default:
+      reference::AveragePool2DInt16(d, in, out);
+      break;
+  }
+  return Status::kOk;
+}
+
+}  // namespace
+
+namespace reference {
+
+void AveragePool2DFloat(const PoolData& d, const Tensor& in, const Tensor& out) {
   const float* x = in.data_as<const float>();
   float* y = out.data_as<float>();
   const int32_t batches = in.dims[0], in_h = in.dims[1], in_w = in.dims[2], depth = in.dims[3];
@@ -67,31 +84,21 @@ void AveragePoolFloat(const PoolData& d, const Tensor& in, const Tensor& out) {
   }
 }
 
-Status AveragePoolEval(OpContext& ctx) {
-  const PoolData& d = *ctx.op_data_as<PoolData>();
-  const Tensor& in = *ctx.input(0);
-  const Tensor& out = *ctx.output(0);
-  switch (in.type) {
-    case TensorType::kFLOAT32:
-      AveragePoolFloat(d, in, out);
-      break;
-    case TensorType::kINT8:
-      AveragePoolQuantized<int8_t>(d, in, out);
-      break;
-    default:
-      AveragePoolQuantized<int16_t>(d, in, out);
-      break;
-  }
-  return Status::kOk;
+void AveragePool2DInt8(const PoolData& d, const Tensor& in, const Tensor& out) {
+  AveragePoolQuantized<int8_t>(d, in, out);
 }
 
-}  // namespace
+void AveragePool2DInt16(const PoolData& d, const Tensor& in, const Tensor& out) {
+  AveragePoolQuantized<int16_t>(d, in, out);
+}
+
+}  // namespace reference
 
 const KernelRegistration kRegisterAveragePool2D = {
     static_cast<int32_t>(BuiltinOp::kAVERAGE_POOL_2D),
     nullptr,
     3,
-    AveragePoolPrepare,
+    PoolPrepare,
     AveragePoolEval,
     nullptr,
     "float32 int8 int16"};

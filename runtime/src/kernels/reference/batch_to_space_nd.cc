@@ -11,40 +11,18 @@ namespace {
 
 Status CheckGeometry(OpContext& ctx, const Nhwc& in, const Nhwc& out, const BlockGeometry& g,
                      Status status) {
-  if (g.block_h < 1 || g.block_w < 1 || g.block_h > kMaxSpaceBatchBlock ||
-      g.block_w > kMaxSpaceBatchBlock || g.before_h < 0 || g.after_h < 0 || g.before_w < 0 ||
-      g.after_w < 0) {
-    return ctx.Fail(status, "block %dx%d must be 1 to %d and crops %d,%d,%d,%d non-negative",
-                    static_cast<int>(g.block_h), static_cast<int>(g.block_w),
-                    static_cast<int>(kMaxSpaceBatchBlock), static_cast<int>(g.before_h),
-                    static_cast<int>(g.after_h), static_cast<int>(g.before_w),
-                    static_cast<int>(g.after_w));
-  }
+  MICROML_RETURN_IF_ERROR(CheckBlockRange(ctx, g, "crops", status));
   const int64_t blocks = static_cast<int64_t>(g.block_h) * g.block_w;
   const int64_t full_h = static_cast<int64_t>(in.h) * g.block_h;
   const int64_t full_w = static_cast<int64_t>(in.w) * g.block_w;
   const bool ok = in.n % blocks == 0 && out.n == in.n / blocks &&
                   out.h == full_h - g.before_h - g.after_h &&
                   out.w == full_w - g.before_w - g.after_w && out.c == in.c;
-  if (!ok) {
-    return ctx.Fail(status,
-                    "output [%d,%d,%d,%d] does not match input [%d,%d,%d,%d] with block %dx%d",
-                    static_cast<int>(out.n), static_cast<int>(out.h), static_cast<int>(out.w),
-                    static_cast<int>(out.c), static_cast<int>(in.n), static_cast<int>(in.h),
-                    static_cast<int>(in.w), static_cast<int>(in.c), static_cast<int>(g.block_h),
-                    static_cast<int>(g.block_w));
-  }
-  return Status::kOk;
+  return ok ? Status::kOk : FailShapeMismatch(ctx, in, out, g, status);
 }
 
 Status BatchToSpaceNdPrepare(OpContext& ctx) {
-  MICROML_RETURN_IF_ERROR(PrepareSpaceBatch(ctx, "crops"));
-  const SpaceBatchData& data = *ctx.op_data_as<SpaceBatchData>();
-  if (data.constant) {
-    MICROML_RETURN_IF_ERROR(CheckGeometry(ctx, AsNhwc(*ctx.input(0)), AsNhwc(*ctx.output(0)),
-                                          data.geometry, Status::kInvalidModel));
-  }
-  return Status::kOk;
+  return PrepareSpaceBatch(ctx, "crops", CheckGeometry);
 }
 
 Status BatchToSpaceNdEval(OpContext& ctx) {

@@ -2,34 +2,18 @@
 // unfolded into a block_size x block_size spatial block.
 #include <string.h>
 
-#include "kernels/reference/index_tensor.h"
+#include "kernels/reference/depth_space.h"
 #include "microml/kernels.h"
 
 namespace microml {
 
 namespace {
 
-// DepthToSpaceOptions field position in the schema.
-constexpr int kBlockSizeField = 0;
-
-struct BlockData {
-  int32_t block;
-};
-
 Status DepthToSpacePrepare(OpContext& ctx) {
-  MICROML_RETURN_IF_ERROR(ExpectCounts(ctx, 1, 1, 1));
   Tensor *in, *out;
-  MICROML_RETURN_IF_ERROR(RequireInput(ctx, 0, &in));
-  MICROML_RETURN_IF_ERROR(RequireOutput(ctx, 0, &out));
-  if (!IsOneOf(in->type, TensorType::kFLOAT32, TensorType::kINT8) || out->type != in->type) {
-    return ctx.FailUnsupportedTypes();
-  }
-  if (in->rank != 4) return ctx.Fail(Status::kUnsupported, "input rank %d, must be 4", in->rank);
-  const int32_t block =
-      OptionsAs(ctx, OptionsType::kDepthToSpaceOptions).GetInt32(kBlockSizeField, 0);
-  if (block < 1 || block > (1 << 15)) {
-    return ctx.Fail(Status::kInvalidModel, "block_size %d", static_cast<int>(block));
-  }
+  int32_t block = 0;
+  MICROML_RETURN_IF_ERROR(
+      PrepareBlockOp(ctx, OptionsType::kDepthToSpaceOptions, &in, &out, &block));
   const int32_t area = block * block;
   if (in->dims[3] % area != 0) {
     return ctx.Fail(Status::kInvalidModel, "depth %d is not a multiple of block_size^2 = %d",
@@ -42,16 +26,11 @@ Status DepthToSpacePrepare(OpContext& ctx) {
   }
   const int32_t dims[4] = {in->dims[0], static_cast<int32_t>(h), static_cast<int32_t>(w),
                            in->dims[3] / area};
-  MICROML_RETURN_IF_ERROR(ExpectShape(ctx, *out, "output", dims, 4));
-  BlockData* data = ctx.AllocatePersistent<BlockData>();
-  if (data == nullptr) return Status::kArenaTooSmall;
-  ctx.set_op_data(data);
-  data->block = block;
-  return Status::kOk;
+  return FinishBlockOp(ctx, *out, dims, block);
 }
 
 Status DepthToSpaceEval(OpContext& ctx) {
-  const int32_t block = ctx.op_data_as<BlockData>()->block;
+  const int32_t block = ctx.op_data_as<DepthSpaceData>()->block;
   const Tensor& in = *ctx.input(0);
   const Tensor& out = *ctx.output(0);
   const size_t width = TensorTypeSize(in.type);

@@ -1,217 +1,17 @@
-// DEPTHWISE_CONV_2D: NHWC input, 1HWO filter with O = input depth * depth
-// multiplier; output channel c reads input channel c / multiplier.
+// DEPTHWISE_CONV_2D reference computes, bit-exact with TFLM's reference kernels.
+#include "kernels/prepare/depthwise_conv2d.h"
+
 #include <stdint.h>
 
-#include "kernels/conv_common.h"
-#include "kernels/padding.h"
 #include "microml/kernels.h"
 
 namespace microml {
 namespace {
 
-// DepthwiseConv2DOptions field indices.
-constexpr int kPaddingField = 0;
-constexpr int kStrideWField = 1;
-constexpr int kStrideHField = 2;
-constexpr int kDepthMultiplierField = 3;
-constexpr int kActivationField = 4;
-constexpr int kDilationWField = 5;
-constexpr int kDilationHField = 6;
-
-enum class Kind : uint8_t { kFloat, kInt8, kInt8Int4, kInt16 };
-
-struct OpData {
-  conv::ChannelScales scales;
-  int32_t input_offset;
-  int32_t output_offset;
-  int32_t act_min;
-  int32_t act_max;
-  float float_min;
-  float float_max;
-  int32_t stride_h;
-  int32_t stride_w;
-  int32_t dilation_h;
-  int32_t dilation_w;
-  int32_t pad_h;
-  int32_t pad_w;
-  int32_t multiplier;
-  Kind kind;
-};
-
-struct Shape {
-  int32_t batches, in_h, in_w, in_c, f_h, f_w, out_h, out_w, out_c;
-};
-
-Shape ReadShape(const Tensor& input, const Tensor& filter, const Tensor& output) {
-  return Shape{input.dims[0],  input.dims[1],  input.dims[2],  input.dims[3], filter.dims[1],
-               filter.dims[2], output.dims[1], output.dims[2], output.dims[3]};
-}
-
-Status PrepareQuantized(OpContext& ctx, const Tensor& input, const Tensor& filter,
-                        const Tensor* bias, Activation activation, OpData* data) {
-  const TensorType type = input.type;
-  if (type == TensorType::kINT8) {
-    if (filter.type != TensorType::kINT8 && filter.type != TensorType::kINT4) {
-      return ctx.FailUnsupportedTypes();
-    }
-    if (bias != nullptr && bias->type != TensorType::kINT32) {
-      return conv::FailBiasType(ctx, bias, &input);
-    }
-    data->kind = filter.type == TensorType::kINT4 ? Kind::kInt8Int4 : Kind::kInt8;
-  } else {
-    if (filter.type != TensorType::kINT8) return ctx.FailUnsupportedTypes();
-    // TFLM reads a 16x8 depthwise bias as int64 whatever its declared type.
-    if (bias != nullptr && bias->type != TensorType::kINT64) {
-      return conv::FailBiasType(ctx, bias, &input);
-    }
-    data->kind = Kind::kInt16;
-  }
-  conv::ActivationQuant in_q = {};
-  conv::ActivationQuant out_q = {};
-  VectorRef<float> filter_scales;
-  MICROML_RETURN_IF_ERROR(conv::ReadActivationQuant(ctx, ctx.input_ref(0), type, "input", &in_q));
-  MICROML_RETURN_IF_ERROR(
-      conv::ReadActivationQuant(ctx, ctx.output_ref(0), type, "output", &out_q));
-  MICROML_RETURN_IF_ERROR(
-      conv::ReadFilterScales(ctx, ctx.input_ref(1), filter.dims[3], 3, true, &filter_scales));
-  MICROML_RETURN_IF_ERROR(conv::ComputeChannelScales(ctx, in_q.scale, filter_scales, out_q.scale,
-                                                     data->kind == Kind::kInt16, &data->scales));
-  data->input_offset = -in_q.zero_point;
-  data->output_offset = out_q.zero_point;
-  return conv::QuantizedRange(ctx, activation, out_q, type, &data->act_min, &data->act_max);
-}
-
-Status Prepare(OpContext& ctx) {
-  if (ctx.num_inputs() < 2 || ctx.num_inputs() > 3 || ctx.num_outputs() != 1) {
-    return ctx.Fail(Status::kInvalidModel, "expected 2 or 3 inputs and 1 output, got %d and %d",
-                    ctx.num_inputs(), ctx.num_outputs());
-  }
-  const Tensor* input = ctx.input(0);
-  const Tensor* filter = ctx.input(1);
-  const Tensor* bias = ctx.input(2);
-  const Tensor* output = ctx.output(0);
-  if (input == nullptr || filter == nullptr || output == nullptr) {
-    return ctx.Fail(Status::kInvalidModel, "input, filter and output are required");
-  }
-  if (ctx.options_type() != OptionsType::kDepthwiseConv2DOptions) {
-    return ctx.Fail(Status::kInvalidModel, "missing DepthwiseConv2DOptions");
-  }
-  const TableRef options = ctx.options();
-  const int8_t padding = options.GetInt8(kPaddingField, 0);
-  OpData params = {};
-  params.stride_w = options.GetInt32(kStrideWField, 0);
-  params.stride_h = options.GetInt32(kStrideHField, 0);
-  params.dilation_w = options.GetInt32(kDilationWField, 1);
-  params.dilation_h = options.GetInt32(kDilationHField, 1);
-  params.multiplier = options.GetInt32(kDepthMultiplierField, 0);
-  if (padding != 0 && padding != 1) {
-    return ctx.Fail(Status::kInvalidModel, "unknown padding %d", static_cast<int>(padding));
-  }
-  if (params.stride_w < 1 || params.stride_h < 1 || params.dilation_w < 1 ||
-      params.dilation_h < 1) {
-    return ctx.Fail(Status::kInvalidModel, "stride %dx%d and dilation %dx%d must be positive",
-                    static_cast<int>(params.stride_h), static_cast<int>(params.stride_w),
-                    static_cast<int>(params.dilation_h), static_cast<int>(params.dilation_w));
-  }
-  Activation activation = Activation::kNone;
-  MICROML_RETURN_IF_ERROR(
-      conv::ReadActivation(ctx, options.GetInt8(kActivationField, 0), &activation));
-
-  const TensorType type = input->type;
-  if (output->type != type ||
-      (type != TensorType::kFLOAT32 && type != TensorType::kINT8 && type != TensorType::kINT16)) {
-    return ctx.FailUnsupportedTypes();
-  }
-  int64_t count = 0;
-  MICROML_RETURN_IF_ERROR(conv::CheckTensor(ctx, input, "input", 4, &count));
-  MICROML_RETURN_IF_ERROR(conv::CheckTensor(ctx, filter, "filter", 4, &count));
-  MICROML_RETURN_IF_ERROR(conv::CheckTensor(ctx, output, "output", 4, &count));
-  const Shape s = ReadShape(*input, *filter, *output);
-  const int32_t channels = filter->dims[3];
-  if (filter->dims[0] != 1) {
-    return ctx.Fail(Status::kInvalidModel, "filter dimension 0 is %d, expected 1",
-                    static_cast<int>(filter->dims[0]));
-  }
-  if (static_cast<int64_t>(s.in_c) * params.multiplier != channels) {
-    return ctx.Fail(Status::kInvalidModel,
-                    "input depth %d times depth multiplier %d is not the filter depth %d",
-                    static_cast<int>(s.in_c), static_cast<int>(params.multiplier),
-                    static_cast<int>(channels));
-  }
-  const Padding pad = static_cast<Padding>(padding);
-  const int32_t out_h = WindowOutputSize(pad, s.in_h, s.f_h, params.stride_h, params.dilation_h);
-  const int32_t out_w = WindowOutputSize(pad, s.in_w, s.f_w, params.stride_w, params.dilation_w);
-  if (out_h < 1 || out_w < 1) {
-    return ctx.Fail(Status::kInvalidModel, "filter %dx%d does not fit input %dx%d",
-                    static_cast<int>(s.f_h), static_cast<int>(s.f_w), static_cast<int>(s.in_h),
-                    static_cast<int>(s.in_w));
-  }
-  if (output->dims[0] != s.batches || s.out_h != out_h || s.out_w != out_w || s.out_c != channels) {
-    return ctx.Fail(Status::kInvalidModel, "output shape [%d,%d,%d,%d], expected [%d,%d,%d,%d]",
-                    static_cast<int>(output->dims[0]), static_cast<int>(s.out_h),
-                    static_cast<int>(s.out_w), static_cast<int>(s.out_c),
-                    static_cast<int>(s.batches), static_cast<int>(out_h), static_cast<int>(out_w),
-                    static_cast<int>(channels));
-  }
-  int32_t extra = 0;
-  params.pad_h = WindowPadding(params.stride_h, params.dilation_h, s.in_h, s.f_h, out_h, &extra);
-  params.pad_w = WindowPadding(params.stride_w, params.dilation_w, s.in_w, s.f_w, out_w, &extra);
-  MICROML_RETURN_IF_ERROR(conv::CheckWindowExtent(ctx, "vertical", out_h, params.stride_h,
-                                                  params.pad_h, s.f_h, params.dilation_h));
-  MICROML_RETURN_IF_ERROR(conv::CheckWindowExtent(ctx, "horizontal", out_w, params.stride_w,
-                                                  params.pad_w, s.f_w, params.dilation_w));
-  MICROML_RETURN_IF_ERROR(conv::CheckBias(ctx, bias, channels));
-
-  OpData* data = ctx.AllocatePersistent<OpData>();
-  if (data == nullptr) return Status::kArenaTooSmall;
-  *data = params;
-  if (type == TensorType::kFLOAT32) {
-    if (filter->type != TensorType::kFLOAT32) return ctx.FailUnsupportedTypes();
-    if (bias != nullptr && bias->type != TensorType::kFLOAT32) {
-      return conv::FailBiasType(ctx, bias, input);
-    }
-    data->kind = Kind::kFloat;
-    FloatActivationRange(activation, &data->float_min, &data->float_max);
-  } else {
-    MICROML_RETURN_IF_ERROR(PrepareQuantized(ctx, *input, *filter, bias, activation, data));
-  }
-  ctx.set_op_data(data);
-  return Status::kOk;
-}
-
-void EvalFloat(const OpData& d, const Shape& s, const float* input, const float* filter,
-               const float* bias, float* output) {
-  for (int32_t b = 0; b < s.batches; ++b) {
-    for (int32_t oy = 0; oy < s.out_h; ++oy) {
-      const int32_t y0 = oy * d.stride_h - d.pad_h;
-      for (int32_t ox = 0; ox < s.out_w; ++ox) {
-        const int32_t x0 = ox * d.stride_w - d.pad_w;
-        for (int32_t oc = 0; oc < s.out_c; ++oc) {
-          const int32_t ic = oc / d.multiplier;
-          float total = 0.0f;
-          for (int32_t fy = 0; fy < s.f_h; ++fy) {
-            const int32_t iy = y0 + d.dilation_h * fy;
-            if (iy < 0 || iy >= s.in_h) continue;
-            for (int32_t fx = 0; fx < s.f_w; ++fx) {
-              const int32_t ix = x0 + d.dilation_w * fx;
-              if (ix < 0 || ix >= s.in_w) continue;
-              total += input[((b * s.in_h + iy) * s.in_w + ix) * s.in_c + ic] *
-                       filter[(fy * s.f_w + fx) * s.out_c + oc];
-            }
-          }
-          const float bias_value = bias != nullptr ? bias[oc] : 0.0f;
-          output[((b * s.out_h + oy) * s.out_w + ox) * s.out_c + oc] =
-              ClampFloat(total + bias_value, d.float_min, d.float_max);
-        }
-      }
-    }
-  }
-}
-
 // Acc is TFLM's accumulator type: int32 for int8 input, int64 for int16.
 template <typename In, typename Weights, typename Acc>
-void EvalQuantized(const OpData& d, const Shape& s, const In* input, Weights filter,
-                   const Acc* bias, In* output) {
+void EvalQuantized(const DepthwiseParams& d, const DepthwiseShape& s, const In* input,
+                   Weights filter, const Acc* bias, In* output) {
   for (int32_t b = 0; b < s.batches; ++b) {
     for (int32_t oy = 0; oy < s.out_h; ++oy) {
       const int32_t y0 = oy * d.stride_h - d.pad_h;
@@ -243,46 +43,91 @@ void EvalQuantized(const OpData& d, const Shape& s, const In* input, Weights fil
   }
 }
 
-Status Eval(OpContext& ctx) {
-  const OpData& d = *ctx.op_data_as<OpData>();
+}  // namespace
+
+namespace reference {
+
+void DepthwiseConv2DFloat(const DepthwiseParams& d, const DepthwiseShape& s, const float* input,
+                          const float* filter, const float* bias, float* output) {
+  for (int32_t b = 0; b < s.batches; ++b) {
+    for (int32_t oy = 0; oy < s.out_h; ++oy) {
+      const int32_t y0 = oy * d.stride_h - d.pad_h;
+      for (int32_t ox = 0; ox < s.out_w; ++ox) {
+        const int32_t x0 = ox * d.stride_w - d.pad_w;
+        for (int32_t oc = 0; oc < s.out_c; ++oc) {
+          const int32_t ic = oc / d.multiplier;
+          float total = 0.0f;
+          for (int32_t fy = 0; fy < s.f_h; ++fy) {
+            const int32_t iy = y0 + d.dilation_h * fy;
+            if (iy < 0 || iy >= s.in_h) continue;
+            for (int32_t fx = 0; fx < s.f_w; ++fx) {
+              const int32_t ix = x0 + d.dilation_w * fx;
+              if (ix < 0 || ix >= s.in_w) continue;
+              total += input[((b * s.in_h + iy) * s.in_w + ix) * s.in_c + ic] *
+                       filter[(fy * s.f_w + fx) * s.out_c + oc];
+            }
+          }
+          const float bias_value = bias != nullptr ? bias[oc] : 0.0f;
+          output[((b * s.out_h + oy) * s.out_w + ox) * s.out_c + oc] =
+              ClampFloat(total + bias_value, d.float_min, d.float_max);
+        }
+      }
+    }
+  }
+}
+
+void DepthwiseConv2DInt8(const DepthwiseParams& d, const DepthwiseShape& s, const int8_t* input,
+                         const int8_t* filter, const int32_t* bias, int8_t* output) {
+  EvalQuantized(d, s, input, conv::Int8Weights{filter}, bias, output);
+}
+
+void DepthwiseConv2DInt8Int4(const DepthwiseParams& d, const DepthwiseShape& s, const int8_t* input,
+                             const uint8_t* filter, const int32_t* bias, int8_t* output) {
+  EvalQuantized(d, s, input, conv::Int4Weights{filter}, bias, output);
+}
+
+void DepthwiseConv2DInt16(const DepthwiseParams& d, const DepthwiseShape& s, const int16_t* input,
+                          const int8_t* filter, const int64_t* bias, int16_t* output) {
+  EvalQuantized(d, s, input, conv::Int8Weights{filter}, bias, output);
+}
+
+Status DepthwiseConv2DEval(OpContext& ctx) {
+  const DepthwiseParams& d = *ctx.op_data_as<DepthwiseParams>();
   const Tensor& input = *ctx.input(0);
   const Tensor& filter = *ctx.input(1);
   const Tensor* bias = ctx.input(2);
   const Tensor& output = *ctx.output(0);
-  const Shape s = ReadShape(input, filter, output);
+  const DepthwiseShape s = DepthwiseShapeOf(input, filter, output);
   const void* b = bias != nullptr ? bias->data : nullptr;
   switch (d.kind) {
-    case Kind::kFloat:
-      EvalFloat(d, s, input.data_as<const float>(), filter.data_as<const float>(),
-                static_cast<const float*>(b), output.data_as<float>());
+    case DepthwiseKind::kFloat:
+      DepthwiseConv2DFloat(d, s, input.data_as<const float>(), filter.data_as<const float>(),
+                           static_cast<const float*>(b), output.data_as<float>());
       break;
-    case Kind::kInt8:
-      EvalQuantized(d, s, input.data_as<const int8_t>(),
-                    conv::Int8Weights{filter.data_as<const int8_t>()},
-                    static_cast<const int32_t*>(b), output.data_as<int8_t>());
+    case DepthwiseKind::kInt8:
+      DepthwiseConv2DInt8(d, s, input.data_as<const int8_t>(), filter.data_as<const int8_t>(),
+                          static_cast<const int32_t*>(b), output.data_as<int8_t>());
       break;
-    case Kind::kInt8Int4:
-      EvalQuantized(d, s, input.data_as<const int8_t>(),
-                    conv::Int4Weights{filter.data_as<const uint8_t>()},
-                    static_cast<const int32_t*>(b), output.data_as<int8_t>());
+    case DepthwiseKind::kInt8Int4:
+      DepthwiseConv2DInt8Int4(d, s, input.data_as<const int8_t>(), filter.data_as<const uint8_t>(),
+                              static_cast<const int32_t*>(b), output.data_as<int8_t>());
       break;
-    case Kind::kInt16:
-      EvalQuantized(d, s, input.data_as<const int16_t>(),
-                    conv::Int8Weights{filter.data_as<const int8_t>()},
-                    static_cast<const int64_t*>(b), output.data_as<int16_t>());
+    case DepthwiseKind::kInt16:
+      DepthwiseConv2DInt16(d, s, input.data_as<const int16_t>(), filter.data_as<const int8_t>(),
+                           static_cast<const int64_t*>(b), output.data_as<int16_t>());
       break;
   }
   return Status::kOk;
 }
 
-}  // namespace
+}  // namespace reference
 
 const KernelRegistration kRegisterDepthwiseConv2D = {
     static_cast<int32_t>(BuiltinOp::kDEPTHWISE_CONV_2D),
     nullptr,
     7,
-    Prepare,
-    Eval,
+    DepthwiseConv2DPrepare,
+    reference::DepthwiseConv2DEval,
     nullptr,
     "float32 int8 int8_int4 int16"};
 

@@ -1,212 +1,19 @@
-// FULLY_CONNECTED: each run of `depth` input values times the [units, depth]
-// weights (DEFAULT weights format only), plus an optional bias per unit.
+// FULLY_CONNECTED reference computes, bit-exact with TFLM's reference kernel,
+// and the reference registration.
+#include "kernels/prepare/fully_connected.h"
+
 #include <stdint.h>
 
-#include "kernels/conv_common.h"
 #include "microml/kernels.h"
 
 namespace microml {
 namespace {
 
-// FullyConnectedOptions field indices.
-constexpr int kActivationField = 0;
-constexpr int kWeightsFormatField = 1;
-constexpr int kKeepNumDimsField = 2;
-
-enum class Kind : uint8_t { kFloat, kInt8, kInt8Int4, kInt16Bias32, kInt16Bias64 };
-
-struct OpData {
-  conv::ChannelScales scales;
-  int32_t input_offset;
-  int32_t output_offset;
-  int32_t act_min;
-  int32_t act_max;
-  float float_min;
-  float float_max;
-  int32_t batches;
-  int32_t depth;
-  int32_t units;
-  Kind kind;
-};
-
-// Per-tensor weights follow TFLM's GetQuantizedConvolutionMultipler: a bias
-// must carry roughly the input * filter scale, or TFLM refuses the model.
-Status PerTensorScale(OpContext& ctx, float input_scale, float filter_scale, float output_scale,
-                      bool has_bias, bool wide_accumulator, conv::ChannelScales* out) {
-  const double product = static_cast<double>(input_scale) * static_cast<double>(filter_scale);
-  if (has_bias) {
-    const QuantizationRef bias_q = ctx.input_ref(2).quantization();
-    // TFLM sees a scale of 0 when the bias lacks either quantization vector.
-    const bool quantized = !bias_q.scale.empty() && !bias_q.zero_point.empty();
-    const double bias_scale = quantized ? static_cast<double>(bias_q.scale[0]) : 0.0;
-    const double diff = product > bias_scale ? product - bias_scale : bias_scale - product;
-    if (!(diff / static_cast<double>(output_scale) <= 0.02)) {
-      return ctx.Fail(Status::kInvalidModel,
-                      "bias scale differs from input scale * filter scale by more than 2%% of "
-                      "the output scale");
-    }
-  }
-  out->multiplier = ctx.AllocatePersistent<int32_t>();
-  out->shift = ctx.AllocatePersistent<int32_t>();
-  if (out->multiplier == nullptr || out->shift == nullptr) return Status::kArenaTooSmall;
-  out->step = 0;
-  return conv::StoreMultiplier(ctx, product / static_cast<double>(output_scale), wide_accumulator,
-                               out->multiplier, out->shift);
-}
-
-Status PrepareQuantized(OpContext& ctx, const Tensor& input, const Tensor& filter,
-                        const Tensor* bias, Activation activation, OpData* data) {
-  const TensorType type = input.type;
-  if (type == TensorType::kINT8) {
-    if (filter.type != TensorType::kINT8 && filter.type != TensorType::kINT4) {
-      return ctx.FailUnsupportedTypes();
-    }
-    if (bias != nullptr && bias->type != TensorType::kINT32) {
-      return conv::FailBiasType(ctx, bias, &input);
-    }
-    data->kind = filter.type == TensorType::kINT4 ? Kind::kInt8Int4 : Kind::kInt8;
-  } else {
-    if (filter.type != TensorType::kINT8) return ctx.FailUnsupportedTypes();
-    if (bias != nullptr && bias->type != TensorType::kINT32 && bias->type != TensorType::kINT64) {
-      return conv::FailBiasType(ctx, bias, &input);
-    }
-    data->kind = bias != nullptr && bias->type == TensorType::kINT32 ? Kind::kInt16Bias32
-                                                                     : Kind::kInt16Bias64;
-  }
-  const bool wide = data->kind == Kind::kInt16Bias64;
-  conv::ActivationQuant in_q = {};
-  conv::ActivationQuant out_q = {};
-  VectorRef<float> filter_scales;
-  MICROML_RETURN_IF_ERROR(conv::ReadActivationQuant(ctx, ctx.input_ref(0), type, "input", &in_q));
-  MICROML_RETURN_IF_ERROR(
-      conv::ReadActivationQuant(ctx, ctx.output_ref(0), type, "output", &out_q));
-  // TFLM has no per-channel int4 fully connected kernel.
-  MICROML_RETURN_IF_ERROR(conv::ReadFilterScales(ctx, ctx.input_ref(1), data->units, 0,
-                                                 filter.type == TensorType::kINT8, &filter_scales));
-  if (filter_scales.size() > 1) {
-    MICROML_RETURN_IF_ERROR(conv::ComputeChannelScales(ctx, in_q.scale, filter_scales, out_q.scale,
-                                                       wide, &data->scales));
-  } else {
-    MICROML_RETURN_IF_ERROR(PerTensorScale(ctx, in_q.scale, filter_scales[0], out_q.scale,
-                                           bias != nullptr, wide, &data->scales));
-  }
-  data->input_offset = -in_q.zero_point;
-  data->output_offset = out_q.zero_point;
-  return conv::QuantizedRange(ctx, activation, out_q, type, &data->act_min, &data->act_max);
-}
-
-// TFLite's output shape: [batches, units], or with keep_num_dims the input's
-// shape with its last dimension replaced by units.
-Status CheckOutputShape(OpContext& ctx, const Tensor& input, const Tensor& output,
-                        bool keep_num_dims, int32_t batches, int32_t units) {
-  bool ok = output.dims[output.rank - 1] == units;
-  if (keep_num_dims) {
-    ok = ok && output.rank == input.rank;
-    for (int i = 0; ok && i + 1 < input.rank; ++i) ok = output.dims[i] == input.dims[i];
-  } else {
-    ok = ok && output.rank == 2 && output.dims[0] == batches;
-  }
-  if (!ok) {
-    return ctx.Fail(Status::kInvalidModel,
-                    "output shape (rank %d, last dimension %d) does not hold %d batches of %d "
-                    "units%s",
-                    static_cast<int>(output.rank), static_cast<int>(output.dims[output.rank - 1]),
-                    static_cast<int>(batches), static_cast<int>(units),
-                    keep_num_dims ? " in the input's leading dimensions" : "");
-  }
-  return Status::kOk;
-}
-
-Status Prepare(OpContext& ctx) {
-  if (ctx.num_inputs() < 2 || ctx.num_inputs() > 3 || ctx.num_outputs() != 1) {
-    return ctx.Fail(Status::kInvalidModel, "expected 2 or 3 inputs and 1 output, got %d and %d",
-                    ctx.num_inputs(), ctx.num_outputs());
-  }
-  const Tensor* input = ctx.input(0);
-  const Tensor* filter = ctx.input(1);
-  const Tensor* bias = ctx.input(2);
-  const Tensor* output = ctx.output(0);
-  if (input == nullptr || filter == nullptr || output == nullptr) {
-    return ctx.Fail(Status::kInvalidModel, "input, filter and output are required");
-  }
-  if (ctx.options_type() != OptionsType::kFullyConnectedOptions) {
-    return ctx.Fail(Status::kInvalidModel, "missing FullyConnectedOptions");
-  }
-  const TableRef options = ctx.options();
-  const int8_t weights_format = options.GetInt8(kWeightsFormatField, 0);
-  if (weights_format != 0) {
-    return ctx.Fail(Status::kUnsupported, "weights format %d is not supported (DEFAULT only)",
-                    static_cast<int>(weights_format));
-  }
-  const bool keep_num_dims = options.GetBool(kKeepNumDimsField, false);
-  Activation activation = Activation::kNone;
-  MICROML_RETURN_IF_ERROR(
-      conv::ReadActivation(ctx, options.GetInt8(kActivationField, 0), &activation));
-
-  const TensorType type = input->type;
-  if (output->type != type ||
-      (type != TensorType::kFLOAT32 && type != TensorType::kINT8 && type != TensorType::kINT16)) {
-    return ctx.FailUnsupportedTypes();
-  }
-  int64_t input_count = 0;
-  int64_t count = 0;
-  MICROML_RETURN_IF_ERROR(conv::CheckTensor(ctx, input, "input", -1, &input_count));
-  MICROML_RETURN_IF_ERROR(conv::CheckTensor(ctx, filter, "filter", 2, &count));
-  MICROML_RETURN_IF_ERROR(conv::CheckTensor(ctx, output, "output", -1, &count));
-  if (input->rank < 1 || output->rank < 1) {
-    return ctx.Fail(Status::kInvalidModel, "input and output must have at least one dimension");
-  }
-  OpData params = {};
-  params.units = filter->dims[0];
-  params.depth = filter->dims[1];
-  if (input_count % params.depth != 0) {
-    return ctx.Fail(Status::kInvalidModel, "input of %lld elements is not a multiple of depth %d",
-                    static_cast<long long>(input_count), static_cast<int>(params.depth));
-  }
-  params.batches = static_cast<int32_t>(input_count / params.depth);
-  if (keep_num_dims && input->dims[input->rank - 1] != params.depth) {
-    return ctx.Fail(Status::kInvalidModel, "input depth %d differs from filter depth %d",
-                    static_cast<int>(input->dims[input->rank - 1]), static_cast<int>(params.depth));
-  }
-  MICROML_RETURN_IF_ERROR(
-      CheckOutputShape(ctx, *input, *output, keep_num_dims, params.batches, params.units));
-  MICROML_RETURN_IF_ERROR(conv::CheckBias(ctx, bias, params.units));
-
-  OpData* data = ctx.AllocatePersistent<OpData>();
-  if (data == nullptr) return Status::kArenaTooSmall;
-  *data = params;
-  if (type == TensorType::kFLOAT32) {
-    if (filter->type != TensorType::kFLOAT32) return ctx.FailUnsupportedTypes();
-    if (bias != nullptr && bias->type != TensorType::kFLOAT32) {
-      return conv::FailBiasType(ctx, bias, input);
-    }
-    data->kind = Kind::kFloat;
-    FloatActivationRange(activation, &data->float_min, &data->float_max);
-  } else {
-    MICROML_RETURN_IF_ERROR(PrepareQuantized(ctx, *input, *filter, bias, activation, data));
-  }
-  ctx.set_op_data(data);
-  return Status::kOk;
-}
-
-void EvalFloat(const OpData& d, const float* input, const float* filter, const float* bias,
-               float* output) {
-  for (int32_t b = 0; b < d.batches; ++b) {
-    const float* in = input + b * d.depth;
-    for (int32_t u = 0; u < d.units; ++u) {
-      const float* w = filter + u * d.depth;
-      float total = 0.0f;
-      for (int32_t i = 0; i < d.depth; ++i) total += in[i] * w[i];
-      const float bias_value = bias != nullptr ? bias[u] : 0.0f;
-      output[b * d.units + u] = ClampFloat(total + bias_value, d.float_min, d.float_max);
-    }
-  }
-}
-
 // Acc is TFLM's accumulator type: int32 for int8, and for int16 the bias type
 // (int64 without bias).
 template <typename In, typename Weights, typename Acc>
-void EvalQuantized(const OpData& d, const In* input, Weights filter, const Acc* bias, In* output) {
+void EvalQuantized(const FullyConnectedParams& d, const In* input, Weights filter, const Acc* bias,
+                   In* output) {
   for (int32_t b = 0; b < d.batches; ++b) {
     const In* in = input + b * d.depth;
     for (int32_t u = 0; u < d.units; ++u) {
@@ -225,46 +32,88 @@ void EvalQuantized(const OpData& d, const In* input, Weights filter, const Acc* 
   }
 }
 
-Status Eval(OpContext& ctx) {
-  const OpData& d = *ctx.op_data_as<OpData>();
+}  // namespace
+
+namespace reference {
+
+void FullyConnectedFloat(const FullyConnectedParams& d, const float* input, const float* filter,
+                         const float* bias, float* output) {
+  for (int32_t b = 0; b < d.batches; ++b) {
+    const float* in = input + b * d.depth;
+    for (int32_t u = 0; u < d.units; ++u) {
+      const float* w = filter + u * d.depth;
+      float total = 0.0f;
+      for (int32_t i = 0; i < d.depth; ++i) total += in[i] * w[i];
+      const float bias_value = bias != nullptr ? bias[u] : 0.0f;
+      output[b * d.units + u] = ClampFloat(total + bias_value, d.float_min, d.float_max);
+    }
+  }
+}
+
+void FullyConnectedInt8(const FullyConnectedParams& d, const int8_t* input, const int8_t* filter,
+                        const int32_t* bias, int8_t* output) {
+  EvalQuantized(d, input, conv::Int8Weights{filter}, bias, output);
+}
+
+void FullyConnectedInt8Int4(const FullyConnectedParams& d, const int8_t* input,
+                            const uint8_t* filter, const int32_t* bias, int8_t* output) {
+  EvalQuantized(d, input, conv::Int4Weights{filter}, bias, output);
+}
+
+void FullyConnectedInt16(const FullyConnectedParams& d, const int16_t* input, const int8_t* filter,
+                         const int32_t* bias, int16_t* output) {
+  EvalQuantized(d, input, conv::Int8Weights{filter}, bias, output);
+}
+
+void FullyConnectedInt16Bias64(const FullyConnectedParams& d, const int16_t* input,
+                               const int8_t* filter, const int64_t* bias, int16_t* output) {
+  EvalQuantized(d, input, conv::Int8Weights{filter}, bias, output);
+}
+
+Status FullyConnectedEval(OpContext& ctx) {
+  return FullyConnectedEvalWith(ctx, *ctx.op_data_as<FullyConnectedParams>());
+}
+
+Status FullyConnectedEvalWith(OpContext& ctx, const FullyConnectedParams& d) {
   const Tensor& input = *ctx.input(0);
   const Tensor& filter = *ctx.input(1);
   const Tensor* bias = ctx.input(2);
   const Tensor& output = *ctx.output(0);
   const void* b = bias != nullptr ? bias->data : nullptr;
   switch (d.kind) {
-    case Kind::kFloat:
-      EvalFloat(d, input.data_as<const float>(), filter.data_as<const float>(),
-                static_cast<const float*>(b), output.data_as<float>());
+    case FullyConnectedKind::kFloat:
+      FullyConnectedFloat(d, input.data_as<const float>(), filter.data_as<const float>(),
+                          static_cast<const float*>(b), output.data_as<float>());
       break;
-    case Kind::kInt8:
-      EvalQuantized(d, input.data_as<const int8_t>(),
-                    conv::Int8Weights{filter.data_as<const int8_t>()},
-                    static_cast<const int32_t*>(b), output.data_as<int8_t>());
+    case FullyConnectedKind::kInt8:
+      FullyConnectedInt8(d, input.data_as<const int8_t>(), filter.data_as<const int8_t>(),
+                         static_cast<const int32_t*>(b), output.data_as<int8_t>());
       break;
-    case Kind::kInt8Int4:
-      EvalQuantized(d, input.data_as<const int8_t>(),
-                    conv::Int4Weights{filter.data_as<const uint8_t>()},
-                    static_cast<const int32_t*>(b), output.data_as<int8_t>());
+    case FullyConnectedKind::kInt8Int4:
+      FullyConnectedInt8Int4(d, input.data_as<const int8_t>(), filter.data_as<const uint8_t>(),
+                             static_cast<const int32_t*>(b), output.data_as<int8_t>());
       break;
-    case Kind::kInt16Bias32:
-      EvalQuantized(d, input.data_as<const int16_t>(),
-                    conv::Int8Weights{filter.data_as<const int8_t>()},
-                    static_cast<const int32_t*>(b), output.data_as<int16_t>());
+    case FullyConnectedKind::kInt16Bias32:
+      FullyConnectedInt16(d, input.data_as<const int16_t>(), filter.data_as<const int8_t>(),
+                          static_cast<const int32_t*>(b), output.data_as<int16_t>());
       break;
-    case Kind::kInt16Bias64:
-      EvalQuantized(d, input.data_as<const int16_t>(),
-                    conv::Int8Weights{filter.data_as<const int8_t>()},
-                    static_cast<const int64_t*>(b), output.data_as<int16_t>());
+    case FullyConnectedKind::kInt16Bias64:
+      FullyConnectedInt16Bias64(d, input.data_as<const int16_t>(), filter.data_as<const int8_t>(),
+                                static_cast<const int64_t*>(b), output.data_as<int16_t>());
       break;
   }
   return Status::kOk;
 }
 
-}  // namespace
+}  // namespace reference
 
 const KernelRegistration kRegisterFullyConnected = {
-    static_cast<int32_t>(BuiltinOp::kFULLY_CONNECTED), nullptr, 13, Prepare, Eval, nullptr,
+    static_cast<int32_t>(BuiltinOp::kFULLY_CONNECTED),
+    nullptr,
+    13,
+    FullyConnectedPrepare,
+    reference::FullyConnectedEval,
+    nullptr,
     "float32 int8 int8_int4 int16 int16_b32"};
 
 }  // namespace microml

@@ -2,7 +2,8 @@
 // over each window's in-bounds pixels, then the fused activation clamp.
 #include <cmath>
 
-#include "kernels/reference/pooling.h"
+#include "kernels/activation.h"
+#include "kernels/prepare/pooling.h"
 #include "microml/kernels.h"
 
 namespace microml {

@@ -9,7 +9,9 @@
 
 #include <cmath>
 
+#include "kernels/quantization.h"
 #include "kernels/reference/op_checks.h"
+#include "kernels/reference/unary.h"
 #include "microml/kernel.h"
 
 namespace microml {
@@ -81,10 +83,7 @@ inline Status PrepareSigmoidInt8(OpContext& ctx, const QuantParams& qi, SigmoidD
 // 1 for TANH.
 inline Status PrepareSigmoidInt16(OpContext& ctx, const QuantParams& qi, const QuantParams& qo,
                                   int max_pot_shift, SigmoidData* d) {
-  if (qi.zero_point != 0 || qo.zero_point != 0) {
-    return ctx.Fail(Status::kUnsupported, "int16 needs zero points 0, has %d (input), %d (output)",
-                    static_cast<int>(qi.zero_point), static_cast<int>(qo.zero_point));
-  }
+  MICROML_RETURN_IF_ERROR(ExpectSymmetricInt16(ctx, qi, qo));
   int output_log2 = 0;
   if (!CheckedLog2(qo.scale, &output_log2) || output_log2 != -15) {
     return ctx.Fail(Status::kUnsupported, "int16 output scale must be 2^-15");
@@ -123,6 +122,32 @@ inline int32_t SigmoidInt16Input(const SigmoidData& d, int16_t x) {
 
 inline uint32_t Magnitude(int32_t v) {
   return v < 0 ? 0u - static_cast<uint32_t>(v) : static_cast<uint32_t>(v);
+}
+
+// kSigmoidTable interpolated at `magnitude`, table steps being 2^step_bits
+// apart; `saturated` past the table's end.
+inline uint32_t SigmoidTableAt(uint32_t magnitude, int step_bits, uint32_t saturated) {
+  const uint32_t index = magnitude >> step_bits;
+  if (index >= 255) return saturated;
+  const uint32_t a = kSigmoidTable[index];
+  const uint32_t b = kSigmoidTable[index + 1];
+  return (a << step_bits) + (magnitude & ((1u << step_bits) - 1)) * (b - a);
+}
+
+// The int8 kernels: the output saturates beyond the input radius; within it
+// `F` maps the input, in Q4, to the output.
+template <int8_t (*F)(int32_t)>
+void SigmoidInt8(const SigmoidData& d, const int8_t* x, int8_t* y, uint32_t n) {
+  for (uint32_t i = 0; i < n; ++i) {
+    const int32_t input = static_cast<int32_t>(x[i]) - d.input_zero_point;
+    if (input <= -d.input_range_radius) {
+      y[i] = -128;
+    } else if (input >= d.input_range_radius) {
+      y[i] = 127;
+    } else {
+      y[i] = F(MultiplyByQuantizedMultiplier(input, d.input_multiplier, d.input_shift));
+    }
+  }
 }
 
 }  // namespace microml

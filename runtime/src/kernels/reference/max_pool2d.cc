@@ -1,17 +1,12 @@
 // MAX_POOL_2D over NHWC tensors: float32, int8, int16.
 #include <limits>
 
-#include "kernels/reference/pooling.h"
+#include "kernels/prepare/pooling.h"
 #include "microml/kernels.h"
 
 namespace microml {
 
 namespace {
-
-Status MaxPoolPrepare(OpContext& ctx) {
-  PoolData* d = nullptr;
-  return PreparePool(ctx, &d);
-}
 
 // `lo`/`hi` are the clamp range in T; max and clamp use TFLM's comparison
 // order so that float NaNs propagate identically.
@@ -48,14 +43,13 @@ Status MaxPoolEval(OpContext& ctx) {
   const Tensor& out = *ctx.output(0);
   switch (in.type) {
     case TensorType::kFLOAT32:
-      MaxPool<float>(d, in, out, d.f_min, d.f_max);
+      reference::MaxPool2DFloat(d, in, out);
       break;
     case TensorType::kINT8:
-      MaxPool<int8_t>(d, in, out, static_cast<int8_t>(d.act_min), static_cast<int8_t>(d.act_max));
+      reference::MaxPool2DInt8(d, in, out);
       break;
     default:
-      MaxPool<int16_t>(d, in, out, static_cast<int16_t>(d.act_min),
-                       static_cast<int16_t>(d.act_max));
+      reference::MaxPool2DInt16(d, in, out);
       break;
   }
   return Status::kOk;
@@ -63,10 +57,26 @@ Status MaxPoolEval(OpContext& ctx) {
 
 }  // namespace
 
+namespace reference {
+
+void MaxPool2DFloat(const PoolData& d, const Tensor& in, const Tensor& out) {
+  MaxPool<float>(d, in, out, d.f_min, d.f_max);
+}
+
+void MaxPool2DInt8(const PoolData& d, const Tensor& in, const Tensor& out) {
+  MaxPool<int8_t>(d, in, out, static_cast<int8_t>(d.act_min), static_cast<int8_t>(d.act_max));
+}
+
+void MaxPool2DInt16(const PoolData& d, const Tensor& in, const Tensor& out) {
+  MaxPool<int16_t>(d, in, out, static_cast<int16_t>(d.act_min), static_cast<int16_t>(d.act_max));
+}
+
+}  // namespace reference
+
 const KernelRegistration kRegisterMaxPool2D = {static_cast<int32_t>(BuiltinOp::kMAX_POOL_2D),
                                                nullptr,
                                                3,
-                                               MaxPoolPrepare,
+                                               PoolPrepare,
                                                MaxPoolEval,
                                                nullptr,
                                                "float32 int8 int16"};

@@ -2,55 +2,13 @@
 // with numpy broadcasting up to 8 dimensions. As TFLM's reference kernel, the
 // quantized product of the offset inputs is rescaled once by
 // scale_a * scale_b / scale_out, and int32 honours the fused activation.
-#include "kernels/reference/arithmetic.h"
+#include "kernels/prepare/mul.h"
+
 #include "microml/kernels.h"
 
 namespace microml {
 
 namespace {
-
-constexpr int kActivationField = 0;
-
-Status MulPrepare(OpContext& ctx) {
-  ArithData* data = ctx.AllocatePersistent<ArithData>();
-  if (data == nullptr) return Status::kArenaTooSmall;
-  ctx.set_op_data(data);
-  QuantParams qa, qb, qo;
-  MICROML_RETURN_IF_ERROR(PrepareArithCommon(ctx, data, &qa, &qb, &qo));
-  const Activation act = static_cast<Activation>(
-      OptionsAs(ctx, OptionsType::kMulOptions).GetInt8(kActivationField, 0));
-  const TensorType type = ctx.output(0)->type;
-  if (type == TensorType::kFLOAT32) {
-    FloatActivationRange(act, &data->f_min, &data->f_max);
-    return Status::kOk;
-  }
-  if (type == TensorType::kINT32) {
-    Int32ActivationRange(act, &data->act_min, &data->act_max);
-    return Status::kOk;
-  }
-  if (type == TensorType::kINT16 &&
-      (qa.zero_point != 0 || qb.zero_point != 0 || qo.zero_point != 0)) {
-    return ctx.Fail(Status::kUnsupported, "int16 needs zero points 0, has %d, %d and %d",
-                    static_cast<int>(qa.zero_point), static_cast<int>(qb.zero_point),
-                    static_cast<int>(qo.zero_point));
-  }
-  const double real =
-      static_cast<double>(qa.scale) * static_cast<double>(qb.scale) / static_cast<double>(qo.scale);
-  int shift = 0;
-  QuantizeMultiplier(real, &data->mult_out, &shift);
-  if (shift > 31) {
-    return ctx.Fail(Status::kUnsupported, "rescale factor 2^%d too large: output scale too small",
-                    shift);
-  }
-  data->shift_out = static_cast<int8_t>(shift);
-  const int32_t qmin = type == TensorType::kINT8 ? -128 : -32768;
-  const int32_t qmax = type == TensorType::kINT8 ? 127 : 32767;
-  if (!QuantizedActivationRangeChecked(act, qo.scale, qo.zero_point, qmin, qmax, &data->act_min,
-                                       &data->act_max)) {
-    return ctx.Fail(Status::kUnsupported, "activation bounds do not fit the output quantization");
-  }
-  return Status::kOk;
-}
 
 template <typename T>
 T MulQuantized(const ArithData& d, T x, T y) {
@@ -72,27 +30,47 @@ Status MulEval(OpContext& ctx) {
   const Tensor& out = *ctx.output(0);
   switch (out.type) {
     case TensorType::kFLOAT32:
-      ElementwiseBinary<float, float>(
-          d, a, b, out, [&d](float x, float y) { return ClampMinMax(x * y, d.f_min, d.f_max); });
+      reference::MulFloat(d, a, b, out);
       break;
     case TensorType::kINT32:
-      ElementwiseBinary<int32_t, int32_t>(d, a, b, out, [&d](int32_t x, int32_t y) {
-        return ClampMinMax(WrapMul(x, y), d.act_min, d.act_max);
-      });
+      reference::MulInt32(d, a, b, out);
       break;
     case TensorType::kINT8:
-      ElementwiseBinary<int8_t, int8_t>(
-          d, a, b, out, [&d](int8_t x, int8_t y) { return MulQuantized<int8_t>(d, x, y); });
+      reference::MulInt8(d, a, b, out);
       break;
     default:
-      ElementwiseBinary<int16_t, int16_t>(
-          d, a, b, out, [&d](int16_t x, int16_t y) { return MulQuantized<int16_t>(d, x, y); });
+      reference::MulInt16(d, a, b, out);
       break;
   }
   return Status::kOk;
 }
 
 }  // namespace
+
+namespace reference {
+
+void MulFloat(const ArithData& d, const Tensor& a, const Tensor& b, const Tensor& out) {
+  ElementwiseBinary<float, float>(
+      d, a, b, out, [&d](float x, float y) { return ClampMinMax(x * y, d.f_min, d.f_max); });
+}
+
+void MulInt32(const ArithData& d, const Tensor& a, const Tensor& b, const Tensor& out) {
+  ElementwiseBinary<int32_t, int32_t>(d, a, b, out, [&d](int32_t x, int32_t y) {
+    return ClampMinMax(WrapMul(x, y), d.act_min, d.act_max);
+  });
+}
+
+void MulInt8(const ArithData& d, const Tensor& a, const Tensor& b, const Tensor& out) {
+  ElementwiseBinary<int8_t, int8_t>(
+      d, a, b, out, [&d](int8_t x, int8_t y) { return MulQuantized<int8_t>(d, x, y); });
+}
+
+void MulInt16(const ArithData& d, const Tensor& a, const Tensor& b, const Tensor& out) {
+  ElementwiseBinary<int16_t, int16_t>(
+      d, a, b, out, [&d](int16_t x, int16_t y) { return MulQuantized<int16_t>(d, x, y); });
+}
+
+}  // namespace reference
 
 const KernelRegistration kRegisterMul = {static_cast<int32_t>(BuiltinOp::kMUL),
                                          nullptr,

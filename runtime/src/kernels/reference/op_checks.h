@@ -9,6 +9,7 @@
 
 #include <cmath>
 
+#include "kernels/quantization.h"
 #include "microml/kernel.h"
 
 namespace microml {
@@ -81,9 +82,10 @@ inline Status GetPerTensorQuant(OpContext& ctx, const TensorRef& ref, TensorType
 }
 
 // Two's-complement wrap-around: what TFLM's overflowing int32 arithmetic does
-// in practice, without the undefined behaviour.
+// in practice, without the undefined behaviour. WrapAdd is the name the
+// elementwise kernels know WrappingAdd by.
 inline int32_t WrapAdd(int32_t a, int32_t b) {
-  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
+  return WrappingAdd(a, b);
 }
 
 inline int32_t WrapSub(int32_t a, int32_t b) {

@@ -2,93 +2,15 @@
 // of up to 5 dimensions. Paddings must be a constant int32 [rank, 2] tensor.
 // The fill value is the optional third input, else 0 (the zero point for int8;
 // TFLM fills int16 with 0 whatever its zero point).
+#include "kernels/prepare/pad.h"
+
 #include <string.h>
 
-#include "kernels/reference/op_checks.h"
 #include "microml/kernels.h"
 
 namespace microml {
 
 namespace {
-
-constexpr int kMaxPadRank = 5;
-
-struct PadData {
-  int32_t default_value;
-};
-
-// Zero point and scale of a tensor, or zeros when it has no quantization.
-Status OptionalQuant(OpContext& ctx, const TensorRef& ref, TensorType type, const char* what,
-                     QuantParams* q) {
-  q->scale = 0.0f;
-  q->zero_point = 0;
-  if (ref.quantization().scale.empty() && ref.quantization().zero_point.empty()) return Status::kOk;
-  return GetPerTensorQuant(ctx, ref, type, what, q);
-}
-
-Status PadPrepare(OpContext& ctx) {
-  MICROML_RETURN_IF_ERROR(ExpectCounts(ctx, 2, 3, 1));
-  Tensor *in, *paddings, *out;
-  MICROML_RETURN_IF_ERROR(RequireInput(ctx, 0, &in));
-  MICROML_RETURN_IF_ERROR(RequireInput(ctx, 1, &paddings));
-  MICROML_RETURN_IF_ERROR(RequireOutput(ctx, 0, &out));
-  Tensor* value = ctx.input(2);
-  const TensorType type = in->type;
-  if (out->type != type ||
-      !(type == TensorType::kFLOAT32 || type == TensorType::kINT8 || type == TensorType::kINT16 ||
-        type == TensorType::kINT32) ||
-      paddings->type != TensorType::kINT32 || (value != nullptr && value->type != type)) {
-    return ctx.FailUnsupportedTypes();
-  }
-  if (in->rank > kMaxPadRank || out->rank != in->rank) {
-    return ctx.Fail(Status::kUnsupported, "input rank %d, output rank %d: need equal ranks <= %d",
-                    in->rank, out->rank, kMaxPadRank);
-  }
-  if (!paddings->is_constant()) {
-    return ctx.Fail(Status::kUnsupported, "paddings must be a constant tensor");
-  }
-  if (paddings->element_count() != 2u * in->rank) {
-    return ctx.Fail(Status::kInvalidModel, "paddings has %u values, rank %d needs %d",
-                    static_cast<unsigned>(paddings->element_count()), in->rank, 2 * in->rank);
-  }
-  const int32_t* pads = paddings->data_as<const int32_t>();
-  for (int i = 0; i < in->rank; ++i) {
-    const int32_t before = pads[2 * i];
-    const int32_t after = pads[2 * i + 1];
-    if (before < 0 || after < 0) {
-      return ctx.Fail(Status::kUnsupported, "dimension %d: negative padding (%d, %d)", i,
-                      static_cast<int>(before), static_cast<int>(after));
-    }
-    const int64_t want = static_cast<int64_t>(in->dims[i]) + before + after;
-    if (out->dims[i] != want) {
-      return ctx.Fail(Status::kInvalidModel, "dimension %d: output %d, input %d padded by %d+%d", i,
-                      static_cast<int>(out->dims[i]), static_cast<int>(in->dims[i]),
-                      static_cast<int>(before), static_cast<int>(after));
-    }
-  }
-  if (value != nullptr && value->element_count() != 1) {
-    return ctx.Fail(Status::kInvalidModel, "constant value has %u elements, expected 1",
-                    static_cast<unsigned>(value->element_count()));
-  }
-  PadData* data = ctx.AllocatePersistent<PadData>();
-  if (data == nullptr) return Status::kArenaTooSmall;
-  ctx.set_op_data(data);
-  if (type == TensorType::kINT8) {
-    QuantParams qo;
-    MICROML_RETURN_IF_ERROR(OptionalQuant(ctx, ctx.output_ref(0), type, "output", &qo));
-    data->default_value = qo.zero_point;
-    if (value != nullptr) {
-      QuantParams qv;
-      MICROML_RETURN_IF_ERROR(OptionalQuant(ctx, ctx.input_ref(2), type, "constant value", &qv));
-      if (qv.zero_point != qo.zero_point || qv.scale != qo.scale) {
-        return ctx.Fail(Status::kUnsupported,
-                        "constant value zero point %d / scale differ from the output's (%d)",
-                        static_cast<int>(qv.zero_point), static_cast<int>(qo.zero_point));
-      }
-    }
-  }
-  return Status::kOk;
-}
 
 template <typename T>
 void Fill(T* p, int32_t n, T v) {
@@ -133,32 +55,41 @@ void PadImpl(const Tensor& in, const int32_t* pads, T value, const Tensor& out) 
 }
 
 template <typename T>
-void PadTyped(OpContext& ctx, T default_value) {
-  const Tensor* value = ctx.input(2);
+void PadTyped(const Tensor& in, const Tensor& paddings, const Tensor* value, T default_value,
+              const Tensor& out) {
   const T fill = value != nullptr ? *value->data_as<const T>() : default_value;
-  PadImpl<T>(*ctx.input(0), ctx.input(1)->data_as<const int32_t>(), fill, *ctx.output(0));
+  PadImpl<T>(in, paddings.data_as<const int32_t>(), fill, out);
 }
 
 Status PadEval(OpContext& ctx) {
-  const PadData& d = *ctx.op_data_as<PadData>();
-  switch (ctx.input(0)->type) {
-    case TensorType::kFLOAT32:
-      PadTyped<float>(ctx, 0.0f);
-      break;
-    case TensorType::kINT8:
-      PadTyped<int8_t>(ctx, static_cast<int8_t>(d.default_value));
-      break;
-    case TensorType::kINT16:
-      PadTyped<int16_t>(ctx, 0);
-      break;
-    default:
-      PadTyped<int32_t>(ctx, 0);
-      break;
-  }
+  reference::Pad(*ctx.op_data_as<PadData>(), *ctx.input(0), *ctx.input(1), ctx.input(2),
+                 *ctx.output(0));
   return Status::kOk;
 }
 
 }  // namespace
+
+namespace reference {
+
+void Pad(const PadData& d, const Tensor& in, const Tensor& paddings, const Tensor* value,
+         const Tensor& out) {
+  switch (in.type) {
+    case TensorType::kFLOAT32:
+      PadTyped<float>(in, paddings, value, 0.0f, out);
+      break;
+    case TensorType::kINT8:
+      PadTyped<int8_t>(in, paddings, value, static_cast<int8_t>(d.default_value), out);
+      break;
+    case TensorType::kINT16:
+      PadTyped<int16_t>(in, paddings, value, 0, out);
+      break;
+    default:
+      PadTyped<int32_t>(in, paddings, value, 0, out);
+      break;
+  }
+}
+
+}  // namespace reference
 
 const KernelRegistration kRegisterPad = {static_cast<int32_t>(BuiltinOp::kPAD),
                                          nullptr,
@@ -167,6 +98,7 @@ const KernelRegistration kRegisterPad = {static_cast<int32_t>(BuiltinOp::kPAD),
                                          PadEval,
                                          nullptr,
                                          "float32 int8 int16 int32"};
+
 const KernelRegistration kRegisterPadV2 = {static_cast<int32_t>(BuiltinOp::kPADV2),
                                            nullptr,
                                            4,

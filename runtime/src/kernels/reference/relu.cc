@@ -19,24 +19,12 @@ struct ReluData {
 };
 
 Status ReluPrepare(OpContext& ctx) {
-  Tensor *in, *out;
-  MICROML_RETURN_IF_ERROR(PrepareUnaryShapes(ctx, &in, &out));
-  const TensorType t = in->type;
-  if (out->type != t ||
-      !(t == TensorType::kFLOAT32 || t == TensorType::kINT8 || t == TensorType::kINT16)) {
-    return ctx.FailUnsupportedTypes();
-  }
-  if (t == TensorType::kFLOAT32) return Status::kOk;
-  ReluData* d = ctx.AllocatePersistent<ReluData>();
-  if (d == nullptr) return Status::kArenaTooSmall;
-  ctx.set_op_data(d);
+  TensorType t = TensorType::kFLOAT32;
+  ReluData* d = nullptr;
   QuantParams qi, qo;
-  MICROML_RETURN_IF_ERROR(GetPerTensorQuant(ctx, ctx.input_ref(0), t, "input", &qi));
-  MICROML_RETURN_IF_ERROR(GetPerTensorQuant(ctx, ctx.output_ref(0), t, "output", &qo));
-  if (t == TensorType::kINT16 && (qi.zero_point != 0 || qo.zero_point != 0)) {
-    return ctx.Fail(Status::kUnsupported, "int16 needs zero points 0, has %d (input), %d (output)",
-                    static_cast<int>(qi.zero_point), static_cast<int>(qo.zero_point));
-  }
+  MICROML_RETURN_IF_ERROR(PrepareActivation(ctx, &t, &d, &qi, &qo));
+  if (d == nullptr) return Status::kOk;
+  if (t == TensorType::kINT16) MICROML_RETURN_IF_ERROR(ExpectSymmetricInt16(ctx, qi, qo));
   int shift = 0;
   QuantizeMultiplier(static_cast<double>(qi.scale) / static_cast<double>(qo.scale), &d->multiplier,
                      &shift);
@@ -62,37 +50,19 @@ void ReluQuantized(const ReluData& d, const T* x, T* y, uint32_t n) {
   }
 }
 
-Status ReluEval(OpContext& ctx) {
-  const Tensor& in = *ctx.input(0);
-  const Tensor& out = *ctx.output(0);
-  const uint32_t n = in.element_count();
-  switch (in.type) {
-    case TensorType::kFLOAT32: {
-      const float* x = in.data_as<const float>();
-      float* y = out.data_as<float>();
-      for (uint32_t i = 0; i < n; ++i) y[i] = x[i] < 0.0f ? 0.0f : x[i];
-      break;
-    }
-    case TensorType::kINT8:
-      ReluQuantized(*ctx.op_data_as<ReluData>(), in.data_as<const int8_t>(), out.data_as<int8_t>(),
-                    n);
-      break;
-    default:
-      ReluQuantized(*ctx.op_data_as<ReluData>(), in.data_as<const int16_t>(),
-                    out.data_as<int16_t>(), n);
-      break;
-  }
-  return Status::kOk;
+float ReluFloat(float x) {
+  return x < 0.0f ? 0.0f : x;
 }
 
 }  // namespace
 
-const KernelRegistration kRegisterRelu = {static_cast<int32_t>(BuiltinOp::kRELU),
-                                          nullptr,
-                                          3,
-                                          ReluPrepare,
-                                          ReluEval,
-                                          nullptr,
-                                          "float32 int8 int16"};
+const KernelRegistration kRegisterRelu = {
+    static_cast<int32_t>(BuiltinOp::kRELU),
+    nullptr,
+    3,
+    ReluPrepare,
+    EvalActivation<ReluData, ReluFloat, ReluQuantized<int8_t>, ReluQuantized<int16_t>>,
+    nullptr,
+    "float32 int8 int16"};
 
 }  // namespace microml

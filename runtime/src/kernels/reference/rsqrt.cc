@@ -24,24 +24,12 @@ struct RsqrtData {
 };
 
 Status RsqrtPrepare(OpContext& ctx) {
-  Tensor *in, *out;
-  MICROML_RETURN_IF_ERROR(PrepareUnaryShapes(ctx, &in, &out));
-  const TensorType t = in->type;
-  if (out->type != t ||
-      !(t == TensorType::kFLOAT32 || t == TensorType::kINT8 || t == TensorType::kINT16)) {
-    return ctx.FailUnsupportedTypes();
-  }
-  if (t == TensorType::kFLOAT32) return Status::kOk;
-  RsqrtData* d = ctx.AllocatePersistent<RsqrtData>();
-  if (d == nullptr) return Status::kArenaTooSmall;
-  ctx.set_op_data(d);
+  TensorType t = TensorType::kFLOAT32;
+  RsqrtData* d = nullptr;
   QuantParams qi, qo;
-  MICROML_RETURN_IF_ERROR(GetPerTensorQuant(ctx, ctx.input_ref(0), t, "input", &qi));
-  MICROML_RETURN_IF_ERROR(GetPerTensorQuant(ctx, ctx.output_ref(0), t, "output", &qo));
-  if (t == TensorType::kINT16 && (qi.zero_point != 0 || qo.zero_point != 0)) {
-    return ctx.Fail(Status::kUnsupported, "int16 needs zero points 0, has %d (input), %d (output)",
-                    static_cast<int>(qi.zero_point), static_cast<int>(qo.zero_point));
-  }
+  MICROML_RETURN_IF_ERROR(PrepareActivation(ctx, &t, &d, &qi, &qo));
+  if (d == nullptr) return Status::kOk;
+  if (t == TensorType::kINT16) MICROML_RETURN_IF_ERROR(ExpectSymmetricInt16(ctx, qi, qo));
   int shift = 0;
   QuantizeMultiplier(
       1.0 / (std::sqrt(static_cast<double>(qi.scale)) * static_cast<double>(qo.scale)),

@@ -1,12 +1,13 @@
 // SOFTMAX over the last dimension: float32 -> float32, int8 -> int8 or int16
 // (gemmlowp fixed-point exp and reciprocal), int16 -> int16 (TFLM's
 // table-interpolated exp and reciprocal).
+#include "kernels/prepare/softmax.h"
+
 #include <cmath>
 #include <limits>
 
 #include "kernels/fixed_point.h"
 #include "kernels/quantization.h"
-#include "kernels/reference/op_checks.h"
 #include "kernels/reference/softmax_luts.h"
 #include "microml/kernels.h"
 
@@ -14,17 +15,9 @@ namespace microml {
 
 namespace {
 
-constexpr int kBetaField = 0;
 // The int8 path represents input differences as Q5.26 and sums exps in Q12.19.
 constexpr int kScaledDiffIntegerBits = 5;
 constexpr int kAccumulationIntegerBits = 12;
-
-struct SoftmaxData {
-  float beta;
-  int32_t input_multiplier;
-  int32_t input_left_shift;
-  int32_t diff_min;  // int8: input differences below this contribute nothing
-};
 
 // Reciprocal of a positive Q12.19 sum as a Q0.31 scale and a power of two.
 int32_t Reciprocal(int32_t sum, int* bits_over_unit) {
@@ -41,7 +34,8 @@ inline int32_t ScaledDiff(const SoftmaxData& d, int32_t diff) {
 }
 
 template <typename Out>
-void SoftmaxInt8(const SoftmaxData& d, const int8_t* in, Out* out, uint32_t rows, int32_t depth) {
+void SoftmaxInt8Rows(const SoftmaxData& d, const int8_t* in, Out* out, uint32_t rows,
+                     int32_t depth) {
   constexpr int32_t kOutMin = std::numeric_limits<Out>::min();
   constexpr int32_t kOutMax = std::numeric_limits<Out>::max();
   for (uint32_t r = 0; r < rows; ++r, in += depth, out += depth) {
@@ -89,8 +83,8 @@ inline int16_t SaturateInt16(int32_t v) {
   return static_cast<int16_t>(v < -32768 ? -32768 : (v > 32767 ? 32767 : v));
 }
 
-void SoftmaxInt16(const SoftmaxData& d, const int16_t* in, int16_t* out, uint32_t rows,
-                  int32_t depth) {
+void SoftmaxInt16Rows(const SoftmaxData& d, const int16_t* in, int16_t* out, uint32_t rows,
+                      int32_t depth) {
   for (uint32_t r = 0; r < rows; ++r, in += depth, out += depth) {
     int16_t max_in_row = std::numeric_limits<int16_t>::min();
     for (int32_t c = 0; c < depth; ++c) max_in_row = in[c] > max_in_row ? in[c] : max_in_row;
@@ -120,95 +114,7 @@ void SoftmaxInt16(const SoftmaxData& d, const int16_t* in, int16_t* out, uint32_
   }
 }
 
-// |a - b| <= tolerance, evaluated in float like TFLM's TF_LITE_ENSURE_NEAR.
-inline bool Near(float a, float b, float tolerance) {
-  return (a > b ? a - b : b - a) <= tolerance;
-}
-
-Status PrepareQuantized(OpContext& ctx, SoftmaxData* d, TensorType in_type, TensorType out_type) {
-  QuantParams qi, qo;
-  MICROML_RETURN_IF_ERROR(GetPerTensorQuant(ctx, ctx.input_ref(0), in_type, "input", &qi));
-  MICROML_RETURN_IF_ERROR(GetPerTensorQuant(ctx, ctx.output_ref(0), out_type, "output", &qo));
-  if (in_type == TensorType::kINT16) {
-    if (qo.zero_point != 0 || !Near(qo.scale, 1.0f / 32768, 0.001f * 1.0f / 32768)) {
-      return ctx.Fail(Status::kUnsupported,
-                      "int16 output needs scale 1/32768 and zero point 0, has zero point %d",
-                      static_cast<int>(qo.zero_point));
-    }
-    // Input differences are rescaled so that [-65535, 0] spans [-10, 0].
-    const double real =
-        static_cast<double>(qi.scale) * static_cast<double>(d->beta) / (10.0 / 65535.0);
-    int shift = 0;
-    QuantizeMultiplier(real, &d->input_multiplier, &shift);
-    if (shift > 30) {
-      return ctx.Fail(Status::kUnsupported, "input scale times beta too large (2^%d)", shift);
-    }
-    d->input_left_shift = shift;
-    return Status::kOk;
-  }
-  if (out_type == TensorType::kINT16) {
-    if (qo.zero_point != -32768 || !Near(qo.scale, 1.0f / 65536, 0.001f * 1.0f / 65536)) {
-      return ctx.Fail(Status::kUnsupported,
-                      "int16 output needs scale 1/65536 and zero point -32768, has zero point %d",
-                      static_cast<int>(qo.zero_point));
-    }
-  } else if (qo.zero_point != -128 || qo.scale != 1.0f / 256) {
-    return ctx.Fail(Status::kUnsupported,
-                    "int8 output needs scale 1/256 and zero point -128, has zero point %d",
-                    static_cast<int>(qo.zero_point));
-  }
-  // beta * input_scale as a Q5.26 multiplier, capped like TFLM's
-  // PreprocessSoftmaxScaling, which also insists that it exceeds 1.
-  double real = static_cast<double>(d->beta) * static_cast<double>(qi.scale) *
-                static_cast<double>(1 << (31 - kScaledDiffIntegerBits));
-  const double kMaxReal = static_cast<double>((1LL << 31) - 1);
-  if (real > kMaxReal) real = kMaxReal;
-  if (!(real > 1.0)) {
-    return ctx.Fail(Status::kUnsupported, "beta times input scale is below 2^-26");
-  }
-  int shift = 0;
-  QuantizeMultiplier(real, &d->input_multiplier, &shift);
-  d->input_left_shift = shift;
-  const double radius = 1.0 * ((1 << kScaledDiffIntegerBits) - 1) *
-                        static_cast<double>(1LL << (31 - kScaledDiffIntegerBits)) /
-                        static_cast<double>(1LL << shift);
-  d->diff_min = -static_cast<int32_t>(std::floor(radius));
-  return Status::kOk;
-}
-
-Status SoftmaxPrepare(OpContext& ctx) {
-  MICROML_RETURN_IF_ERROR(ExpectCounts(ctx, 1, 1, 1));
-  Tensor *in, *out;
-  MICROML_RETURN_IF_ERROR(RequireInput(ctx, 0, &in));
-  MICROML_RETURN_IF_ERROR(RequireOutput(ctx, 0, &out));
-  const TensorType it = in->type;
-  const TensorType ot = out->type;
-  const bool supported =
-      (it == TensorType::kFLOAT32 && ot == TensorType::kFLOAT32) ||
-      (it == TensorType::kINT8 && IsOneOf(ot, TensorType::kINT8, TensorType::kINT16)) ||
-      (it == TensorType::kINT16 && ot == TensorType::kINT16);
-  if (!supported) return ctx.FailUnsupportedTypes();
-  if (in->rank < 1 || !SameShape(*in, *out)) {
-    return ctx.Fail(Status::kInvalidModel,
-                    "input (rank %d) and output (rank %d) shapes must match "
-                    "with rank >= 1",
-                    in->rank, out->rank);
-  }
-  const int32_t depth = in->dims[in->rank - 1];
-  // Keeps the int16 path's sum of at most 32767 per element below 2^31.
-  if (it == TensorType::kINT16 && depth > 65536) {
-    return ctx.Fail(Status::kUnsupported, "int16 rows of %d elements, at most 65536",
-                    static_cast<int>(depth));
-  }
-  SoftmaxData* d = ctx.AllocatePersistent<SoftmaxData>();
-  if (d == nullptr) return Status::kArenaTooSmall;
-  ctx.set_op_data(d);
-  d->beta = OptionsAs(ctx, OptionsType::kSoftmaxOptions).GetFloat(kBetaField, 0.0f);
-  if (it == TensorType::kFLOAT32) return Status::kOk;
-  return PrepareQuantized(ctx, d, it, ot);
-}
-
-void SoftmaxFloat(float beta, const float* in, float* out, uint32_t rows, int32_t depth) {
+void SoftmaxFloatRows(float beta, const float* in, float* out, uint32_t rows, int32_t depth) {
   for (uint32_t r = 0; r < rows; ++r, in += depth, out += depth) {
     float max = std::numeric_limits<float>::lowest();
     for (int32_t c = 0; c < depth; ++c) max = max < in[c] ? in[c] : max;
@@ -222,25 +128,30 @@ void SoftmaxFloat(float beta, const float* in, float* out, uint32_t rows, int32_
 }
 
 Status SoftmaxEval(OpContext& ctx) {
-  const SoftmaxData& d = *ctx.op_data_as<SoftmaxData>();
-  const Tensor& in = *ctx.input(0);
-  const Tensor& out = *ctx.output(0);
-  const int32_t depth = in.dims[in.rank - 1];
-  if (depth == 0) return Status::kOk;
-  const uint32_t rows = in.element_count() / static_cast<uint32_t>(depth);
-  if (in.type == TensorType::kFLOAT32) {
-    SoftmaxFloat(d.beta, in.data_as<const float>(), out.data_as<float>(), rows, depth);
-  } else if (in.type == TensorType::kINT16) {
-    SoftmaxInt16(d, in.data_as<const int16_t>(), out.data_as<int16_t>(), rows, depth);
-  } else if (out.type == TensorType::kINT16) {
-    SoftmaxInt8(d, in.data_as<const int8_t>(), out.data_as<int16_t>(), rows, depth);
-  } else {
-    SoftmaxInt8(d, in.data_as<const int8_t>(), out.data_as<int8_t>(), rows, depth);
-  }
+  reference::Softmax(*ctx.op_data_as<SoftmaxData>(), *ctx.input(0), *ctx.output(0));
   return Status::kOk;
 }
 
 }  // namespace
+
+namespace reference {
+
+void Softmax(const SoftmaxData& d, const Tensor& in, const Tensor& out) {
+  const int32_t depth = in.dims[in.rank - 1];
+  if (depth == 0) return;
+  const uint32_t rows = in.element_count() / static_cast<uint32_t>(depth);
+  if (in.type == TensorType::kFLOAT32) {
+    SoftmaxFloatRows(d.beta, in.data_as<const float>(), out.data_as<float>(), rows, depth);
+  } else if (in.type == TensorType::kINT16) {
+    SoftmaxInt16Rows(d, in.data_as<const int16_t>(), out.data_as<int16_t>(), rows, depth);
+  } else if (out.type == TensorType::kINT16) {
+    SoftmaxInt8Rows(d, in.data_as<const int8_t>(), out.data_as<int16_t>(), rows, depth);
+  } else {
+    SoftmaxInt8Rows(d, in.data_as<const int8_t>(), out.data_as<int8_t>(), rows, depth);
+  }
+}
+
+}  // namespace reference
 
 const KernelRegistration kRegisterSoftmax = {static_cast<int32_t>(BuiltinOp::kSOFTMAX),
                                              nullptr,

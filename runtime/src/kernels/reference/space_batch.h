@@ -46,8 +46,36 @@ inline BlockGeometry ReadGeometry(const Tensor& in, const Tensor& block, const T
   return BlockGeometry{b[0], 1, a[0], a[1], 0, 0};
 }
 
-// Checks ranks, types and the shapes of the block and amounts tensors.
-inline Status PrepareSpaceBatch(OpContext& ctx, const char* amounts_name) {
+// Block sizes within 1..kMaxSpaceBatchBlock and non-negative paddings or
+// crops (`amounts_name`).
+inline Status CheckBlockRange(OpContext& ctx, const BlockGeometry& g, const char* amounts_name,
+                              Status status) {
+  if (g.block_h < 1 || g.block_w < 1 || g.block_h > kMaxSpaceBatchBlock ||
+      g.block_w > kMaxSpaceBatchBlock || g.before_h < 0 || g.after_h < 0 || g.before_w < 0 ||
+      g.after_w < 0) {
+    return ctx.Fail(status, "block %dx%d must be 1 to %d and %s %d,%d,%d,%d non-negative",
+                    static_cast<int>(g.block_h), static_cast<int>(g.block_w),
+                    static_cast<int>(kMaxSpaceBatchBlock), amounts_name,
+                    static_cast<int>(g.before_h), static_cast<int>(g.after_h),
+                    static_cast<int>(g.before_w), static_cast<int>(g.after_w));
+  }
+  return Status::kOk;
+}
+
+inline Status FailShapeMismatch(OpContext& ctx, const Nhwc& in, const Nhwc& out,
+                                const BlockGeometry& g, Status status) {
+  return ctx.Fail(status,
+                  "output [%d,%d,%d,%d] does not match input [%d,%d,%d,%d] with block %dx%d",
+                  static_cast<int>(out.n), static_cast<int>(out.h), static_cast<int>(out.w),
+                  static_cast<int>(out.c), static_cast<int>(in.n), static_cast<int>(in.h),
+                  static_cast<int>(in.w), static_cast<int>(in.c), static_cast<int>(g.block_h),
+                  static_cast<int>(g.block_w));
+}
+
+// Checks ranks, types and the shapes of the block and amounts tensors, and
+// with `check` the geometry when it is constant.
+template <typename Check>
+inline Status PrepareSpaceBatch(OpContext& ctx, const char* amounts_name, Check check) {
   MICROML_RETURN_IF_ERROR(ExpectCounts(ctx, 3, 3, 1));
   Tensor *in, *block, *amounts, *out;
   MICROML_RETURN_IF_ERROR(RequireInput(ctx, 0, &in));
@@ -73,8 +101,9 @@ inline Status PrepareSpaceBatch(OpContext& ctx, const char* amounts_name) {
   if (data == nullptr) return Status::kArenaTooSmall;
   ctx.set_op_data(data);
   data->constant = block->is_constant() && amounts->is_constant();
-  if (data->constant) data->geometry = ReadGeometry(*in, *block, *amounts);
-  return Status::kOk;
+  if (!data->constant) return Status::kOk;
+  data->geometry = ReadGeometry(*in, *block, *amounts);
+  return check(ctx, AsNhwc(*in), AsNhwc(*out), data->geometry, Status::kInvalidModel);
 }
 
 // The geometry to use in eval: the stored one, or freshly read and checked.

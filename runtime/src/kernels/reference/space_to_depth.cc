@@ -2,34 +2,18 @@
 // block_size spatial block is folded into one pixel's depth.
 #include <string.h>
 
-#include "kernels/reference/index_tensor.h"
+#include "kernels/reference/depth_space.h"
 #include "microml/kernels.h"
 
 namespace microml {
 
 namespace {
 
-// SpaceToDepthOptions field position in the schema.
-constexpr int kBlockSizeField = 0;
-
-struct BlockData {
-  int32_t block;
-};
-
 Status SpaceToDepthPrepare(OpContext& ctx) {
-  MICROML_RETURN_IF_ERROR(ExpectCounts(ctx, 1, 1, 1));
   Tensor *in, *out;
-  MICROML_RETURN_IF_ERROR(RequireInput(ctx, 0, &in));
-  MICROML_RETURN_IF_ERROR(RequireOutput(ctx, 0, &out));
-  if (!IsOneOf(in->type, TensorType::kFLOAT32, TensorType::kINT8) || out->type != in->type) {
-    return ctx.FailUnsupportedTypes();
-  }
-  if (in->rank != 4) return ctx.Fail(Status::kUnsupported, "input rank %d, must be 4", in->rank);
-  const int32_t block =
-      OptionsAs(ctx, OptionsType::kSpaceToDepthOptions).GetInt32(kBlockSizeField, 0);
-  if (block < 1 || block > (1 << 15)) {
-    return ctx.Fail(Status::kInvalidModel, "block_size %d", static_cast<int>(block));
-  }
+  int32_t block = 0;
+  MICROML_RETURN_IF_ERROR(
+      PrepareBlockOp(ctx, OptionsType::kSpaceToDepthOptions, &in, &out, &block));
   if (in->dims[1] % block != 0 || in->dims[2] % block != 0) {
     return ctx.Fail(Status::kInvalidModel, "height %d and width %d must be multiples of %d",
                     static_cast<int>(in->dims[1]), static_cast<int>(in->dims[2]),
@@ -39,16 +23,11 @@ Status SpaceToDepthPrepare(OpContext& ctx) {
   if (depth > INT32_MAX) return ctx.Fail(Status::kUnsupported, "output depth overflows");
   const int32_t dims[4] = {in->dims[0], in->dims[1] / block, in->dims[2] / block,
                            static_cast<int32_t>(depth)};
-  MICROML_RETURN_IF_ERROR(ExpectShape(ctx, *out, "output", dims, 4));
-  BlockData* data = ctx.AllocatePersistent<BlockData>();
-  if (data == nullptr) return Status::kArenaTooSmall;
-  ctx.set_op_data(data);
-  data->block = block;
-  return Status::kOk;
+  return FinishBlockOp(ctx, *out, dims, block);
 }
 
 Status SpaceToDepthEval(OpContext& ctx) {
-  const int32_t block = ctx.op_data_as<BlockData>()->block;
+  const int32_t block = ctx.op_data_as<DepthSpaceData>()->block;
   const Tensor& in = *ctx.input(0);
   const Tensor& out = *ctx.output(0);
   const size_t run = static_cast<size_t>(in.dims[3]) * TensorTypeSize(in.type);

@@ -2,7 +2,7 @@
 // int16 stream by delay_length samples across invocations; the first
 // delay_length samples out are zeros. The delay line persists until reset.
 #include "kernels/reference/op_checks.h"
-#include "kernels/signal/sample_fifo.h"
+#include "kernels/signal/fifo_rows.h"
 #include "kernels/signal/signal_options.h"
 #include "microml/kernels.h"
 
@@ -13,27 +13,12 @@ namespace {
 struct DelayData {
   int32_t delay;
   uint32_t frame;  // innermost axis
-  uint32_t rows;
-  uint32_t capacity;
-  uint8_t* fifos;  // `rows` SampleFifo records of `capacity` samples each
+  signal::FifoRows fifos;
 };
 
-signal::SampleFifo* Fifo(const DelayData& d, uint32_t row) {
-  return reinterpret_cast<signal::SampleFifo*>(
-      d.fifos + static_cast<size_t>(row * signal::SampleFifo::BytesFor(d.capacity)));
-}
-
-void ResetFifos(const DelayData& d) {
-  for (uint32_t r = 0; r < d.rows; ++r) {
-    signal::SampleFifo* fifo = Fifo(d, r);
-    fifo->capacity = d.capacity;
-    fifo->Clear();
-    fifo->PushZeros(static_cast<uint32_t>(d.delay));
-  }
-}
-
 void DelayReset(OpContext& ctx) {
-  ResetFifos(*ctx.op_data_as<DelayData>());
+  const DelayData& d = *ctx.op_data_as<DelayData>();
+  d.fifos.Reset(static_cast<uint32_t>(d.delay));
 }
 
 Status DelayPrepare(OpContext& ctx) {
@@ -60,16 +45,10 @@ Status DelayPrepare(OpContext& ctx) {
                     static_cast<int>(inner));
   }
   d->frame = static_cast<uint32_t>(inner);
-  d->rows = in->element_count() / d->frame;
-  d->capacity = d->frame + static_cast<uint32_t>(d->delay);
-  const uint64_t bytes = d->rows * signal::SampleFifo::BytesFor(d->capacity);
-  if (bytes > (1u << 30)) {
-    return ctx.Fail(Status::kUnsupported, "%u rows of %u buffered samples need too much state",
-                    d->rows, d->capacity);
-  }
-  d->fifos = static_cast<uint8_t*>(ctx.AllocatePersistent(static_cast<size_t>(bytes)));
-  if (d->fifos == nullptr) return Status::kArenaTooSmall;
-  ResetFifos(*d);
+  d->fifos.rows = in->element_count() / d->frame;
+  d->fifos.capacity = d->frame + static_cast<uint32_t>(d->delay);
+  MICROML_RETURN_IF_ERROR(signal::AllocateFifoRows(ctx, &d->fifos));
+  d->fifos.Reset(static_cast<uint32_t>(d->delay));
   return Status::kOk;
 }
 
@@ -77,8 +56,8 @@ Status DelayEval(OpContext& ctx) {
   const DelayData& d = *ctx.op_data_as<DelayData>();
   const int16_t* x = ctx.input(0)->data_as<const int16_t>();
   int16_t* y = ctx.output(0)->data_as<int16_t>();
-  for (uint32_t r = 0; r < d.rows; ++r) {
-    signal::SampleFifo* fifo = Fifo(d, r);
+  for (uint32_t r = 0; r < d.fifos.rows; ++r) {
+    signal::SampleFifo* fifo = d.fifos.row(r);
     const size_t offset = static_cast<size_t>(r) * d.frame;
     fifo->Push(x + offset, d.frame);
     fifo->PeekOldest(d.frame, y + offset);

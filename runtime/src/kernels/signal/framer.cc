@@ -6,7 +6,7 @@
 // zeros, so every frame is ready; otherwise output_valid is false until the
 // buffer has filled, and frames not ready leave their output untouched.
 #include "kernels/reference/op_checks.h"
-#include "kernels/signal/sample_fifo.h"
+#include "kernels/signal/fifo_rows.h"
 #include "kernels/signal/signal_options.h"
 #include "microml/kernels.h"
 
@@ -18,24 +18,12 @@ struct FramerData {
   int32_t frame_size;
   int32_t frame_step;
   bool prefill;
-  uint32_t rows;
   uint32_t frames;  // per row and invocation
-  uint32_t capacity;
-  uint8_t* fifos;  // `rows` SampleFifo records of `capacity` samples each
+  signal::FifoRows fifos;
 };
 
-signal::SampleFifo* Fifo(const FramerData& d, uint32_t row) {
-  return reinterpret_cast<signal::SampleFifo*>(
-      d.fifos + static_cast<size_t>(row * signal::SampleFifo::BytesFor(d.capacity)));
-}
-
 void ResetFifos(const FramerData& d) {
-  for (uint32_t r = 0; r < d.rows; ++r) {
-    signal::SampleFifo* fifo = Fifo(d, r);
-    fifo->capacity = d.capacity;
-    fifo->Clear();
-    if (d.prefill) fifo->PushZeros(static_cast<uint32_t>(d.frame_size - d.frame_step));
-  }
+  d.fifos.Reset(d.prefill ? static_cast<uint32_t>(d.frame_size - d.frame_step) : 0u);
 }
 
 void FramerReset(OpContext& ctx) {
@@ -77,26 +65,20 @@ Status FramerPrepare(OpContext& ctx) {
     return ctx.Fail(Status::kInvalidModel, "prefill needs frame_size %d >= frame_step %d",
                     static_cast<int>(d->frame_size), static_cast<int>(d->frame_step));
   }
-  d->rows = in->element_count() / static_cast<uint32_t>(inner);
+  d->fifos.rows = in->element_count() / static_cast<uint32_t>(inner);
   d->frames = static_cast<uint32_t>(inner / d->frame_step);
-  const uint64_t want = static_cast<uint64_t>(d->rows) * d->frames * d->frame_size;
+  const uint64_t want = static_cast<uint64_t>(d->fifos.rows) * d->frames * d->frame_size;
   if (out->element_count() != want || out->dims[out->rank - 1] != d->frame_size ||
       out->dims[out->rank - 2] != static_cast<int32_t>(d->frames)) {
-    return ctx.Fail(Status::kInvalidModel,
-                    "output needs %u rows of %u frames of %d samples (has %u elements)", d->rows,
-                    d->frames, static_cast<int>(d->frame_size), out->element_count());
+    return ctx.Fail(
+        Status::kInvalidModel, "output needs %u rows of %u frames of %d samples (has %u elements)",
+        d->fifos.rows, d->frames, static_cast<int>(d->frame_size), out->element_count());
   }
   // Room for frame_size rounded up to whole steps, as in TFLM: the most that
   // is ever buffered.
-  d->capacity =
+  d->fifos.capacity =
       static_cast<uint32_t>((d->frame_size + d->frame_step - 1) / d->frame_step * d->frame_step);
-  const uint64_t bytes = d->rows * signal::SampleFifo::BytesFor(d->capacity);
-  if (bytes > (1u << 30)) {
-    return ctx.Fail(Status::kUnsupported, "%u rows of %u buffered samples need too much state",
-                    d->rows, d->capacity);
-  }
-  d->fifos = static_cast<uint8_t*>(ctx.AllocatePersistent(static_cast<size_t>(bytes)));
-  if (d->fifos == nullptr) return Status::kArenaTooSmall;
+  MICROML_RETURN_IF_ERROR(signal::AllocateFifoRows(ctx, &d->fifos));
   ResetFifos(*d);
   return Status::kOk;
 }
@@ -108,8 +90,8 @@ Status FramerEval(OpContext& ctx) {
   bool all_valid = true;
   const uint32_t step = static_cast<uint32_t>(d.frame_step);
   const uint32_t size = static_cast<uint32_t>(d.frame_size);
-  for (uint32_t r = 0; r < d.rows; ++r) {
-    signal::SampleFifo* fifo = Fifo(d, r);
+  for (uint32_t r = 0; r < d.fifos.rows; ++r) {
+    signal::SampleFifo* fifo = d.fifos.row(r);
     for (uint32_t f = 0; f < d.frames; ++f) {
       const size_t block = static_cast<size_t>(r) * d.frames + f;
       fifo->Push(x + block * step, step);

@@ -1,50 +1,14 @@
-// Shared prepare and window arithmetic for AVERAGE_POOL_2D and MAX_POOL_2D
-// (NHWC, float32 / int8 / int16, input and output with equal quantization).
-#ifndef MICROML_KERNELS_REFERENCE_POOLING_H_
-#define MICROML_KERNELS_REFERENCE_POOLING_H_
-
-#include <stdint.h>
+#include "kernels/prepare/pooling.h"
 
 #include <cmath>
 
 #include "kernels/activation.h"
 #include "kernels/padding.h"
 #include "kernels/reference/op_checks.h"
-#include "microml/kernel.h"
 
 namespace microml {
 
-struct PoolData {
-  int32_t stride_h;
-  int32_t stride_w;
-  int32_t filter_h;
-  int32_t filter_w;
-  int32_t pad_h;
-  int32_t pad_w;
-  int32_t act_min;
-  int32_t act_max;
-  float f_min;
-  float f_max;
-};
-
-// Input rows/columns [y0, y1) x [x0, x1) under output pixel (oy, ox); never
-// empty once prepare has passed.
-struct PoolWindow {
-  int32_t y0, y1, x0, x1;
-};
-
-inline PoolWindow WindowAt(const PoolData& d, int32_t in_h, int32_t in_w, int32_t oy, int32_t ox) {
-  const int32_t oy0 = oy * d.stride_h - d.pad_h;
-  const int32_t ox0 = ox * d.stride_w - d.pad_w;
-  PoolWindow w;
-  w.y0 = oy0 < 0 ? 0 : oy0;
-  w.y1 = oy0 + d.filter_h < in_h ? oy0 + d.filter_h : in_h;
-  w.x0 = ox0 < 0 ? 0 : ox0;
-  w.x1 = ox0 + d.filter_w < in_w ? ox0 + d.filter_w : in_w;
-  return w;
-}
-
-namespace pool_detail {
+namespace {
 
 // Pool2DOptions field positions in the schema.
 constexpr int kPadding = 0;
@@ -58,8 +22,8 @@ constexpr int32_t kMaxExtent = 1 << 24;
 // Largest window whose quantized sum (plus rounding) cannot overflow int32.
 constexpr int64_t kMaxQuantizedWindow = 65535;
 
-inline Status AxisGeometry(OpContext& ctx, const char* axis, Padding padding, int32_t in,
-                           int32_t filter, int32_t stride, int32_t out, int32_t* pad) {
+Status AxisGeometry(OpContext& ctx, const char* axis, Padding padding, int32_t in, int32_t filter,
+                    int32_t stride, int32_t out, int32_t* pad) {
   if (stride < 1 || filter < 1 || stride > kMaxExtent || filter > kMaxExtent || in > kMaxExtent) {
     return ctx.Fail(Status::kUnsupported, "%s: input %d, filter %d, stride %d out of range", axis,
                     static_cast<int>(in), static_cast<int>(filter), static_cast<int>(stride));
@@ -79,9 +43,9 @@ inline Status AxisGeometry(OpContext& ctx, const char* axis, Padding padding, in
   return Status::kOk;
 }
 
-}  // namespace pool_detail
+}  // namespace
 
-inline Status PreparePool(OpContext& ctx, PoolData** out_data) {
+Status PreparePool(OpContext& ctx, PoolData** out_data) {
   MICROML_RETURN_IF_ERROR(ExpectCounts(ctx, 1, 1, 1));
   Tensor *in, *out;
   MICROML_RETURN_IF_ERROR(RequireInput(ctx, 0, &in));
@@ -104,31 +68,30 @@ inline Status PreparePool(OpContext& ctx, PoolData** out_data) {
   if (d == nullptr) return Status::kArenaTooSmall;
   ctx.set_op_data(d);
   const TableRef opts = OptionsAs(ctx, OptionsType::kPool2DOptions);
-  const int8_t padding = opts.GetInt8(pool_detail::kPadding, 0);
+  const int8_t padding = opts.GetInt8(kPadding, 0);
   if (padding != 0 && padding != 1) {
     return ctx.Fail(Status::kInvalidModel, "padding kind %d is neither SAME (0) nor VALID (1)",
                     padding);
   }
-  d->stride_w = opts.GetInt32(pool_detail::kStrideW, 0);
-  d->stride_h = opts.GetInt32(pool_detail::kStrideH, 0);
-  d->filter_w = opts.GetInt32(pool_detail::kFilterW, 0);
-  d->filter_h = opts.GetInt32(pool_detail::kFilterH, 0);
-  const Activation act = static_cast<Activation>(opts.GetInt8(pool_detail::kActivation, 0));
+  d->stride_w = opts.GetInt32(kStrideW, 0);
+  d->stride_h = opts.GetInt32(kStrideH, 0);
+  d->filter_w = opts.GetInt32(kFilterW, 0);
+  d->filter_h = opts.GetInt32(kFilterH, 0);
+  const Activation act = static_cast<Activation>(opts.GetInt8(kActivation, 0));
   const Padding pad_kind = static_cast<Padding>(padding);
-  MICROML_RETURN_IF_ERROR(pool_detail::AxisGeometry(
-      ctx, "height", pad_kind, in->dims[1], d->filter_h, d->stride_h, out->dims[1], &d->pad_h));
-  MICROML_RETURN_IF_ERROR(pool_detail::AxisGeometry(
-      ctx, "width", pad_kind, in->dims[2], d->filter_w, d->stride_w, out->dims[2], &d->pad_w));
+  MICROML_RETURN_IF_ERROR(AxisGeometry(ctx, "height", pad_kind, in->dims[1], d->filter_h,
+                                       d->stride_h, out->dims[1], &d->pad_h));
+  MICROML_RETURN_IF_ERROR(AxisGeometry(ctx, "width", pad_kind, in->dims[2], d->filter_w,
+                                       d->stride_w, out->dims[2], &d->pad_w));
   if (type == TensorType::kFLOAT32) {
     FloatActivationRange(act, &d->f_min, &d->f_max);
   } else {
     const int64_t rows = d->filter_h < in->dims[1] ? d->filter_h : in->dims[1];
     const int64_t cols = d->filter_w < in->dims[2] ? d->filter_w : in->dims[2];
-    if (rows * cols > pool_detail::kMaxQuantizedWindow) {
+    if (rows * cols > kMaxQuantizedWindow) {
       return ctx.Fail(Status::kUnsupported, "window of %lld pixels, at most %lld for %s",
                       static_cast<long long>(rows * cols),
-                      static_cast<long long>(pool_detail::kMaxQuantizedWindow),
-                      TensorTypeName(type));
+                      static_cast<long long>(kMaxQuantizedWindow), TensorTypeName(type));
     }
     QuantParams qi, qo;
     MICROML_RETURN_IF_ERROR(GetPerTensorQuant(ctx, ctx.input_ref(0), type, "input", &qi));
@@ -147,6 +110,9 @@ inline Status PreparePool(OpContext& ctx, PoolData** out_data) {
   return Status::kOk;
 }
 
-}  // namespace microml
+Status PoolPrepare(OpContext& ctx) {
+  PoolData* d = nullptr;
+  return PreparePool(ctx, &d);
+}
 
-#endif  // MICROML_KERNELS_REFERENCE_POOLING_H_
+}  // namespace microml

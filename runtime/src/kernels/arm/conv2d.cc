@@ -1,0 +1,276 @@
+// Optimized CONV_2D: int8 on the GEMM core, every other type on the reference
+// compute, behind the shared prepare.
+#include "kernels/arm/conv2d.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__ARM_FEATURE_MVE)
+#include <arm_mve.h>
+#endif
+
+#include "kernels/arm/gemm_s8.h"
+#include "microml/kernels.h"
+
+namespace microml {
+namespace arm {
+namespace {
+
+// Output pixels gathered per im2col GEMM call: enough for the 2-row blocks of
+// the DSP path and to spread each call's setup.
+constexpr int32_t kIm2colRows = 4;
+
+bool IsDirect1x1(const Conv2DParams& d, const Conv2DShape& s) {
+  return s.f_h == 1 && s.f_w == 1 && d.pad_h == 0 && d.pad_w == 0;
+}
+
+GemmS8Output OutputOf(const Conv2DParams& d, const int32_t* bias) {
+  return GemmS8Output{bias,           d.scales.multiplier, d.scales.shift, d.scales.step,
+                      d.input_offset, d.output_offset,     d.act_min,      d.act_max};
+}
+
+// memcpy and memset for the short runs of im2col: newlib-nano's go a byte at a
+// time.
+#if defined(__ARM_FEATURE_MVE)
+void CopyBytes(int8_t* dst, const int8_t* src, int32_t n) {
+  for (; n > 0; n -= 16, dst += 16, src += 16) {
+    const mve_pred16_t p = vctp8q(static_cast<uint32_t>(n));
+    vstrbq_p_s8(dst, vldrbq_z_s8(src, p), p);
+  }
+}
+
+void FillBytes(int8_t* dst, int8_t value, int32_t n) {
+  const int8x16_t v = vdupq_n_s8(value);
+  for (; n > 0; n -= 16, dst += 16) vstrbq_p_s8(dst, v, vctp8q(static_cast<uint32_t>(n)));
+}
+#else
+void CopyBytes(int8_t* dst, const int8_t* src, int32_t n) {
+  for (; n >= 4; n -= 4, dst += 4, src += 4) {
+    uint32_t word;
+    memcpy(&word, src, sizeof(word));
+    memcpy(dst, &word, sizeof(word));
+  }
+  for (int32_t i = 0; i < n; ++i) dst[i] = src[i];
+}
+
+void FillBytes(int8_t* dst, int8_t value, int32_t n) {
+  const uint32_t word = 0x01010101u * static_cast<uint8_t>(value);
+  for (; n >= 4; n -= 4, dst += 4) memcpy(dst, &word, sizeof(word));
+  for (int32_t i = 0; i < n; ++i) dst[i] = value;
+}
+#endif
+
+// One im2col row: the filter window of output pixel (oy, ox) of one image,
+// in filter order, with the input zero point where the window leaves the
+// input (it contributes zero once the offset is added, as the reference's
+// skipped taps do).
+void FillRow(const Conv2DParams& d, const Conv2DShape& s, const int8_t* image, int32_t oy,
+             int32_t ox, int8_t pad_value, int8_t* row) {
+  const int32_t y0 = oy * d.stride_h - d.pad_h;
+  const int32_t x0 = ox * d.stride_w - d.pad_w;
+  const int32_t row_bytes = s.f_w * s.in_c;
+  for (int32_t fy = 0; fy < s.f_h; ++fy, row += row_bytes) {
+    const int32_t iy = y0 + d.dilation_h * fy;
+    if (iy < 0 || iy >= s.in_h) {
+      FillBytes(row, pad_value, row_bytes);
+      continue;
+    }
+    const int8_t* line = image + iy * s.in_w * s.in_c;
+    if (d.dilation_w == 1 && x0 >= 0 && x0 + s.f_w <= s.in_w) {
+      CopyBytes(row, line + x0 * s.in_c, row_bytes);
+      continue;
+    }
+    if (d.dilation_w == 1) {
+      // Padding on the left, the columns inside the input, padding on the right.
+      const int32_t left = x0 < 0 ? (-x0 < s.f_w ? -x0 : s.f_w) : 0;
+      const int32_t end = x0 + s.f_w < s.in_w ? x0 + s.f_w : s.in_w;
+      const int32_t inside = end - (x0 + left) > 0 ? end - (x0 + left) : 0;
+      if (left > 0) FillBytes(row, pad_value, left * s.in_c);
+      if (inside > 0) CopyBytes(row + left * s.in_c, line + (x0 + left) * s.in_c, inside * s.in_c);
+      const int32_t right = s.f_w - left - inside;
+      if (right > 0) FillBytes(row + (left + inside) * s.in_c, pad_value, right * s.in_c);
+      continue;
+    }
+    for (int32_t fx = 0; fx < s.f_w; ++fx) {
+      const int32_t ix = x0 + d.dilation_w * fx;
+      int8_t* dst = row + fx * s.in_c;
+      if (ix < 0 || ix >= s.in_w) {
+        FillBytes(dst, pad_value, s.in_c);
+      } else {
+        CopyBytes(dst, line + ix * s.in_c, s.in_c);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+bool Conv2DInt8Covers(const Conv2DShape& s) {
+  return s.f_c == s.in_c;
+}
+
+size_t Conv2DInt8ScratchBytes(const Conv2DParams& d, const Conv2DShape& s) {
+  if (!Conv2DInt8Covers(s)) return 0;
+  const int32_t depth = IsDirect1x1(d, s) ? s.in_c : s.f_h * s.f_w * s.in_c;
+  // Widened rows need 4 bytes a value: 1x1 filters only those, others also two
+  // im2col rows; else kIm2colRows im2col rows.
+  const bool widened = GemmS8WidenedScratchBytes(depth) > 0;
+  uint64_t bytes = 0;
+  if (IsDirect1x1(d, s)) {
+    bytes = widened ? uint64_t{4} * static_cast<uint64_t>(depth) : 0;
+  } else {
+    bytes = (widened ? uint64_t{6} : uint64_t{kIm2colRows}) * static_cast<uint64_t>(depth);
+  }
+  // Beyond size_t, a size RequestScratch refuses.
+  return bytes > SIZE_MAX ? SIZE_MAX : static_cast<size_t>(bytes);
+}
+
+// The im2col rows of output pixels two at a time, each pair widened
+// (GemmS8Widened): scratch holds the widened pair, then the two rows.
+void Conv2DIm2colWidened(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input,
+                         const int8_t* filter, const GemmS8Output& q, int8_t* scratch,
+                         int8_t* output) {
+  const int32_t depth = s.f_h * s.f_w * s.in_c;
+  const int8_t pad_value = static_cast<int8_t>(-d.input_offset);
+  int8_t* const rows = scratch + GemmS8WidenedScratchBytes(depth);
+  int32_t pending = 0;
+  int8_t* out = output;
+  for (int32_t b = 0; b < s.batches; ++b) {
+    const int8_t* image = input + b * s.in_h * s.in_w * s.in_c;
+    for (int32_t oy = 0; oy < s.out_h; ++oy) {
+      for (int32_t ox = 0; ox < s.out_w; ++ox) {
+        FillRow(d, s, image, oy, ox, pad_value, rows + pending * depth);
+        if (++pending == 2) {
+          GemmS8Widened(rows, depth, 2, filter, s.out_c, depth, q, scratch, out, s.out_c);
+          out += 2 * s.out_c;
+          pending = 0;
+        }
+      }
+    }
+  }
+  if (pending > 0) GemmS8Widened(rows, depth, 1, filter, s.out_c, depth, q, scratch, out, s.out_c);
+}
+
+// The im2col rows of every output pixel, kIm2colRows at a time, for each chunk
+// of output channels in turn (one chunk unless there are more than
+// kGemmS8ColumnChunk), so each chunk is folded once.
+void Conv2DIm2col(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input,
+                  const int8_t* filter, const GemmS8Output& q, int8_t* scratch, int8_t* output) {
+  const int32_t depth = s.f_h * s.f_w * s.in_c;
+  const int8_t pad_value = static_cast<int8_t>(-d.input_offset);
+  int32_t folded[kGemmS8ColumnChunk];
+  for (int32_t c0 = 0; c0 < s.out_c; c0 += kGemmS8ColumnChunk) {
+    const int32_t cols = s.out_c - c0 < kGemmS8ColumnChunk ? s.out_c - c0 : kGemmS8ColumnChunk;
+    const GemmS8Output chunk = GemmS8Columns(q, c0);
+    const int8_t* rhs = filter + c0 * depth;
+    GemmS8FoldBias(rhs, cols, depth, q.input_offset, chunk.bias, folded);
+    int32_t pending = 0;
+    int8_t* out = output + c0;
+    for (int32_t b = 0; b < s.batches; ++b) {
+      const int8_t* image = input + b * s.in_h * s.in_w * s.in_c;
+      for (int32_t oy = 0; oy < s.out_h; ++oy) {
+        for (int32_t ox = 0; ox < s.out_w; ++ox) {
+          FillRow(d, s, image, oy, ox, pad_value, scratch + pending * depth);
+          if (++pending == kIm2colRows) {
+            GemmS8Folded(scratch, depth, pending, rhs, cols, depth, folded, chunk, out, s.out_c);
+            out += pending * s.out_c;
+            pending = 0;
+          }
+        }
+      }
+    }
+    if (pending > 0) {
+      GemmS8Folded(scratch, depth, pending, rhs, cols, depth, folded, chunk, out, s.out_c);
+    }
+  }
+}
+
+void Conv2DInt8(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input,
+                const int8_t* filter, const int32_t* bias, int8_t* scratch, int8_t* output) {
+  if (!Conv2DInt8Covers(s)) {
+    reference::Conv2DInt8(d, s, input, filter, bias, output);
+    return;
+  }
+  const GemmS8Output q = OutputOf(d, bias);
+  if (!IsDirect1x1(d, s)) {
+    if (GemmS8WidenedScratchBytes(s.f_h * s.f_w * s.in_c) > 0) {
+      Conv2DIm2colWidened(d, s, input, filter, q, scratch, output);
+    } else {
+      Conv2DIm2col(d, s, input, filter, q, scratch, output);
+    }
+    return;
+  }
+  // Widened rows where the build has the path (scratch was requested for it).
+  const bool widened = GemmS8WidenedScratchBytes(s.in_c) > 0;
+  if (d.stride_h == 1 && d.stride_w == 1) {
+    const int32_t rows = s.batches * s.out_h * s.out_w;
+    if (widened) {
+      GemmS8Widened(input, s.in_c, rows, filter, s.out_c, s.in_c, q, scratch, output, s.out_c);
+    } else {
+      GemmS8(input, s.in_c, rows, filter, s.out_c, s.in_c, q, output, s.out_c);
+    }
+    return;
+  }
+  for (int32_t b = 0; b < s.batches; ++b) {
+    for (int32_t oy = 0; oy < s.out_h; ++oy) {
+      const int8_t* lhs = input + ((b * s.in_h + oy * d.stride_h) * s.in_w) * s.in_c;
+      int8_t* out = output + ((b * s.out_h + oy) * s.out_w) * s.out_c;
+      const int32_t stride = d.stride_w * s.in_c;
+      if (widened) {
+        GemmS8Widened(lhs, stride, s.out_w, filter, s.out_c, s.in_c, q, scratch, out, s.out_c);
+      } else {
+        GemmS8(lhs, stride, s.out_w, filter, s.out_c, s.in_c, q, out, s.out_c);
+      }
+    }
+  }
+}
+
+}  // namespace arm
+
+namespace {
+
+struct OptData {
+  const Conv2DParams* params;
+  int scratch_index;
+};
+
+Status Prepare(OpContext& ctx) {
+  Conv2DParams* params = nullptr;
+  MICROML_RETURN_IF_ERROR(PrepareConv2D(ctx, &params));
+  OptData* data = ctx.AllocatePersistent<OptData>();
+  if (data == nullptr) return Status::kArenaTooSmall;
+  data->params = params;
+  data->scratch_index = -1;
+  ctx.set_op_data(data);
+  const Conv2DShape s = Conv2DShapeOf(*ctx.input(0), *ctx.input(1), *ctx.output(0));
+  const size_t scratch_bytes =
+      params->kind == Conv2DKind::kInt8 ? arm::Conv2DInt8ScratchBytes(*params, s) : 0;
+  if (scratch_bytes > 0) {
+    MICROML_RETURN_IF_ERROR(ctx.RequestScratch(scratch_bytes, &data->scratch_index));
+  }
+  return Status::kOk;
+}
+
+Status Eval(OpContext& ctx) {
+  const OptData& data = *ctx.op_data_as<OptData>();
+  if (data.params->kind != Conv2DKind::kInt8) return reference::Conv2DEvalWith(ctx, *data.params);
+  const Tensor& input = *ctx.input(0);
+  const Tensor& filter = *ctx.input(1);
+  const Tensor* bias = ctx.input(2);
+  const Tensor& output = *ctx.output(0);
+  int8_t* scratch =
+      data.scratch_index >= 0 ? static_cast<int8_t*>(ctx.scratch(data.scratch_index)) : nullptr;
+  arm::Conv2DInt8(*data.params, Conv2DShapeOf(input, filter, output), input.data_as<const int8_t>(),
+                  filter.data_as<const int8_t>(),
+                  bias != nullptr ? bias->data_as<const int32_t>() : nullptr, scratch,
+                  output.data_as<int8_t>());
+  return Status::kOk;
+}
+
+}  // namespace
+
+const KernelRegistration kRegisterConv2DOpt = {
+    static_cast<int32_t>(BuiltinOp::kCONV_2D), nullptr, 8, Prepare, Eval, nullptr,
+    "float32 int8 int8_int4 int16 int16_b32"};
+
+}  // namespace microml

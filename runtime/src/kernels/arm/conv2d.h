@@ -1,0 +1,29 @@
+// Optimized int8 CONV_2D compute (Helium, Arm DSP or portable) on the int8
+// GEMM core: 1x1 filters multiply the input directly, others a few im2col rows
+// at a time.
+#ifndef MICROML_KERNELS_ARM_CONV2D_H_
+#define MICROML_KERNELS_ARM_CONV2D_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernels/prepare/conv2d.h"
+
+namespace microml {
+namespace arm {
+
+// Whether Conv2DInt8 computes this shape itself: ungrouped convolutions.
+bool Conv2DInt8Covers(const Conv2DShape& s);
+
+// Bytes of scratch Conv2DInt8 needs (0: none).
+size_t Conv2DInt8ScratchBytes(const Conv2DParams& d, const Conv2DShape& s);
+
+// Same result as reference::Conv2DInt8 (shapes it does not cover go to the
+// reference compute). `scratch` holds Conv2DInt8ScratchBytes.
+void Conv2DInt8(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input,
+                const int8_t* filter, const int32_t* bias, int8_t* scratch, int8_t* output);
+
+}  // namespace arm
+}  // namespace microml
+
+#endif  // MICROML_KERNELS_ARM_CONV2D_H_

@@ -1,0 +1,93 @@
+// DEPTHWISE_CONV_2D int8, optimized. Channels are independent, so the work
+// is split into groups of channels, and each group walks every output pixel
+// with its biases and requantization parameters worked out once. For each
+// pixel the filter taps that fall inside the input are found once, so the
+// multiply-accumulate loops have no bounds checks. Pixels whose window lies
+// wholly inside the input start from the bias plus input offset times the
+// sum of the weights and multiply raw inputs; the others add the offset to
+// each input. All sums are modulo 2^32 like the reference's wrapping
+// accumulator, so regrouping them changes no result.
+//
+// arm/depthwise_window.h has the window walk and requantization,
+// arm/depthwise_helium.cc and arm/depthwise_dsp.cc the vector computes; here
+// are the dispatch, the one-channel-at-a-time compute (portable build,
+// channels left over, depth multipliers the others do not take) and the
+// registration.
+#include "kernels/arm/depthwise_conv2d.h"
+
+#include "kernels/arm/depthwise_window.h"
+#include "microml/kernels.h"
+
+namespace microml {
+namespace arm {
+
+namespace depthwise {
+
+// Output channels [first, end) one at a time, any depth multiplier.
+void ChannelsScalar(const DepthwiseParams& d, const DepthwiseShape& s, const int8_t* input,
+                    const int8_t* filter, const int32_t* bias, int8_t* output, int32_t first,
+                    int32_t end) {
+  const int32_t taps = s.f_h * s.f_w;
+  const OutputRange range = {d.output_offset, d.act_min, d.act_max};
+  const int32_t input_offset = d.input_offset;
+  for (int32_t oc = first; oc < end; ++oc) {
+    const int32_t start = bias != nullptr ? bias[oc] : 0;
+    uint32_t weight_sum = 0;
+    for (int32_t t = 0; t < taps; ++t) {
+      weight_sum += static_cast<uint32_t>(filter[t * s.out_c + oc]);
+    }
+    const int32_t folded = FoldOffset(start, weight_sum, input_offset);
+    const ChannelQuant q = ChannelQuantOf(d, oc);
+    ForEachPixel(d, s, input + oc / d.multiplier, filter + oc, output + oc,
+                 [&](const Window& win, bool interior, int8_t* out) {
+                   const int32_t acc = interior ? AccumulateChannel<false>(win, folded, 0)
+                                                : AccumulateChannel<true>(win, start, input_offset);
+                   *out = Quantize(q, range, acc);
+                 });
+  }
+}
+
+}  // namespace depthwise
+
+void DepthwiseConv2DInt8(const DepthwiseParams& d, const DepthwiseShape& s, const int8_t* input,
+                         const int8_t* filter, const int32_t* bias, int8_t* output) {
+#if defined(__ARM_FEATURE_MVE)
+  if (depthwise::RunHelium(d, s, input, filter, bias, output)) return;
+#elif defined(__ARM_FEATURE_DSP)
+  if (depthwise::RunDsp(d, s, input, filter, bias, output)) return;
+#endif
+  depthwise::ChannelsScalar(d, s, input, filter, bias, output, 0, s.out_c);
+}
+
+namespace {
+
+Status Eval(OpContext& ctx) {
+  const DepthwiseParams& d = *ctx.op_data_as<DepthwiseParams>();
+  if (d.kind != DepthwiseKind::kInt8) return reference::DepthwiseConv2DEval(ctx);
+  const Tensor& input = *ctx.input(0);
+  const Tensor& filter = *ctx.input(1);
+  const Tensor* bias = ctx.input(2);
+  DepthwiseConv2DInt8(d, DepthwiseShapeOf(input, filter, *ctx.output(0)),
+                      input.data_as<const int8_t>(), filter.data_as<const int8_t>(),
+                      bias != nullptr ? bias->data_as<const int32_t>() : nullptr,
+                      ctx.output(0)->data_as<int8_t>());
+  return Status::kOk;
+}
+
+}  // namespace
+
+}  // namespace arm
+
+// No scratch and no precomputation beyond the shared prepare's: the weight
+// sums are formed per group of channels at eval, where they cost one pass
+// over the filter.
+const KernelRegistration kRegisterDepthwiseConv2DOpt = {
+    static_cast<int32_t>(BuiltinOp::kDEPTHWISE_CONV_2D),
+    nullptr,
+    7,
+    DepthwiseConv2DPrepare,
+    arm::Eval,
+    nullptr,
+    "float32 int8 int8_int4 int16"};
+
+}  // namespace microml

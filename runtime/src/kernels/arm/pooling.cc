@@ -1,0 +1,269 @@
+// AVERAGE_POOL_2D and MAX_POOL_2D: each output pixel's window is walked once
+// per group of channels, which are contiguous in NHWC, instead of once per
+// channel. Helium and DSP keep int8 window sums in 16-bit lanes, exact while
+// a window has at most 256 pixels (|sum| <= 128 * 256); larger windows take
+// the portable path.
+#include "kernels/arm/pooling.h"
+
+#include <string.h>
+
+#if defined(__ARM_FEATURE_MVE)
+#include <arm_mve.h>
+#elif defined(__ARM_FEATURE_DSP)
+#include <arm_acle.h>
+#endif
+
+#include "microml/kernels.h"
+
+namespace microml {
+namespace arm {
+
+namespace {
+
+// Pixels a window may have for 16-bit int8 sums.
+constexpr int32_t kMaxNarrowWindow = 256;
+
+// One output pixel's window: `rows` x `cols` pixels from `first`, rows
+// `row_stride` elements apart, pixels `depth` apart.
+template <typename T>
+struct Window {
+  const T* first;
+  int32_t rows;
+  int32_t cols;
+  int32_t row_stride;
+  int32_t depth;
+};
+
+// Calls pixel(window, y) for every output pixel, y being its `depth` outputs.
+template <typename T, typename F>
+void ForEachWindow(const PoolData& d, const Tensor& in, const Tensor& out, F pixel) {
+  const T* x = in.data_as<const T>();
+  T* y = out.data_as<T>();
+  const int32_t batches = in.dims[0], in_h = in.dims[1], in_w = in.dims[2], depth = in.dims[3];
+  for (int32_t b = 0; b < batches; ++b) {
+    for (int32_t oy = 0; oy < out.dims[1]; ++oy) {
+      for (int32_t ox = 0; ox < out.dims[2]; ++ox, y += depth) {
+        const PoolWindow w = WindowAt(d, in_h, in_w, oy, ox);
+        const Window<T> win = {x + ((static_cast<size_t>(b) * in_h + w.y0) * in_w + w.x0) * depth,
+                               w.y1 - w.y0, w.x1 - w.x0, in_w * depth, depth};
+        pixel(win, y);
+      }
+    }
+  }
+}
+
+// Rounded half away from zero and clamped, as the reference.
+inline int32_t Average(int32_t sum, int32_t count, int32_t lo, int32_t hi) {
+  int32_t v = sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
+  v = v < lo ? lo : v;
+  return v > hi ? hi : v;
+}
+
+// Channels per portable step; sums and maxima stay in registers.
+constexpr int32_t kLanes = 4;
+
+template <typename T>
+void AveragePortable(const Window<T>& w, int32_t c, int32_t count, int32_t lo, int32_t hi, T* y) {
+  for (; c < w.depth; c += kLanes) {
+    const int32_t n = w.depth - c < kLanes ? w.depth - c : kLanes;
+    int32_t acc[kLanes] = {0, 0, 0, 0};
+    for (int32_t r = 0; r < w.rows; ++r) {
+      const T* p = w.first + static_cast<size_t>(r) * w.row_stride + c;
+      for (int32_t i = 0; i < w.cols; ++i, p += w.depth) {
+        for (int32_t k = 0; k < n; ++k) acc[k] += p[k];
+      }
+    }
+    for (int32_t k = 0; k < n; ++k) y[c + k] = static_cast<T>(Average(acc[k], count, lo, hi));
+  }
+}
+
+template <typename T>
+void MaxPortable(const Window<T>& w, int32_t c, int32_t lo, int32_t hi, T* y) {
+  for (; c < w.depth; c += kLanes) {
+    const int32_t n = w.depth - c < kLanes ? w.depth - c : kLanes;
+    int32_t acc[kLanes] = {lo, lo, lo, lo};
+    for (int32_t r = 0; r < w.rows; ++r) {
+      const T* p = w.first + static_cast<size_t>(r) * w.row_stride + c;
+      for (int32_t i = 0; i < w.cols; ++i, p += w.depth) {
+        for (int32_t k = 0; k < n; ++k) acc[k] = acc[k] < p[k] ? p[k] : acc[k];
+      }
+    }
+    // Starting from `lo` is max(max(window), lo); only `hi` is left to apply.
+    for (int32_t k = 0; k < n; ++k) y[c + k] = static_cast<T>(hi < acc[k] ? hi : acc[k]);
+  }
+}
+
+// Int8 average over channels from `c` on with 16-bit sums; returns the first
+// channel left for the portable path.
+int32_t AverageInt8Narrow(const Window<int8_t>& w, int32_t count, int32_t lo, int32_t hi,
+                          int8_t* y) {
+  int32_t c = 0;
+#if defined(__ARM_FEATURE_MVE)
+  for (; c < w.depth; c += 8) {
+    const mve_pred16_t lanes = vctp16q(static_cast<uint32_t>(w.depth - c));
+    int16x8_t acc = vdupq_n_s16(0);
+    for (int32_t r = 0; r < w.rows; ++r) {
+      const int8_t* p = w.first + static_cast<size_t>(r) * w.row_stride + c;
+      for (int32_t i = 0; i < w.cols; ++i, p += w.depth) {
+        acc = vaddq_s16(acc, vldrbq_z_s16(p, lanes));
+      }
+    }
+    int16_t sums[8];
+    vst1q_s16(sums, acc);
+    const int32_t n = w.depth - c < 8 ? w.depth - c : 8;
+    for (int32_t k = 0; k < n; ++k) {
+      y[c + k] = static_cast<int8_t>(Average(sums[k], count, lo, hi));
+    }
+  }
+#elif defined(__ARM_FEATURE_DSP)
+  for (; c + 4 <= w.depth; c += 4) {
+    // Channels 0 and 2 of the group in `even`, 1 and 3 in `odd`.
+    int16x2_t even = 0, odd = 0;
+    for (int32_t r = 0; r < w.rows; ++r) {
+      const int8_t* p = w.first + static_cast<size_t>(r) * w.row_stride + c;
+      for (int32_t i = 0; i < w.cols; ++i, p += w.depth) {
+        uint32_t four;
+        memcpy(&four, p, 4);
+        even = __sxtab16(even, four);
+        odd = __sxtab16(odd, (four >> 8) | (four << 24));
+      }
+    }
+    y[c] = static_cast<int8_t>(Average(static_cast<int16_t>(even), count, lo, hi));
+    y[c + 1] = static_cast<int8_t>(Average(static_cast<int16_t>(odd), count, lo, hi));
+    y[c + 2] = static_cast<int8_t>(Average(static_cast<int32_t>(even) >> 16, count, lo, hi));
+    y[c + 3] = static_cast<int8_t>(Average(static_cast<int32_t>(odd) >> 16, count, lo, hi));
+  }
+#else
+  (void)w, (void)count, (void)lo, (void)hi, (void)y;
+#endif
+  return c;
+}
+
+// Int8 maximum over channels from `c` on; returns the first channel left for
+// the portable path.
+int32_t MaxInt8Simd(const Window<int8_t>& w, int32_t lo, int32_t hi, int8_t* y) {
+  int32_t c = 0;
+#if defined(__ARM_FEATURE_MVE)
+  const int8x16_t low = vdupq_n_s8(static_cast<int8_t>(lo));
+  const int8x16_t high = vdupq_n_s8(static_cast<int8_t>(hi));
+  for (; c < w.depth; c += 16) {
+    const mve_pred16_t lanes = vctp8q(static_cast<uint32_t>(w.depth - c));
+    int8x16_t acc = low;
+    for (int32_t r = 0; r < w.rows; ++r) {
+      const int8_t* p = w.first + static_cast<size_t>(r) * w.row_stride + c;
+      for (int32_t i = 0; i < w.cols; ++i, p += w.depth) {
+        acc = vmaxq_s8(acc, vldrbq_z_s8(p, lanes));
+      }
+    }
+    vstrbq_p_s8(y + c, vminq_s8(acc, high), lanes);
+  }
+#elif defined(__ARM_FEATURE_DSP)
+  const uint32_t low = 0x01010101u * static_cast<uint8_t>(lo);
+  const uint32_t high = 0x01010101u * static_cast<uint8_t>(hi);
+  for (; c + 4 <= w.depth; c += 4) {
+    uint32_t acc = low;
+    for (int32_t r = 0; r < w.rows; ++r) {
+      const int8_t* p = w.first + static_cast<size_t>(r) * w.row_stride + c;
+      for (int32_t i = 0; i < w.cols; ++i, p += w.depth) {
+        uint32_t four;
+        memcpy(&four, p, 4);
+        // SSUB8 sets a GE flag per byte where four >= acc; SEL picks by them.
+        __ssub8(four, acc);
+        acc = __sel(four, acc);
+      }
+    }
+    __ssub8(high, acc);
+    acc = __sel(acc, high);
+    memcpy(y + c, &acc, 4);
+  }
+#else
+  (void)w, (void)lo, (void)hi, (void)y;
+#endif
+  return c;
+}
+
+Status AveragePoolOptEval(OpContext& ctx) {
+  const PoolData& d = *ctx.op_data_as<PoolData>();
+  const Tensor& in = *ctx.input(0);
+  const Tensor& out = *ctx.output(0);
+  switch (in.type) {
+    case TensorType::kINT8:
+      AveragePool2DInt8(d, in, out);
+      break;
+    case TensorType::kINT16:
+      AveragePool2DInt16(d, in, out);
+      break;
+    default:
+      reference::AveragePool2DFloat(d, in, out);
+      break;
+  }
+  return Status::kOk;
+}
+
+Status MaxPoolOptEval(OpContext& ctx) {
+  const PoolData& d = *ctx.op_data_as<PoolData>();
+  const Tensor& in = *ctx.input(0);
+  const Tensor& out = *ctx.output(0);
+  switch (in.type) {
+    case TensorType::kINT8:
+      MaxPool2DInt8(d, in, out);
+      break;
+    case TensorType::kINT16:
+      MaxPool2DInt16(d, in, out);
+      break;
+    default:
+      reference::MaxPool2DFloat(d, in, out);
+      break;
+  }
+  return Status::kOk;
+}
+
+}  // namespace
+
+void AveragePool2DInt8(const PoolData& d, const Tensor& in, const Tensor& out) {
+  ForEachWindow<int8_t>(d, in, out, [&d](const Window<int8_t>& w, int8_t* y) {
+    const int32_t count = w.rows * w.cols;
+    const int32_t c =
+        count <= kMaxNarrowWindow ? AverageInt8Narrow(w, count, d.act_min, d.act_max, y) : 0;
+    AveragePortable(w, c, count, d.act_min, d.act_max, y);
+  });
+}
+
+void AveragePool2DInt16(const PoolData& d, const Tensor& in, const Tensor& out) {
+  ForEachWindow<int16_t>(d, in, out, [&d](const Window<int16_t>& w, int16_t* y) {
+    AveragePortable(w, 0, w.rows * w.cols, d.act_min, d.act_max, y);
+  });
+}
+
+void MaxPool2DInt8(const PoolData& d, const Tensor& in, const Tensor& out) {
+  ForEachWindow<int8_t>(d, in, out, [&d](const Window<int8_t>& w, int8_t* y) {
+    MaxPortable(w, MaxInt8Simd(w, d.act_min, d.act_max, y), d.act_min, d.act_max, y);
+  });
+}
+
+void MaxPool2DInt16(const PoolData& d, const Tensor& in, const Tensor& out) {
+  ForEachWindow<int16_t>(d, in, out, [&d](const Window<int16_t>& w, int16_t* y) {
+    MaxPortable(w, 0, d.act_min, d.act_max, y);
+  });
+}
+
+}  // namespace arm
+
+const KernelRegistration kRegisterAveragePool2DOpt = {
+    static_cast<int32_t>(BuiltinOp::kAVERAGE_POOL_2D),
+    nullptr,
+    3,
+    PoolPrepare,
+    arm::AveragePoolOptEval,
+    nullptr,
+    "float32 int8 int16"};
+
+const KernelRegistration kRegisterMaxPool2DOpt = {static_cast<int32_t>(BuiltinOp::kMAX_POOL_2D),
+                                                  nullptr,
+                                                  3,
+                                                  PoolPrepare,
+                                                  arm::MaxPoolOptEval,
+                                                  nullptr,
+                                                  "float32 int8 int16"};
+
+}  // namespace microml
