@@ -15,19 +15,19 @@ namespace microml {
 namespace arm {
 namespace {
 
-// `folded` and the columns of `q` start at the same column.
-inline int8_t Finish(int32_t sum, const int32_t* folded, const GemmS8Output& q, int32_t c) {
-  const int32_t k = c * q.step;
-  const int32_t scaled = Requantize(WrappingAdd(sum, folded[c]), q.multiplier[k], q.shift[k]);
-  return Clamp<int8_t>(WrappingAdd(scaled, q.offset), q.act_min, q.act_max);
-}
-
 // Products of two int8 values always fit; only their running sum may wrap.
 inline int32_t Mac(int32_t acc, int8_t a, int8_t b) {
   return WrappingAdd(acc, static_cast<int32_t>(a) * b);
 }
 
 #if defined(__ARM_FEATURE_MVE)
+
+// `folded` and the columns of `q` start at the same column.
+inline int8_t Finish(int32_t sum, const int32_t* folded, const GemmS8Output& q, int32_t c) {
+  const int32_t k = c * q.step;
+  const int32_t scaled = Requantize(WrappingAdd(sum, folded[c]), q.multiplier[k], q.shift[k]);
+  return Clamp<int8_t>(WrappingAdd(scaled, q.offset), q.act_min, q.act_max);
+}
 
 // The loops below are tail-predicated (DLSTP/LETP): the last partial vector
 // has its missing lanes switched off, so they are neither read nor added. In
