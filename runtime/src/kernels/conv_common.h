@@ -218,6 +218,64 @@ inline Status CheckWindowExtent(OpContext& ctx, const char* axis, int32_t out, i
   return Status::kOk;
 }
 
+// Where CONV_2D and DEPTHWISE_CONV_2D keep the window geometry in their
+// options tables (the depthwise table has its depth multiplier in between).
+struct WindowFields {
+  int padding, stride_w, stride_h, activation, dilation_w, dilation_h;
+};
+
+struct Window {
+  int8_t padding;
+  int32_t stride_w, stride_h, dilation_w, dilation_h;
+  Activation activation;
+};
+
+// The checks both sliding-window operators start with: 2 or 3 inputs (input,
+// filter, optional bias) and 1 output, their options table, the window, the
+// fused activation, matching float32/int8/int16 input and output types and
+// three rank-4 tensors.
+inline Status PrepareWindowOp(OpContext& ctx, OptionsType options_type, const char* options_name,
+                              const WindowFields& fields, Window* out) {
+  if (ctx.num_inputs() < 2 || ctx.num_inputs() > 3 || ctx.num_outputs() != 1) {
+    return ctx.Fail(Status::kInvalidModel, "expected 2 or 3 inputs and 1 output, got %d and %d",
+                    ctx.num_inputs(), ctx.num_outputs());
+  }
+  const Tensor* input = ctx.input(0);
+  const Tensor* filter = ctx.input(1);
+  const Tensor* output = ctx.output(0);
+  if (input == nullptr || filter == nullptr || output == nullptr) {
+    return ctx.Fail(Status::kInvalidModel, "input, filter and output are required");
+  }
+  if (ctx.options_type() != options_type) {
+    return ctx.Fail(Status::kInvalidModel, "missing %s", options_name);
+  }
+  const TableRef options = ctx.options();
+  out->padding = options.GetInt8(fields.padding, 0);
+  out->stride_w = options.GetInt32(fields.stride_w, 0);
+  out->stride_h = options.GetInt32(fields.stride_h, 0);
+  out->dilation_w = options.GetInt32(fields.dilation_w, 1);
+  out->dilation_h = options.GetInt32(fields.dilation_h, 1);
+  if (out->padding != 0 && out->padding != 1) {
+    return ctx.Fail(Status::kInvalidModel, "unknown padding %d", static_cast<int>(out->padding));
+  }
+  if (out->stride_w < 1 || out->stride_h < 1 || out->dilation_w < 1 || out->dilation_h < 1) {
+    return ctx.Fail(Status::kInvalidModel, "stride %dx%d and dilation %dx%d must be positive",
+                    static_cast<int>(out->stride_h), static_cast<int>(out->stride_w),
+                    static_cast<int>(out->dilation_h), static_cast<int>(out->dilation_w));
+  }
+  MICROML_RETURN_IF_ERROR(
+      ReadActivation(ctx, options.GetInt8(fields.activation, 0), &out->activation));
+  const TensorType type = input->type;
+  if (output->type != type ||
+      (type != TensorType::kFLOAT32 && type != TensorType::kINT8 && type != TensorType::kINT16)) {
+    return ctx.FailUnsupportedTypes();
+  }
+  int64_t count = 0;
+  MICROML_RETURN_IF_ERROR(CheckTensor(ctx, input, "input", 4, &count));
+  MICROML_RETURN_IF_ERROR(CheckTensor(ctx, filter, "filter", 4, &count));
+  return CheckTensor(ctx, output, "output", 4, &count);
+}
+
 // Signed 4-bit weights, two per byte, the first in the low nibble.
 struct Int4Weights {
   const uint8_t* data;

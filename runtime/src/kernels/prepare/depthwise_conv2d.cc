@@ -7,14 +7,10 @@
 namespace microml {
 namespace {
 
-// DepthwiseConv2DOptions field indices.
-constexpr int kPaddingField = 0;
-constexpr int kStrideWField = 1;
-constexpr int kStrideHField = 2;
+// DepthwiseConv2DOptions field indices: the depth multiplier, and padding,
+// stride w, stride h, fused activation, dilation w, dilation h.
 constexpr int kDepthMultiplierField = 3;
-constexpr int kActivationField = 4;
-constexpr int kDilationWField = 5;
-constexpr int kDilationHField = 6;
+constexpr conv::WindowFields kFields = {0, 1, 2, 4, 5, 6};
 
 Status PrepareQuantized(OpContext& ctx, const Tensor& input, const Tensor& filter,
                         const Tensor* bias, Activation activation, DepthwiseParams* data) {
@@ -54,50 +50,22 @@ Status PrepareQuantized(OpContext& ctx, const Tensor& input, const Tensor& filte
 }  // namespace
 
 Status DepthwiseConv2DPrepare(OpContext& ctx) {
-  if (ctx.num_inputs() < 2 || ctx.num_inputs() > 3 || ctx.num_outputs() != 1) {
-    return ctx.Fail(Status::kInvalidModel, "expected 2 or 3 inputs and 1 output, got %d and %d",
-                    ctx.num_inputs(), ctx.num_outputs());
-  }
+  conv::Window window = {};
+  MICROML_RETURN_IF_ERROR(conv::PrepareWindowOp(ctx, OptionsType::kDepthwiseConv2DOptions,
+                                                "DepthwiseConv2DOptions", kFields, &window));
   const Tensor* input = ctx.input(0);
   const Tensor* filter = ctx.input(1);
   const Tensor* bias = ctx.input(2);
   const Tensor* output = ctx.output(0);
-  if (input == nullptr || filter == nullptr || output == nullptr) {
-    return ctx.Fail(Status::kInvalidModel, "input, filter and output are required");
-  }
-  if (ctx.options_type() != OptionsType::kDepthwiseConv2DOptions) {
-    return ctx.Fail(Status::kInvalidModel, "missing DepthwiseConv2DOptions");
-  }
-  const TableRef options = ctx.options();
-  const int8_t padding = options.GetInt8(kPaddingField, 0);
-  DepthwiseParams params = {};
-  params.stride_w = options.GetInt32(kStrideWField, 0);
-  params.stride_h = options.GetInt32(kStrideHField, 0);
-  params.dilation_w = options.GetInt32(kDilationWField, 1);
-  params.dilation_h = options.GetInt32(kDilationHField, 1);
-  params.multiplier = options.GetInt32(kDepthMultiplierField, 0);
-  if (padding != 0 && padding != 1) {
-    return ctx.Fail(Status::kInvalidModel, "unknown padding %d", static_cast<int>(padding));
-  }
-  if (params.stride_w < 1 || params.stride_h < 1 || params.dilation_w < 1 ||
-      params.dilation_h < 1) {
-    return ctx.Fail(Status::kInvalidModel, "stride %dx%d and dilation %dx%d must be positive",
-                    static_cast<int>(params.stride_h), static_cast<int>(params.stride_w),
-                    static_cast<int>(params.dilation_h), static_cast<int>(params.dilation_w));
-  }
-  Activation activation = Activation::kNone;
-  MICROML_RETURN_IF_ERROR(
-      conv::ReadActivation(ctx, options.GetInt8(kActivationField, 0), &activation));
-
   const TensorType type = input->type;
-  if (output->type != type ||
-      (type != TensorType::kFLOAT32 && type != TensorType::kINT8 && type != TensorType::kINT16)) {
-    return ctx.FailUnsupportedTypes();
-  }
-  int64_t count = 0;
-  MICROML_RETURN_IF_ERROR(conv::CheckTensor(ctx, input, "input", 4, &count));
-  MICROML_RETURN_IF_ERROR(conv::CheckTensor(ctx, filter, "filter", 4, &count));
-  MICROML_RETURN_IF_ERROR(conv::CheckTensor(ctx, output, "output", 4, &count));
+  const int8_t padding = window.padding;
+  const Activation activation = window.activation;
+  DepthwiseParams params = {};
+  params.stride_w = window.stride_w;
+  params.stride_h = window.stride_h;
+  params.dilation_w = window.dilation_w;
+  params.dilation_h = window.dilation_h;
+  params.multiplier = ctx.options().GetInt32(kDepthMultiplierField, 0);
   const DepthwiseShape s = DepthwiseShapeOf(*input, *filter, *output);
   const int32_t channels = filter->dims[3];
   if (filter->dims[0] != 1) {
