@@ -78,6 +78,8 @@ TEST(GemmS8Requantize, MatchesMultiplyByQuantizedMultiplier) {
 struct FcCase {
   int32_t batches, depth, units;
   bool per_channel, has_bias, huge;
+  // Input zero point -128 (input offset 128, the one outside int8).
+  bool lowest_zero_point = false;
 };
 
 void RunFullyConnected(std::mt19937& rng, const FcCase& c) {
@@ -85,7 +87,7 @@ void RunFullyConnected(std::mt19937& rng, const FcCase& c) {
   FullyConnectedParams d = {};
   Scales scales = RandomScales(rng, c.per_channel ? c.units : 1);
   d.scales = {scales.multiplier.data(), scales.shift.data(), c.per_channel ? 1 : 0};
-  d.input_offset = -zero_point(rng);
+  d.input_offset = c.lowest_zero_point ? 128 : -zero_point(rng);
   d.output_offset = zero_point(rng);
   d.act_min = -128 + static_cast<int32_t>(rng() % 40);
   d.act_max = 127 - static_cast<int32_t>(rng() % 40);
@@ -118,6 +120,23 @@ TEST(GemmS8, FullyConnectedMatchesReference) {
                       rng() % 4 != 0,
                       false};
     RunFullyConnected(rng, c);
+  }
+}
+
+// Rows longer than the single-row path widens at a time (256 values), around
+// the chunk boundaries, and short rows.
+TEST(GemmS8, FullyConnectedRowLengths) {
+  std::mt19937 rng(4);
+  const int32_t depths[] = {1,   2,   3,   4,   5,   7,   8,   12,  252,
+                            255, 256, 257, 260, 511, 512, 513, 640, 1027};
+  for (const int32_t depth : depths) {
+    for (int32_t units = 1; units <= 9; ++units) {
+      for (int32_t batches = 1; batches <= 3; batches += 2) {
+        FcCase c = {batches, depth, units, units % 2 == 0, units % 3 != 0, false};
+        c.lowest_zero_point = units % 4 == 1;
+        RunFullyConnected(rng, c);
+      }
+    }
   }
 }
 

@@ -8,6 +8,7 @@
 #include <arm_acle.h>
 #endif
 
+#include "kernels/arm/gemm_s8_row.h"
 #include "kernels/arm/requantize.h"
 #include "kernels/quantization.h"
 
@@ -395,64 +396,6 @@ int32_t Dot1x1(const int8_t* a, const int8_t* b, int32_t depth) {
   return s;
 }
 
-// One lhs row with the input offset added (SXTAB16 adds it to both unpacked
-// halves at no cost) against three consecutive rhs rows: a single row (fully
-// connected) is not worth folding the offset into the bias, which would read
-// every weight twice. x + offset fits 16 bits, its products with the weights
-// too. Thirteen registers in the loop, in assembly like Dot2x2Loop.
-// clang-format off
-#define MICROML_GEMM_COLUMN(B, S)                 \
-  "ldr %[t2], [%[" B "]], #4\n"                   \
-  "sxtb16 %[t3], %[t2]\n"                         \
-  "sxtb16 %[t2], %[t2], ror #8\n"                 \
-  "smlad %[" S "], %[t1], %[t3], %[" S "]\n"      \
-  "smlad %[" S "], %[t0], %[t2], %[" S "]\n"
-#define MICROML_GEMM_ROW_STEP                     \
-  "ldr %[t0], [%[a]], #4\n"                       \
-  "sxtab16 %[t1], %[off], %[t0]\n"                \
-  "sxtab16 %[t0], %[off], %[t0], ror #8\n"        \
-  MICROML_GEMM_COLUMN("b0", "s0")                 \
-  MICROML_GEMM_COLUMN("b1", "s1")                 \
-  MICROML_GEMM_COLUMN("b2", "s2")
-#define MICROML_GEMM_ROW_OPERANDS                                                  \
-  : [a] "+r"(a), [b0] "+r"(b0), [b1] "+r"(b1), [b2] "+r"(b2), [s0] "+r"(s0),       \
-    [s1] "+r"(s1), [s2] "+r"(s2), [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2),  \
-    [t3] "=&r"(t3)                                                                 \
-  : [off] "r"(offset2), [end] "r"(end)                                             \
-  : "cc", "memory"
-// clang-format on
-
-void Dot1x3Offset(const int8_t* a, const int8_t* b, int32_t depth, int32_t input_offset,
-                  int32_t* out) {
-  const uint32_t offset2 = (static_cast<uint32_t>(input_offset) & 0xFFFFu) * 0x10001u;
-  const int8_t* b0 = b;
-  const int8_t* b1 = b0 + depth;
-  const int8_t* b2 = b1 + depth;
-  int32_t s0 = 0;
-  int32_t s1 = 0;
-  int32_t s2 = 0;
-  uint32_t t0, t1, t2, t3;
-  const int8_t* const end = a + (depth & ~7);
-  if (a != end) {
-    __asm__("1:\n" MICROML_GEMM_ROW_STEP MICROML_GEMM_ROW_STEP
-            "cmp %[a], %[end]\n"
-            "bne 1b\n" MICROML_GEMM_ROW_OPERANDS);
-  }
-  if ((depth & 4) != 0) __asm__(MICROML_GEMM_ROW_STEP MICROML_GEMM_ROW_OPERANDS);
-#undef MICROML_GEMM_ROW_OPERANDS
-#undef MICROML_GEMM_ROW_STEP
-#undef MICROML_GEMM_COLUMN
-  for (int32_t i = 0; i < (depth & 3); ++i) {
-    const int32_t x = a[i] + input_offset;
-    s0 = WrappingAdd(s0, x * b0[i]);
-    s1 = WrappingAdd(s1, x * b1[i]);
-    s2 = WrappingAdd(s2, x * b2[i]);
-  }
-  out[0] = s0;
-  out[1] = s1;
-  out[2] = s2;
-}
-
 // Two lhs rows with the input offset added, widened to 16 bits in the order
 // the weights unpack (SXTB16 and SXTB16 ROR 8): per 4 values, the words
 // {x0 even, x0 odd, x1 even, x1 odd}. `depth` is a multiple of 4.
@@ -578,18 +521,6 @@ int32_t RowSum(const int8_t* row, int32_t depth) {
   int32_t s = 0;
   for (int32_t i = 0; i < depth; ++i) s = WrappingAdd(s, row[i]);
   return s;
-}
-
-void Dot1x3Offset(const int8_t* a, const int8_t* b, int32_t depth, int32_t input_offset,
-                  int32_t* out) {
-  int32_t s[3] = {0, 0, 0};
-  for (int32_t i = 0; i < depth; ++i) {
-    const int32_t x = a[i] + input_offset;
-    for (int32_t j = 0; j < 3; ++j) s[j] = WrappingAdd(s[j], x * b[j * depth + i]);
-  }
-  out[0] = s[0];
-  out[1] = s[1];
-  out[2] = s[2];
 }
 
 // The layout of the Arm DSP version: per 4 values of both rows, 16-bit
@@ -732,37 +663,6 @@ void GemmS8Folded(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int
     }
   }
 }
-
-namespace {
-
-// GemmS8 of a single row, the input offset added to the lhs as it is read,
-// a chunk of columns at a time: three at a time (with fewer than three left,
-// the last three again), then requantized together.
-void GemmS8Row(const int8_t* lhs, const int8_t* rhs, int32_t cols, int32_t depth,
-               const GemmS8Output& q, int8_t* out) {
-  int32_t sums[kGemmS8ColumnChunk];
-  for (int32_t c0 = 0; c0 < cols; c0 += kGemmS8ColumnChunk) {
-    const int32_t n = ChunkColumns(cols, c0);
-    const int8_t* b = rhs + c0 * depth;
-    if (n < 3) {
-      for (int32_t j = 0; j < n; ++j) {
-        int32_t sum = 0;
-        for (int32_t i = 0; i < depth; ++i) {
-          sum = WrappingAdd(sum, (lhs[i] + q.input_offset) * b[j * depth + i]);
-        }
-        sums[j] = sum;
-      }
-    } else {
-      for (int32_t c = 0; c < n; c += 3) {
-        const int32_t first = n - c < 3 ? n - 3 : c;
-        Dot1x3Offset(lhs, b + first * depth, depth, q.input_offset, sums + first);
-      }
-    }
-    FinishColumns<1>(sums, n, GemmS8Columns(q, c0), out + c0, 0);
-  }
-}
-
-}  // namespace
 
 size_t GemmS8WidenedScratchBytes(int32_t depth) {
   if (depth % 4 != 0) return 0;

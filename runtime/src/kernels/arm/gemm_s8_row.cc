@@ -1,0 +1,214 @@
+#include "kernels/arm/gemm_s8_row.h"
+
+#if !defined(__ARM_FEATURE_MVE)
+
+#include <string.h>
+
+#if defined(__ARM_FEATURE_DSP)
+#include <arm_acle.h>
+#endif
+
+#include "kernels/arm/requantize.h"
+#include "kernels/quantization.h"
+
+namespace microml {
+namespace arm {
+namespace {
+
+// Input values widened at a time, on the stack (2 bytes each): longer rows
+// are widened a chunk at a time, the column sums carried from chunk to chunk.
+// No arena memory, so batch-1 FULLY_CONNECTED needs no scratch.
+constexpr int32_t kRowChunk = 256;
+
+// The widened layout: per 4 values x0..x3 (plus the input offset), the 16-bit
+// pairs {x0, x2} and {x1, x3}, low half first: the order in which SXTB16 and
+// SXTB16 ROR 8 unpack 4 weights, so one SMLAD multiplies each pair. x + offset
+// lies in [-255, 255], so it and its products with weights fit 16 and 32
+// bits, and SMLAD's sums wrap as the reference's do.
+
+#if defined(__ARM_FEATURE_DSP)
+
+inline uint32_t Load4(const int8_t* p) {
+  uint32_t v;
+  memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+inline int32_t Sxtb16Ror8(uint32_t v) {
+  int32_t r;
+  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+  return r;
+}
+
+inline uint32_t Sxtab16Ror8(uint32_t a, uint32_t v) {
+  uint32_t r;
+  __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(v));
+  return r;
+}
+
+// a[0, n) (n a multiple of 4) in the widened layout.
+void WidenRow(const int8_t* a, int32_t n, int32_t input_offset, uint32_t* wide) {
+  const uint32_t offset2 = (static_cast<uint32_t>(input_offset) & 0xFFFFu) * 0x10001u;
+  for (const int8_t* const end = a + n; a != end; a += 4, wide += 2) {
+    const uint32_t x = Load4(a);
+    wide[0] = static_cast<uint32_t>(__sxtab16(offset2, x));
+    wide[1] = Sxtab16Ror8(offset2, x);
+  }
+}
+
+// s[j] += widened values . rhs row j for j < 4, `groups` of 4 values, the rows
+// `depth` bytes apart from b on. Per 4 values, 21 instructions for 16
+// products: one LDRD of the widened pairs for all four rows, and per row one
+// load, two SXTB16 and two SMLAD. In assembly because it needs 13 registers
+// at once, which gcc's allocation of the same C spills.
+[[gnu::noinline]] void Dot4Wide(const uint32_t* wide, int32_t groups, const int8_t* b,
+                                int32_t depth, int32_t* s) {
+  int32_t s0 = s[0];
+  int32_t s1 = s[1];
+  int32_t s2 = s[2];
+  int32_t s3 = s[3];
+  const int8_t* b2 = b + 2 * depth;
+  const uint32_t* const end = wide + 2 * groups;
+  uint32_t xe, xo, we, wo;
+  // clang-format off
+#define MICROML_ROW_COLUMN(LOAD, S)              \
+  LOAD                                           \
+  "sxtb16 %[we], %[wo]\n"                        \
+  "sxtb16 %[wo], %[wo], ror #8\n"                \
+  "smlad %[" S "], %[xe], %[we], %[" S "]\n"     \
+  "smlad %[" S "], %[xo], %[wo], %[" S "]\n"
+#define MICROML_ROW_STEP                                       \
+  "ldrd %[xe], %[xo], [%[x]], #8\n"                            \
+  MICROML_ROW_COLUMN("ldr %[wo], [%[b], %[d]]\n", "s1")        \
+  MICROML_ROW_COLUMN("ldr %[wo], [%[b2], %[d]]\n", "s3")       \
+  MICROML_ROW_COLUMN("ldr %[wo], [%[b2]], #4\n", "s2")         \
+  MICROML_ROW_COLUMN("ldr %[wo], [%[b]], #4\n", "s0")
+#define MICROML_ROW_OPERANDS                                                                  \
+  : [x] "+r"(wide), [b] "+r"(b), [b2] "+r"(b2), [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), \
+    [s3] "+r"(s3), [xe] "=&r"(xe), [xo] "=&r"(xo), [we] "=&r"(we), [wo] "=&r"(wo)            \
+  : [d] "r"(depth), [end] "r"(end)                                                            \
+  : "cc", "memory"
+  // clang-format on
+  // Two steps an iteration halve the loop's compare and branch; an odd step
+  // goes first.
+  if ((groups & 1) != 0) __asm__(MICROML_ROW_STEP MICROML_ROW_OPERANDS);
+  if (wide != end) {
+    __asm__("1:\n" MICROML_ROW_STEP MICROML_ROW_STEP
+            "cmp %[x], %[end]\n"
+            "bne 1b\n" MICROML_ROW_OPERANDS);
+  }
+#undef MICROML_ROW_OPERANDS
+#undef MICROML_ROW_STEP
+#undef MICROML_ROW_COLUMN
+  s[0] = s0;
+  s[1] = s1;
+  s[2] = s2;
+  s[3] = s3;
+}
+
+// Widened values . one rhs row, added to s.
+int32_t Dot1Wide(const uint32_t* wide, int32_t groups, const int8_t* b, int32_t s) {
+  for (int32_t g = 0; g < groups; ++g, wide += 2, b += 4) {
+    const uint32_t w = Load4(b);
+    s = __smlad(static_cast<int32_t>(wide[0]), __sxtb16(w), s);
+    s = __smlad(static_cast<int32_t>(wide[1]), Sxtb16Ror8(w), s);
+  }
+  return s;
+}
+
+#else  // portable: the same layout and order of sums, in plain C++
+
+void WidenRow(const int8_t* a, int32_t n, int32_t input_offset, uint32_t* wide) {
+  for (int32_t k = 0; k < n; k += 4, wide += 2) {
+    for (int32_t half = 0; half < 2; ++half) {
+      const uint32_t lo = static_cast<uint16_t>(a[k + half] + input_offset);
+      const uint32_t hi = static_cast<uint16_t>(a[k + half + 2] + input_offset);
+      wide[half] = lo | (hi << 16);
+    }
+  }
+}
+
+int32_t Dot1Wide(const uint32_t* wide, int32_t groups, const int8_t* b, int32_t s) {
+  for (int32_t g = 0; g < groups; ++g, wide += 2, b += 4) {
+    for (int32_t half = 0; half < 2; ++half) {
+      const int32_t lo = static_cast<int16_t>(wide[half] & 0xFFFFu);
+      const int32_t hi = static_cast<int16_t>(wide[half] >> 16);
+      s = WrappingAdd(s, WrappingAdd(lo * b[half], hi * b[half + 2]));
+    }
+  }
+  return s;
+}
+
+void Dot4Wide(const uint32_t* wide, int32_t groups, const int8_t* b, int32_t depth, int32_t* s) {
+  for (int32_t j = 0; j < 4; ++j) s[j] = Dot1Wide(wide, groups, b + j * depth, s[j]);
+}
+
+#endif  // __ARM_FEATURE_DSP
+
+// out[c] = the requantized sums[c] for c < n, with the columns of q (its bias
+// already in the sums). The usual case, one scale for all columns that
+// shifts right, has its own loop with the scale's parts computed once.
+void FinishRow(const int32_t* sums, int32_t n, const GemmS8Output& output, int8_t* out) {
+  const GemmS8Output q = output;
+  const auto store = [&q](int32_t scaled, int8_t* o) {
+    *o = Clamp<int8_t>(WrappingAdd(scaled, q.offset), q.act_min, q.act_max);
+  };
+  if (q.step == 0 && q.shift[0] < 0) {
+    const int32_t m = q.multiplier[0];
+    const int32_t right = -q.shift[0] - 1;
+    const int32_t nudge = 1 << right;
+    for (int32_t c = 0; c < n; ++c) store(RequantizeRightBy(sums[c], m, nudge, right), out + c);
+    return;
+  }
+  const int32_t* multiplier = q.multiplier;
+  const int32_t* shift = q.shift;
+  for (int32_t c = 0; c < n; ++c, multiplier += q.step, shift += q.step) {
+    store(Requantize(sums[c], *multiplier, *shift), out + c);
+  }
+}
+
+}  // namespace
+
+// Columns a chunk at a time (their sums on the stack), and within a chunk the
+// row a widened chunk at a time, four columns per pass over it; the last
+// depth % 4 values of every column, and short rows entirely, in plain
+// multiply-adds.
+void GemmS8Row(const int8_t* lhs, const int8_t* rhs, int32_t cols, int32_t depth,
+               const GemmS8Output& q, int8_t* out) {
+  uint32_t wide[kRowChunk / 2];
+  int32_t sums[kGemmS8ColumnChunk];
+  const int32_t body = depth & ~3;
+  const bool one_chunk = body <= kRowChunk;
+  if (one_chunk) WidenRow(lhs, body, q.input_offset, wide);
+  for (int32_t c0 = 0; c0 < cols; c0 += kGemmS8ColumnChunk) {
+    const int32_t n = cols - c0 < kGemmS8ColumnChunk ? cols - c0 : kGemmS8ColumnChunk;
+    const int8_t* const b = rhs + c0 * depth;
+    if (q.bias != nullptr) {
+      memcpy(sums, q.bias + c0, static_cast<size_t>(n) * sizeof(int32_t));
+    } else {
+      memset(sums, 0, static_cast<size_t>(n) * sizeof(int32_t));
+    }
+    for (int32_t k0 = 0; k0 < body; k0 += kRowChunk) {
+      const int32_t values = body - k0 < kRowChunk ? body - k0 : kRowChunk;
+      if (!one_chunk) WidenRow(lhs + k0, values, q.input_offset, wide);
+      const int32_t groups = values >> 2;
+      int32_t c = 0;
+      for (; c + 4 <= n; c += 4) Dot4Wide(wide, groups, b + c * depth + k0, depth, sums + c);
+      for (; c < n; ++c) sums[c] = Dot1Wide(wide, groups, b + c * depth + k0, sums[c]);
+    }
+    if (body < depth) {
+      for (int32_t c = 0; c < n; ++c) {
+        const int8_t* w = b + c * depth;
+        int32_t s = sums[c];
+        for (int32_t k = body; k < depth; ++k) s = WrappingAdd(s, (lhs[k] + q.input_offset) * w[k]);
+        sums[c] = s;
+      }
+    }
+    FinishRow(sums, n, GemmS8Columns(q, c0), out + c0);
+  }
+}
+
+}  // namespace arm
+}  // namespace microml
+
+#endif  // !__ARM_FEATURE_MVE
