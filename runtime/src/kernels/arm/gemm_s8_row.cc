@@ -56,21 +56,26 @@ void WidenRow(const int8_t* a, int32_t n, int32_t input_offset, uint32_t* wide) 
   }
 }
 
-// s[j] += widened values . rhs row j for j < 4, `groups` of 4 values, the rows
-// `depth` bytes apart from b on. Per 4 values, 21 instructions for 16
-// products: one LDRD of the widened pairs for all four rows, and per row one
-// load, two SXTB16 and two SMLAD. In assembly because it needs 13 registers
-// at once, which gcc's allocation of the same C spills.
+// For each of `blocks` blocks of four rhs rows (block k's rows `depth` bytes
+// apart from b + 4 * k * depth on), s[4 * k + j] += widened values . row j,
+// `groups` of 4 values. Per 4 values, 21 instructions for 16 products: one
+// LDRD of the widened pairs for the four rows, and per row one load, two
+// SXTB16 and two SMLAD. In assembly because it needs 13 registers at once,
+// which gcc's allocation of the same C spills; all the blocks in one call, as
+// short rows cost little more than the call.
 [[gnu::noinline]] void Dot4Wide(const uint32_t* wide, int32_t groups, const int8_t* b,
-                                int32_t depth, int32_t* s) {
-  int32_t s0 = s[0];
-  int32_t s1 = s[1];
-  int32_t s2 = s[2];
-  int32_t s3 = s[3];
-  const int8_t* b2 = b + 2 * depth;
+                                int32_t depth, int32_t blocks, int32_t* s) {
   const uint32_t* const end = wide + 2 * groups;
-  uint32_t xe, xo, we, wo;
-  // clang-format off
+  for (; blocks > 0; --blocks, s += 4, b += 4 * depth) {
+    const uint32_t* x = wide;
+    const int8_t* b0 = b;
+    const int8_t* b2 = b + 2 * depth;
+    int32_t s0 = s[0];
+    int32_t s1 = s[1];
+    int32_t s2 = s[2];
+    int32_t s3 = s[3];
+    uint32_t xe, xo, we, wo;
+    // clang-format off
 #define MICROML_ROW_COLUMN(LOAD, S)              \
   LOAD                                           \
   "sxtb16 %[we], %[wo]\n"                        \
@@ -79,31 +84,56 @@ void WidenRow(const int8_t* a, int32_t n, int32_t input_offset, uint32_t* wide) 
   "smlad %[" S "], %[xo], %[wo], %[" S "]\n"
 #define MICROML_ROW_STEP                                       \
   "ldrd %[xe], %[xo], [%[x]], #8\n"                            \
-  MICROML_ROW_COLUMN("ldr %[wo], [%[b], %[d]]\n", "s1")        \
+  MICROML_ROW_COLUMN("ldr %[wo], [%[b0], %[d]]\n", "s1")       \
   MICROML_ROW_COLUMN("ldr %[wo], [%[b2], %[d]]\n", "s3")       \
   MICROML_ROW_COLUMN("ldr %[wo], [%[b2]], #4\n", "s2")         \
-  MICROML_ROW_COLUMN("ldr %[wo], [%[b]], #4\n", "s0")
-#define MICROML_ROW_OPERANDS                                                                  \
-  : [x] "+r"(wide), [b] "+r"(b), [b2] "+r"(b2), [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), \
-    [s3] "+r"(s3), [xe] "=&r"(xe), [xo] "=&r"(xo), [we] "=&r"(we), [wo] "=&r"(wo)            \
-  : [d] "r"(depth), [end] "r"(end)                                                            \
+  MICROML_ROW_COLUMN("ldr %[wo], [%[b0]], #4\n", "s0")
+#define MICROML_ROW_OPERANDS                                                                   \
+  : [x] "+r"(x), [b0] "+r"(b0), [b2] "+r"(b2), [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2),   \
+    [s3] "+r"(s3), [xe] "=&r"(xe), [xo] "=&r"(xo), [we] "=&r"(we), [wo] "=&r"(wo)             \
+  : [d] "r"(depth), [end] "r"(end)                                                             \
   : "cc", "memory"
-  // clang-format on
-  // Two steps an iteration halve the loop's compare and branch; an odd step
-  // goes first.
-  if ((groups & 1) != 0) __asm__(MICROML_ROW_STEP MICROML_ROW_OPERANDS);
-  if (wide != end) {
-    __asm__("1:\n" MICROML_ROW_STEP MICROML_ROW_STEP
-            "cmp %[x], %[end]\n"
-            "bne 1b\n" MICROML_ROW_OPERANDS);
-  }
+    // clang-format on
+    // Four steps an iteration quarter the loop's compare and branch; the
+    // groups % 4 others go first.
+    if ((groups & 1) != 0) __asm__(MICROML_ROW_STEP MICROML_ROW_OPERANDS);
+    if ((groups & 2) != 0) __asm__(MICROML_ROW_STEP MICROML_ROW_STEP MICROML_ROW_OPERANDS);
+    if (x != end) {
+      __asm__("1:\n" MICROML_ROW_STEP MICROML_ROW_STEP MICROML_ROW_STEP MICROML_ROW_STEP
+              "cmp %[x], %[end]\n"
+              "bne 1b\n" MICROML_ROW_OPERANDS);
+    }
 #undef MICROML_ROW_OPERANDS
 #undef MICROML_ROW_STEP
 #undef MICROML_ROW_COLUMN
-  s[0] = s0;
-  s[1] = s1;
-  s[2] = s2;
-  s[3] = s3;
+    s[0] = s0;
+    s[1] = s1;
+    s[2] = s2;
+    s[3] = s3;
+  }
+}
+
+// out[0..3] = v[0..3] saturated to int8 and clamped to [q.act_min, q.act_max]
+// four bytes at once: SSAT and a byte pack, then SSUB8 compares the bytes with
+// the bounds and SEL picks (act_min and act_max lie within the int8 range, so
+// saturating first changes nothing).
+inline void Store4(int32_t v0, int32_t v1, int32_t v2, int32_t v3, uint32_t act_min4,
+                   uint32_t act_max4, int8_t* out) {
+  uint32_t lo = static_cast<uint32_t>(__ssat(v0, 8));
+  uint32_t hi = static_cast<uint32_t>(__ssat(v2, 8));
+  uint32_t packed, t;
+  __asm__(
+      "bfi %[lo], %[v1], #8, #8\n"
+      "bfi %[hi], %[v3], #8, #8\n"
+      "pkhbt %[p], %[lo], %[hi], lsl #16\n"
+      "ssub8 %[t], %[p], %[min]\n"
+      "sel %[p], %[p], %[min]\n"
+      "ssub8 %[t], %[max], %[p]\n"
+      "sel %[p], %[p], %[max]\n"
+      : [lo] "+&r"(lo), [hi] "+&r"(hi), [p] "=&r"(packed), [t] "=&r"(t)
+      : [v1] "r"(__ssat(v1, 8)), [v3] "r"(__ssat(v3, 8)), [min] "r"(act_min4), [max] "r"(act_max4)
+      : "cc");
+  memcpy(out, &packed, sizeof(packed));
 }
 
 // Widened values . one rhs row, added to s.
@@ -139,8 +169,9 @@ int32_t Dot1Wide(const uint32_t* wide, int32_t groups, const int8_t* b, int32_t 
   return s;
 }
 
-void Dot4Wide(const uint32_t* wide, int32_t groups, const int8_t* b, int32_t depth, int32_t* s) {
-  for (int32_t j = 0; j < 4; ++j) s[j] = Dot1Wide(wide, groups, b + j * depth, s[j]);
+void Dot4Wide(const uint32_t* wide, int32_t groups, const int8_t* b, int32_t depth, int32_t blocks,
+              int32_t* s) {
+  for (int32_t j = 0; j < 4 * blocks; ++j) s[j] = Dot1Wide(wide, groups, b + j * depth, s[j]);
 }
 
 #endif  // __ARM_FEATURE_DSP
@@ -153,16 +184,27 @@ void FinishRow(const int32_t* sums, int32_t n, const GemmS8Output& output, int8_
   const auto store = [&q](int32_t scaled, int8_t* o) {
     *o = Clamp<int8_t>(WrappingAdd(scaled, q.offset), q.act_min, q.act_max);
   };
+  int32_t c = 0;
   if (q.step == 0 && q.shift[0] < 0) {
     const int32_t m = q.multiplier[0];
     const int32_t right = -q.shift[0] - 1;
     const int32_t nudge = 1 << right;
-    for (int32_t c = 0; c < n; ++c) store(RequantizeRightBy(sums[c], m, nudge, right), out + c);
+#if defined(__ARM_FEATURE_DSP)
+    const auto scaled = [&](int32_t k) {
+      return WrappingAdd(RequantizeRightBy(sums[k], m, nudge, right), q.offset);
+    };
+    const uint32_t act_min4 = static_cast<uint8_t>(q.act_min) * 0x01010101u;
+    const uint32_t act_max4 = static_cast<uint8_t>(q.act_max) * 0x01010101u;
+    for (; c + 4 <= n; c += 4) {
+      Store4(scaled(c), scaled(c + 1), scaled(c + 2), scaled(c + 3), act_min4, act_max4, out + c);
+    }
+#endif
+    for (; c < n; ++c) store(RequantizeRightBy(sums[c], m, nudge, right), out + c);
     return;
   }
   const int32_t* multiplier = q.multiplier;
   const int32_t* shift = q.shift;
-  for (int32_t c = 0; c < n; ++c, multiplier += q.step, shift += q.step) {
+  for (; c < n; ++c, multiplier += q.step, shift += q.step) {
     store(Requantize(sums[c], *multiplier, *shift), out + c);
   }
 }
@@ -192,9 +234,10 @@ void GemmS8Row(const int8_t* lhs, const int8_t* rhs, int32_t cols, int32_t depth
       const int32_t values = body - k0 < kRowChunk ? body - k0 : kRowChunk;
       if (!one_chunk) WidenRow(lhs + k0, values, q.input_offset, wide);
       const int32_t groups = values >> 2;
-      int32_t c = 0;
-      for (; c + 4 <= n; c += 4) Dot4Wide(wide, groups, b + c * depth + k0, depth, sums + c);
-      for (; c < n; ++c) sums[c] = Dot1Wide(wide, groups, b + c * depth + k0, sums[c]);
+      Dot4Wide(wide, groups, b + k0, depth, n >> 2, sums);
+      for (int32_t c = n & ~3; c < n; ++c) {
+        sums[c] = Dot1Wide(wide, groups, b + c * depth + k0, sums[c]);
+      }
     }
     if (body < depth) {
       for (int32_t c = 0; c < n; ++c) {
