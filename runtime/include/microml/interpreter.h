@@ -141,7 +141,15 @@ class Interpreter {
   Status PrepareOps(uint32_t subgraph);
   Status PlanActivations();
 
+  // Whether Reset() finds anything to reset (variable tensors, resource
+  // variables, kernels with a reset), found once at setup.
+  bool NeedsReset() const;
+
   detail::Session session_;
+  // Subgraph 0's input and output tensor indices, read from the model once.
+  VectorRef<int32_t> inputs_;
+  VectorRef<int32_t> outputs_;
+  bool needs_reset_ = false;
   OpObserver op_observer_ = nullptr;
   void* op_observer_user_ = nullptr;
   ErrorMessage error_;

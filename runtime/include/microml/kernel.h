@@ -35,7 +35,7 @@ struct OpRecord {
 class OpContext {
  public:
   OpContext(detail::Session* session, uint32_t subgraph, uint32_t op_index, const OperatorRef& op,
-            OpRecord* record, Tensor* tensors, int32_t version);
+            OpRecord* record, Tensor* tensors);
 
   int num_inputs() const { return static_cast<int>(inputs_.size()); }
   int num_outputs() const { return static_cast<int>(outputs_.size()); }
@@ -53,7 +53,9 @@ class OpContext {
   const OperatorRef& op() const { return op_; }
   OptionsType options_type() const { return op_.builtin_options_type(); }
   TableRef options() const { return op_.builtin_options(); }
-  int32_t version() const { return version_; }
+  // Read from the model when asked: kernels need it at prepare only, and
+  // every eval would pay for looking it up.
+  int32_t version() const;
   uint32_t op_index() const { return op_index_; }
   uint32_t subgraph_index() const { return subgraph_; }
   const Model& model() const;
@@ -125,7 +127,6 @@ class OpContext {
   VectorRef<int32_t> outputs_;
   OpRecord* record_;
   Tensor* tensors_;
-  int32_t version_;
 };
 
 struct KernelRegistration {

@@ -39,6 +39,19 @@ inline uint16_t FieldOffset(const TableLocation& t, int field) {
 // the buffer. On success fills `out`.
 bool LocateTable(const uint8_t* base, size_t size, uint32_t pos, TableLocation* out);
 
+// LocateTable of a table that verification has already located: the same
+// result without the checks, for reads on the invoke path.
+inline TableLocation LocateVerifiedTable(const uint8_t* base, size_t size, uint32_t pos) {
+  TableLocation out;
+  out.base = base;
+  out.buffer_size = size;
+  out.pos = pos;
+  out.vtable = static_cast<uint32_t>(static_cast<int64_t>(pos) - LoadI32(base + pos));
+  out.vtable_size = LoadU16(base + out.vtable);
+  out.table_size = LoadU16(base + out.vtable + 2);
+  return out;
+}
+
 // Follows the uoffset stored in field `field` of `t`. Returns false when the
 // field slot or the target is outside the buffer; *present tells whether the
 // field exists at all.

@@ -111,8 +111,7 @@ Status Session::RunSubgraph(uint32_t index) {
   const OpObserver observer = op_observer;
   for (uint32_t i = 0; i < state.num_ops && status == Status::kOk; ++i) {
     const OperatorRef op = graph.op(i);
-    OpContext ctx(this, index, i, op, &state.ops[i], state.tensors,
-                  model->operator_code(op.opcode_index()).version);
+    OpContext ctx(this, index, i, op, &state.ops[i], state.tensors);
     if (observer == nullptr) {
       status = state.ops[i].kernel->eval(ctx);
     } else {
@@ -128,18 +127,18 @@ Status Session::RunSubgraph(uint32_t index) {
 }  // namespace detail
 
 size_t Interpreter::num_inputs() const {
-  return ready_ ? model().subgraph(0).inputs().size() : 0;
+  return ready_ ? inputs_.size() : 0;
 }
 size_t Interpreter::num_outputs() const {
-  return ready_ ? model().subgraph(0).outputs().size() : 0;
+  return ready_ ? outputs_.size() : 0;
 }
 Tensor* Interpreter::input(size_t i) const {
   if (i >= num_inputs()) return nullptr;
-  return &session_.subgraphs[0].tensors[model().subgraph(0).inputs()[static_cast<uint32_t>(i)]];
+  return &session_.subgraphs[0].tensors[inputs_[static_cast<uint32_t>(i)]];
 }
 Tensor* Interpreter::output(size_t i) const {
   if (i >= num_outputs()) return nullptr;
-  return &session_.subgraphs[0].tensors[model().subgraph(0).outputs()[static_cast<uint32_t>(i)]];
+  return &session_.subgraphs[0].tensors[outputs_[static_cast<uint32_t>(i)]];
 }
 TensorRef Interpreter::input_ref(size_t i) const {
   if (i >= num_inputs()) return TensorRef();
@@ -174,7 +173,11 @@ Status Interpreter::Setup(const Model& model, const OpResolver& resolver, void* 
   session_.arena = static_cast<uint8_t*>(arena) + skip;
   session_.arena_size = arena_size - skip;
   const Status status = SetupImpl();
-  if (status == Status::kOk) ready_ = true;
+  if (status != Status::kOk) return status;
+  inputs_ = model.subgraph(0).inputs();
+  outputs_ = model.subgraph(0).outputs();
+  needs_reset_ = NeedsReset();
+  ready_ = true;
   return status;
 }
 
@@ -372,7 +375,7 @@ Status Interpreter::PrepareOps(uint32_t subgraph) {
     const OperatorCodeRef code = s.model->operator_code(op.opcode_index());
     const KernelRegistration* kernel = s.resolver->Find(
         code.builtin_code, code.custom_code.size > 0 ? code.custom_code.data : nullptr);
-    OpContext ctx(&s, subgraph, i, op, &state.ops[i], state.tensors, code.version);
+    OpContext ctx(&s, subgraph, i, op, &state.ops[i], state.tensors);
     if (kernel == nullptr || code.version < 1 || code.version > kernel->max_version) {
       char types[96];
       ctx.FormatTypes(types, sizeof(types));
@@ -532,8 +535,23 @@ void Interpreter::set_op_observer(OpObserver fn, void* user) {
   session_.op_observer_user = user;
 }
 
+bool Interpreter::NeedsReset() const {
+  const detail::Session& s = session_;
+  if (s.num_resources > 0) return true;
+  for (uint32_t g = 0; g < s.num_subgraphs; ++g) {
+    const detail::SubgraphState& state = s.subgraphs[g];
+    for (uint32_t i = 0; i < state.num_tensors; ++i) {
+      if (state.tensors[i].flags & kTensorVariable) return true;
+    }
+    for (uint32_t i = 0; i < state.num_ops; ++i) {
+      if (state.ops[i].kernel->reset != nullptr) return true;
+    }
+  }
+  return false;
+}
+
 void Interpreter::Reset() {
-  if (!ready_) return;
+  if (!ready_ || !needs_reset_) return;
   detail::Session& s = session_;
   for (uint32_t g = 0; g < s.num_subgraphs; ++g) {
     const detail::SubgraphState& state = s.subgraphs[g];
@@ -547,8 +565,7 @@ void Interpreter::Reset() {
     for (uint32_t i = 0; i < state.num_ops; ++i) {
       if (state.ops[i].kernel->reset == nullptr) continue;
       const OperatorRef op = graph.op(i);
-      OpContext ctx(&s, g, i, op, &state.ops[i], state.tensors,
-                    s.model->operator_code(op.opcode_index()).version);
+      OpContext ctx(&s, g, i, op, &state.ops[i], state.tensors);
       state.ops[i].kernel->reset(ctx);
     }
   }

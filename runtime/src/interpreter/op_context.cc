@@ -13,7 +13,7 @@ bool SameName(const char* a, const char* b) {
 }  // namespace
 
 OpContext::OpContext(detail::Session* session, uint32_t subgraph, uint32_t op_index,
-                     const OperatorRef& op, OpRecord* record, Tensor* tensors, int32_t version)
+                     const OperatorRef& op, OpRecord* record, Tensor* tensors)
     : session_(session),
       subgraph_(subgraph),
       op_index_(op_index),
@@ -21,8 +21,11 @@ OpContext::OpContext(detail::Session* session, uint32_t subgraph, uint32_t op_in
       inputs_(op.inputs()),
       outputs_(op.outputs()),
       record_(record),
-      tensors_(tensors),
-      version_(version) {}
+      tensors_(tensors) {}
+
+int32_t OpContext::version() const {
+  return session_->model->operator_code(op_.opcode_index()).version;
+}
 
 const Model& OpContext::model() const {
   return *session_->model;
@@ -211,7 +214,7 @@ Status OpContext::FailUnsupportedTypes() {
   char types[96];
   FormatTypes(types, sizeof(types));
   return Fail(Status::kUnsupported, "version %d with types %s is not supported",
-              static_cast<int>(version_), types);
+              static_cast<int>(version()), types);
 }
 
 }  // namespace microml
