@@ -34,6 +34,10 @@ using DiffCase = bool (*)(Rng& rng, int index);
 
 // int8 DEPTHWISE_CONV_2D: arm::DepthwiseConv2DInt8 vs the reference.
 bool DepthwiseDiffCase(Rng& rng, int index);
+// int8 CONV_2D: arm::Conv2DInt8 vs the reference.
+bool Conv2DDiffCase(Rng& rng, int index);
+// int8 FULLY_CONNECTED: arm::FullyConnectedInt8 vs the reference.
+bool FullyConnectedDiffCase(Rng& rng, int index);
 
 }  // namespace microml_cortex_m
 

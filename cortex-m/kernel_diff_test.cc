@@ -16,6 +16,8 @@ struct Suite {
 
 const Suite kSuites[] = {
     {"depthwise_conv2d_int8", DepthwiseDiffCase, 6000},
+    {"conv2d_int8", Conv2DDiffCase, 1500},
+    {"fully_connected_int8", FullyConnectedDiffCase, 3000},
 };
 
 // Enough to show a pattern, few enough to keep the log readable.

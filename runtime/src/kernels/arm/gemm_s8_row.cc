@@ -62,9 +62,12 @@ void WidenRow(const int8_t* a, int32_t n, int32_t input_offset, uint32_t* wide) 
 // LDRD of the widened pairs for the four rows, and per row one load, two
 // SXTB16 and two SMLAD. In assembly because it needs 13 registers at once,
 // which gcc's allocation of the same C spills; all the blocks in one call, as
-// short rows cost little more than the call.
-[[gnu::noinline]] void Dot4Wide(const uint32_t* wide, int32_t groups, const int8_t* b,
-                                int32_t depth, int32_t blocks, int32_t* s) {
+// short rows cost little more than the call. kRemainder: groups may be
+// other than a positive multiple of 4 (else no block tests for the extra
+// steps).
+template <bool kRemainder>
+[[gnu::noinline]] void Dot4WideBlocks(const uint32_t* wide, int32_t groups, const int8_t* b,
+                                      int32_t depth, int32_t blocks, int32_t* s) {
   const uint32_t* const end = wide + 2 * groups;
   for (; blocks > 0; --blocks, s += 4, b += 4 * depth) {
     const uint32_t* x = wide;
@@ -96,9 +99,11 @@ void WidenRow(const int8_t* a, int32_t n, int32_t input_offset, uint32_t* wide) 
     // clang-format on
     // Four steps an iteration quarter the loop's compare and branch; the
     // groups % 4 others go first.
-    if ((groups & 1) != 0) __asm__(MICROML_ROW_STEP MICROML_ROW_OPERANDS);
-    if ((groups & 2) != 0) __asm__(MICROML_ROW_STEP MICROML_ROW_STEP MICROML_ROW_OPERANDS);
-    if (x != end) {
+    if (kRemainder && (groups & 1) != 0) __asm__(MICROML_ROW_STEP MICROML_ROW_OPERANDS);
+    if (kRemainder && (groups & 2) != 0) {
+      __asm__(MICROML_ROW_STEP MICROML_ROW_STEP MICROML_ROW_OPERANDS);
+    }
+    if (!kRemainder || x != end) {
       __asm__("1:\n" MICROML_ROW_STEP MICROML_ROW_STEP MICROML_ROW_STEP MICROML_ROW_STEP
               "cmp %[x], %[end]\n"
               "bne 1b\n" MICROML_ROW_OPERANDS);
@@ -110,6 +115,15 @@ void WidenRow(const int8_t* a, int32_t n, int32_t input_offset, uint32_t* wide) 
     s[1] = s1;
     s[2] = s2;
     s[3] = s3;
+  }
+}
+
+inline void Dot4Wide(const uint32_t* wide, int32_t groups, const int8_t* b, int32_t depth,
+                     int32_t blocks, int32_t* s) {
+  if (groups > 0 && (groups & 3) == 0) {
+    Dot4WideBlocks<false>(wide, groups, b, depth, blocks, s);
+  } else {
+    Dot4WideBlocks<true>(wide, groups, b, depth, blocks, s);
   }
 }
 
