@@ -1,7 +1,7 @@
 """Optimized kernels against the reference computes on the target itself:
 cortex-m/kernel_diff_test.elf runs random cases of every differential suite
-(cortex-m/kernel_diff.h: int8 DEPTHWISE_CONV_2D, CONV_2D and FULLY_CONNECTED) and must find no
-mismatch, on m4 (mps2-an386, Arm DSP), m7 (mps2-an500, Arm DSP) and m55
+(cortex-m/kernel_diff.h: int8 DEPTHWISE_CONV_2D, CONV_2D and FULLY_CONNECTED)
+and must find no mismatch, on m4 (mps2-an386, Arm DSP), m7 (mps2-an500, Arm DSP) and m55
 (mps3-an547, Helium).
 
 Environment (as tests/cortex_m/test_fixtures_qemu.py):
