@@ -195,6 +195,36 @@ inline void Store8(const Lanes8& acc, const Scale8& scale, int32_t output_offset
   vstrbq_s16(out, vminq_s16(vmaxq_s16(both, act_min), act_max));
 }
 
+// Store8 for two pixels' sums of the same channels: each scale vector loaded
+// once serves both; without kLeft no channel shifts left.
+template <bool kLeft>
+inline void Store8Pair(const Lanes8& acc0, const Lanes8& acc1, const Scale8& scale,
+                       int32_t output_offset, int16x8_t act_min, int16x8_t act_max, int8_t* out0,
+                       int8_t* out1) {
+  int32x4_t even0 = acc0.even;
+  int32x4_t even1 = acc1.even;
+  int32x4_t odd0 = acc0.odd;
+  int32x4_t odd1 = acc1.odd;
+  if (kLeft) {
+    even0 = vshlq_s32(even0, scale.even.left);
+    even1 = vshlq_s32(even1, scale.even.left);
+    odd0 = vshlq_s32(odd0, scale.odd.left);
+    odd1 = vshlq_s32(odd1, scale.odd.left);
+  }
+  even0 = RequantizeMveRight(even0, scale.even.multiplier, scale.even.right);
+  even1 = RequantizeMveRight(even1, scale.even.multiplier, scale.even.right);
+  odd0 = RequantizeMveRight(odd0, scale.odd.multiplier, scale.odd.right);
+  odd1 = RequantizeMveRight(odd1, scale.odd.multiplier, scale.odd.right);
+  even0 = vaddq_n_s32(even0, output_offset);
+  even1 = vaddq_n_s32(even1, output_offset);
+  odd0 = vaddq_n_s32(odd0, output_offset);
+  odd1 = vaddq_n_s32(odd1, output_offset);
+  const int16x8_t both0 = vqmovntq_s32(vqmovnbq_s32(vuninitializedq_s16(), even0), odd0);
+  const int16x8_t both1 = vqmovntq_s32(vqmovnbq_s32(vuninitializedq_s16(), even1), odd1);
+  vstrbq_s16(out0, vminq_s16(vmaxq_s16(both0, act_min), act_max));
+  vstrbq_s16(out1, vminq_s16(vmaxq_s16(both1, act_min), act_max));
+}
+
 // What Store8 needs besides the sums, for one group of channels.
 template <int kParts>
 struct GroupOutput {
@@ -264,7 +294,7 @@ inline void PairRow3(const int8_t* x0, const int8_t* x1, const int8_t* w, int32x
 // output rows; an odd last pixel is computed twice (the same bytes written
 // twice). `weights` are the group's taps packed tap after tap (kGroup bytes
 // each), so that each row's three taps load by immediate offsets.
-template <int kParts>
+template <int kParts, bool kLeft>
 __attribute__((noinline)) void Band3x3Block(const int8_t* x, int32_t tap_row_step, int32_t next,
                                             int32_t line_step, int32_t out_w, int32_t pixels,
                                             const int8_t* weights, const int32_t (*init)[2][4],
@@ -308,8 +338,8 @@ __attribute__((noinline)) void Band3x3Block(const int8_t* x, int32_t tap_row_ste
         x1 += tap_row_step;
         w += 3 * kGroup;
       }
-      Store8(Lanes8{even0, odd0}, g.scale[part], g.offset, g.act_min, g.act_max, out + 8 * part);
-      Store8(Lanes8{even1, odd1}, g.scale[part], g.offset, g.act_min, g.act_max, out1 + 8 * part);
+      Store8Pair<kLeft>(Lanes8{even0, odd0}, Lanes8{even1, odd1}, g.scale[part], g.offset,
+                        g.act_min, g.act_max, out + 8 * part, out1 + 8 * part);
     }
     out += 2 * out_step;
   }
@@ -446,6 +476,13 @@ void ChannelsDepth1x8(const DepthwiseParams& d, const DepthwiseShape& s, const i
     g.act_min = act_min;
     g.act_max = act_max;
     g.offset = output_offset;
+    // Whether any channel of the group shifts left (scales of 1 and more):
+    // without, the requantization skips those shifts.
+    bool left = false;
+    for (int32_t part = 0; part < kParts; ++part) {
+      left = left || vmaxvq_s32(0, scale[part].even.left) > 0 ||
+             vmaxvq_s32(0, scale[part].odd.left) > 0;
+    }
     int8_t packed[k3x3 ? 9 * kGroup : 1];
     if (k3x3) {
       for (int32_t tap = 0; tap < 9; ++tap) {
@@ -483,8 +520,13 @@ void ChannelsDepth1x8(const DepthwiseParams& d, const DepthwiseShape& s, const i
                               band + r * row_bytes);
         }
         if (k3x3 && d.dilation_w == 1) {
-          Band3x3Block<kParts>(band, win.in_row_step, next, line_step, s.out_w, rows * s.out_w,
-                               packed, folded, g, out, s.out_c);
+          if (left) {
+            Band3x3Block<kParts, true>(band, win.in_row_step, next, line_step, s.out_w,
+                                       rows * s.out_w, packed, folded, g, out, s.out_c);
+          } else {
+            Band3x3Block<kParts, false>(band, win.in_row_step, next, line_step, s.out_w,
+                                        rows * s.out_w, packed, folded, g, out, s.out_c);
+          }
           out += rows * s.out_w * s.out_c;
           continue;
         }
