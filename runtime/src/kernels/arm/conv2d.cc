@@ -19,11 +19,11 @@ namespace {
 // Output pixels gathered per im2col GEMM call: enough for the 2-row blocks of
 // the DSP path and to spread each call's setup. Helium's setup (each block of
 // columns' bias and scales) weighs more beside its short dot products: up to
-// 16 rows there, as long as they take no more scratch than 4 rows of a
-// 576-deep window, so that deep windows keep the arena they had.
+// 16 rows there, as long as they take no more than 1152 bytes of scratch
+// (8 rows of a 3x3x16 window), so that the arena grows by little.
 int32_t Im2colRows(int32_t depth) {
 #if defined(__ARM_FEATURE_MVE)
-  constexpr int32_t kMaxRowBytes = 4 * 576;
+  constexpr int32_t kMaxRowBytes = 1152;
   const int32_t rows = depth > 0 ? kMaxRowBytes / depth : 16;
   return rows < 4 ? 4 : (rows > 16 ? 16 : rows);
 #else
