@@ -420,19 +420,27 @@ void ChannelsDepth1x8(const DepthwiseParams& d, const DepthwiseShape& s, const i
     int32_t multiplier[kParts][2][4];
     int32_t shift[kParts][2][4];
     for (int32_t k = 0; k < kGroup; ++k) {
-      const int32_t b = bias != nullptr ? bias[oc + k] : 0;
-      uint32_t weight_sum = 0;
-      for (int32_t t = 0; t < taps; ++t) {
-        weight_sum += static_cast<uint32_t>(filter[t * s.out_c + oc + k]);
-      }
       const int32_t q = (oc + k) * d.scales.step;
       const int32_t part = k >> 3;
       const int32_t odd = k & 1;
       const int32_t lane = (k & 7) >> 1;
-      start[part][odd][lane] = b;
-      folded[part][odd][lane] = FoldOffset(b, weight_sum, input_offset);
+      start[part][odd][lane] = bias != nullptr ? bias[oc + k] : 0;
       multiplier[part][odd][lane] = d.scales.multiplier[q];
       shift[part][odd][lane] = d.scales.shift[q];
+    }
+    // The weight sums in the same even / odd lanes, folded as FoldOffset
+    // does (VMLA wraps alike).
+    for (int32_t part = 0; part < kParts; ++part) {
+      int32x4_t even = vdupq_n_s32(0);
+      int32x4_t odd = vdupq_n_s32(0);
+      const int8_t* f = filter + oc + 8 * part;
+      for (int32_t t = 0; t < taps; ++t, f += s.out_c) {
+        const int16x8_t w = vldrbq_s16(f);
+        even = vaddq_s32(even, vmovlbq_s16(w));
+        odd = vaddq_s32(odd, vmovltq_s16(w));
+      }
+      vstrwq_s32(folded[part][0], vmlaq_n_s32(vldrwq_s32(start[part][0]), even, input_offset));
+      vstrwq_s32(folded[part][1], vmlaq_n_s32(vldrwq_s32(start[part][1]), odd, input_offset));
     }
     // Split once here, not at every pixel.
     Scale8 scale[kParts];
