@@ -2,7 +2,9 @@
 // 1 to 12 (the DSP and Helium paths' special cases and the scalar fallback),
 // odd channel counts, filters 1x1 to 5x5, strides, dilations, SAME / VALID
 // padding, per-channel and per-tensor scales with left and right shifts,
-// all-(-128) data, biases that make the int32 sums wrap, narrowed clamps.
+// all-(-128) data, biases that make the int32 sums wrap, narrowed clamps;
+// narrow images (most pixels on the border) and whole groups of 8 and 16
+// channels, which take the Helium band path.
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -25,7 +27,7 @@ using microml::WindowOutputSize;
 
 constexpr int32_t kMaxBatches = 2;
 constexpr int32_t kMaxSide = 12;
-constexpr int32_t kMaxInC = 40;
+constexpr int32_t kMaxInC = 64;
 constexpr int32_t kMaxOutC = 120;
 constexpr int32_t kMaxTaps = 25;
 
@@ -36,6 +38,8 @@ int32_t g_multiplier[kMaxOutC];
 int32_t g_shift[kMaxOutC];
 int8_t g_expected[kMaxBatches * kMaxSide * kMaxSide * kMaxOutC];
 int8_t g_got[kMaxBatches * kMaxSide * kMaxSide * kMaxOutC];
+// The most any case asks for (the Helium band's cap).
+int8_t g_scratch[4096];
 
 }  // namespace
 
@@ -47,8 +51,15 @@ bool DepthwiseDiffCase(Rng& rng, int index) {
   d.multiplier = multipliers[rng.Uniform(0, 8)];
   s.batches = rng.Uniform(1, kMaxBatches);
   s.in_h = rng.Uniform(1, kMaxSide);
-  s.in_w = rng.Uniform(1, kMaxSide);
-  s.in_c = d.multiplier == 1 ? rng.Uniform(1, kMaxInC) : rng.Uniform(1, kMaxOutC / 12);
+  s.in_w = rng.Uniform(0, 3) == 0 ? rng.Uniform(1, 5) : rng.Uniform(1, kMaxSide);
+  const int32_t groups[] = {8, 16, 24, 32, 48, 64};
+  if (d.multiplier != 1) {
+    s.in_c = rng.Uniform(1, kMaxOutC / 12);
+  } else if (rng.Uniform(0, 2) == 0) {
+    s.in_c = groups[rng.Uniform(0, 5)];
+  } else {
+    s.in_c = rng.Uniform(1, kMaxInC);
+  }
   const bool three = rng.Uniform(0, 2) != 0;
   s.f_h = three ? 3 : rng.Uniform(1, 5);
   s.f_w = three ? 3 : rng.Uniform(1, 5);
@@ -105,7 +116,13 @@ bool DepthwiseDiffCase(Rng& rng, int index) {
   memset(g_got, 0x55, static_cast<size_t>(n_output));
   const int32_t* bias = has_bias ? g_bias : nullptr;
   microml::reference::DepthwiseConv2DInt8(d, s, g_input, g_filter, bias, g_expected);
-  microml::arm::DepthwiseConv2DInt8(d, s, g_input, g_filter, bias, g_got);
+  const size_t scratch_bytes = microml::arm::DepthwiseConv2DInt8ScratchBytes(d, s);
+  if (scratch_bytes > sizeof(g_scratch)) {
+    Print("depthwise case %d: %ld bytes of scratch, the test has %ld\n", index,
+          static_cast<long>(scratch_bytes), static_cast<long>(sizeof(g_scratch)));
+    return false;
+  }
+  microml::arm::DepthwiseConv2DInt8(d, s, g_input, g_filter, bias, g_scratch, g_got);
   int32_t bad = 0;
   for (int32_t i = 0; i < n_output; ++i) bad += g_expected[i] != g_got[i];
   if (bad == 0) return true;

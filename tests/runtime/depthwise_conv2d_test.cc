@@ -117,7 +117,8 @@ void RunCase(Case& c, int index) {
   std::vector<int8_t> got(outputs, 0x55);
   const int32_t* bias = c.has_bias ? c.bias.data() : nullptr;
   reference::DepthwiseConv2DInt8(d, s, c.input.data(), c.filter.data(), bias, expected.data());
-  arm::DepthwiseConv2DInt8(d, s, c.input.data(), c.filter.data(), bias, got.data());
+  std::vector<int8_t> scratch(arm::DepthwiseConv2DInt8ScratchBytes(d, s));
+  arm::DepthwiseConv2DInt8(d, s, c.input.data(), c.filter.data(), bias, scratch.data(), got.data());
   size_t mismatches = 0;
   for (size_t i = 0; i < outputs; ++i) mismatches += expected[i] != got[i] ? 1 : 0;
   EXPECT_EQ(mismatches, 0u) << "case " << index << ": input " << s.batches << "x" << s.in_h << "x"

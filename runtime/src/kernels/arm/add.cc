@@ -39,6 +39,79 @@ void AddMve(const ArithData& d, const T* pa, const T* pb, T* po, int32_t n) {
     Store4(po + i, v, lanes);
   }
 }
+
+// AddMve for int8 with the rounding divisions specialised: the input of the
+// larger scale has the real multiplier 1/2 exactly (exponent 0: no division),
+// the other one at most that, so after swapping the inputs (the sum does not
+// care) input a never divides, b divides when kDivideB and the output when
+// kDivideOut. Where a division is known to happen (exponent >= 1) its
+// rounding fix is just the sign; (a + offset) << left is one VMLAS
+// (|a + offset| <= 255 keeps it below 2^28); whole vectors go unpredicated,
+// the last partial one predicated.
+inline int32x4_t DivideByPotPositive(int32x4_t v, int32_t e) {
+  return vrshlq_n_s32(vqaddq_s32(v, vshrq_n_s32(v, 31)), -e);
+}
+
+struct AddInput {
+  const int8_t* data;
+  int32_t offset;  // times 2^left_shift
+  int32_t multiplier;
+  int32_t exponent;
+};
+
+template <bool kDivideB, bool kDivideOut>
+void AddInt8Split(const ArithData& d, const AddInput& a, const AddInput& b, int8_t* po, int32_t n) {
+  const int32x4_t scale = vdupq_n_s32(1 << d.left_shift);
+  const int8_t* pa = a.data;
+  const int8_t* pb = b.data;
+  const int32_t offset_a = a.offset, offset_b = b.offset;
+  const int32_t mult_a = a.multiplier, mult_b = b.multiplier, mult_out = d.mult_out;
+  const int32_t e_b = b.exponent, e_out = -d.shift_out;
+  const int32_t offset_out = d.offset_out;
+  const int32x4_t lo = vdupq_n_s32(d.act_min);
+  const int32x4_t hi = vdupq_n_s32(d.act_max);
+  const auto sum4 = [&](int32x4_t va, int32x4_t vb) {
+    const int32x4_t x = vqrdmulhq_n_s32(vmlasq_n_s32(va, scale, offset_a), mult_a);
+    int32x4_t y = vqrdmulhq_n_s32(vmlasq_n_s32(vb, scale, offset_b), mult_b);
+    if (kDivideB) y = DivideByPotPositive(y, e_b);
+    int32x4_t v = vqrdmulhq_n_s32(vaddq_s32(x, y), mult_out);
+    if (kDivideOut) v = DivideByPotPositive(v, e_out);
+    return vminq_s32(vmaxq_s32(vaddq_n_s32(v, offset_out), lo), hi);
+  };
+  int32_t i = 0;
+  for (; i + 4 <= n; i += 4) vstrbq_s32(po + i, sum4(vldrbq_s32(pa + i), vldrbq_s32(pb + i)));
+  if (i < n) {
+    const mve_pred16_t lanes = vctp32q(static_cast<uint32_t>(n - i));
+    vstrbq_p_s32(po + i, sum4(vldrbq_z_s32(pa + i, lanes), vldrbq_z_s32(pb + i, lanes)), lanes);
+  }
+}
+
+// False (nothing done) when no input has exponent 0 or the output's is
+// positive, which prepare's multipliers never give.
+bool AddInt8Specialised(const ArithData& d, const int8_t* pa, const int8_t* pb, int8_t* po,
+                        int32_t n) {
+  const int32_t scale = 1 << d.left_shift;
+  AddInput a = {pa, d.offset_a * scale, d.mult_a, -d.shift_a};
+  AddInput b = {pb, d.offset_b * scale, d.mult_b, -d.shift_b};
+  if (a.exponent != 0) {
+    const AddInput t = a;
+    a = b;
+    b = t;
+  }
+  if (a.exponent != 0 || b.exponent < 0 || d.shift_out > 0) return false;
+  if (b.exponent > 0) {
+    if (d.shift_out < 0) {
+      AddInt8Split<true, true>(d, a, b, po, n);
+    } else {
+      AddInt8Split<true, false>(d, a, b, po, n);
+    }
+  } else if (d.shift_out < 0) {
+    AddInt8Split<false, true>(d, a, b, po, n);
+  } else {
+    AddInt8Split<false, false>(d, a, b, po, n);
+  }
+  return true;
+}
 #endif
 
 Status AddOptEval(OpContext& ctx) {
@@ -71,8 +144,12 @@ void AddInt8(const ArithData& d, const Tensor& a, const Tensor& b, const Tensor&
     reference::AddInt8(d, a, b, out);
     return;
   }
-  AddMve(d, a.data_as<const int8_t>(), b.data_as<const int8_t>(), out.data_as<int8_t>(),
-         static_cast<int32_t>(out.element_count()));
+  const int32_t n = static_cast<int32_t>(out.element_count());
+  if (AddInt8Specialised(d, a.data_as<const int8_t>(), b.data_as<const int8_t>(),
+                         out.data_as<int8_t>(), n)) {
+    return;
+  }
+  AddMve(d, a.data_as<const int8_t>(), b.data_as<const int8_t>(), out.data_as<int8_t>(), n);
 #else
   if (d.broadcast || -d.shift_a > kMaxPotExponent || -d.shift_b > kMaxPotExponent ||
       -d.shift_out > kMaxPotExponent) {

@@ -17,8 +17,20 @@ namespace arm {
 namespace {
 
 // Output pixels gathered per im2col GEMM call: enough for the 2-row blocks of
-// the DSP path and to spread each call's setup.
-constexpr int32_t kIm2colRows = 4;
+// the DSP path and to spread each call's setup. Helium's setup (each block of
+// columns' bias and scales) weighs more beside its short dot products: up to
+// 16 rows there, as long as they take no more than 1152 bytes of scratch
+// (8 rows of a 3x3x16 window), so that the arena grows by little.
+int32_t Im2colRows(int32_t depth) {
+#if defined(__ARM_FEATURE_MVE)
+  constexpr int32_t kMaxRowBytes = 1152;
+  const int32_t rows = depth > 0 ? kMaxRowBytes / depth : 16;
+  return rows < 4 ? 4 : (rows > 16 ? 16 : rows);
+#else
+  static_cast<void>(depth);
+  return 4;
+#endif
+}
 
 bool IsDirect1x1(const Conv2DParams& d, const Conv2DShape& s) {
   return s.f_h == 1 && s.f_w == 1 && d.pad_h == 0 && d.pad_w == 0;
@@ -32,8 +44,11 @@ GemmS8Output OutputOf(const Conv2DParams& d, const int32_t* bias) {
 // memcpy and memset for the short runs of im2col: newlib-nano's go a byte at a
 // time.
 #if defined(__ARM_FEATURE_MVE)
-void CopyBytes(int8_t* dst, const int8_t* src, int32_t n) {
-  for (; n > 0; n -= 16, dst += 16, src += 16) {
+// Whole vectors unpredicated (a predicated one costs a VPST more), then the
+// tail.
+inline void CopyBytes(int8_t* dst, const int8_t* src, int32_t n) {
+  for (; n >= 16; n -= 16, dst += 16, src += 16) vstrbq_s8(dst, vldrbq_s8(src));
+  if (n > 0) {
     const mve_pred16_t p = vctp8q(static_cast<uint32_t>(n));
     vstrbq_p_s8(dst, vldrbq_z_s8(src, p), p);
   }
@@ -113,13 +128,14 @@ size_t Conv2DInt8ScratchBytes(const Conv2DParams& d, const Conv2DShape& s) {
   if (!Conv2DInt8Covers(s)) return 0;
   const int32_t depth = IsDirect1x1(d, s) ? s.in_c : s.f_h * s.f_w * s.in_c;
   // Widened rows need 4 bytes a value: 1x1 filters only those, others also two
-  // im2col rows; else kIm2colRows im2col rows.
+  // im2col rows; else Im2colRows im2col rows.
   const bool widened = GemmS8WidenedScratchBytes(depth) > 0;
   uint64_t bytes = 0;
   if (IsDirect1x1(d, s)) {
     bytes = widened ? uint64_t{4} * static_cast<uint64_t>(depth) : 0;
   } else {
-    bytes = (widened ? uint64_t{6} : uint64_t{kIm2colRows}) * static_cast<uint64_t>(depth);
+    const int32_t rows = widened ? 6 : Im2colRows(depth);
+    bytes = static_cast<uint64_t>(rows) * static_cast<uint64_t>(depth);
   }
   // Beyond size_t, a size RequestScratch refuses.
   return bytes > SIZE_MAX ? SIZE_MAX : static_cast<size_t>(bytes);
@@ -151,12 +167,13 @@ void Conv2DIm2colWidened(const Conv2DParams& d, const Conv2DShape& s, const int8
   if (pending > 0) GemmS8Widened(rows, depth, 1, filter, s.out_c, depth, q, scratch, out, s.out_c);
 }
 
-// The im2col rows of every output pixel, kIm2colRows at a time, for each chunk
+// The im2col rows of every output pixel, Im2colRows at a time, for each chunk
 // of output channels in turn (one chunk unless there are more than
 // kGemmS8ColumnChunk), so each chunk is folded once.
 void Conv2DIm2col(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input,
                   const int8_t* filter, const GemmS8Output& q, int8_t* scratch, int8_t* output) {
   const int32_t depth = s.f_h * s.f_w * s.in_c;
+  const int32_t rows = Im2colRows(depth);
   const int8_t pad_value = static_cast<int8_t>(-d.input_offset);
   int32_t folded[kGemmS8ColumnChunk];
   for (int32_t c0 = 0; c0 < s.out_c; c0 += kGemmS8ColumnChunk) {
@@ -171,7 +188,7 @@ void Conv2DIm2col(const Conv2DParams& d, const Conv2DShape& s, const int8_t* inp
       for (int32_t oy = 0; oy < s.out_h; ++oy) {
         for (int32_t ox = 0; ox < s.out_w; ++ox) {
           FillRow(d, s, image, oy, ox, pad_value, scratch + pending * depth);
-          if (++pending == kIm2colRows) {
+          if (++pending == rows) {
             GemmS8Folded(scratch, depth, pending, rhs, cols, depth, folded, chunk, out, s.out_c);
             out += pending * s.out_c;
             pending = 0;

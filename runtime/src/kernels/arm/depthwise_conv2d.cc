@@ -49,27 +49,69 @@ void ChannelsScalar(const DepthwiseParams& d, const DepthwiseShape& s, const int
 
 }  // namespace depthwise
 
-void DepthwiseConv2DInt8(const DepthwiseParams& d, const DepthwiseShape& s, const int8_t* input,
-                         const int8_t* filter, const int32_t* bias, int8_t* output) {
+size_t DepthwiseConv2DInt8ScratchBytes(const DepthwiseParams& d, const DepthwiseShape& s) {
 #if defined(__ARM_FEATURE_MVE)
-  if (depthwise::RunHelium(d, s, input, filter, bias, output)) return;
+  return depthwise::HeliumScratchBytes(d, s);
+#else
+  static_cast<void>(d);
+  static_cast<void>(s);
+  return 0;
+#endif
+}
+
+void DepthwiseConv2DInt8(const DepthwiseParams& d, const DepthwiseShape& s, const int8_t* input,
+                         const int8_t* filter, const int32_t* bias, int8_t* scratch,
+                         int8_t* output) {
+#if defined(__ARM_FEATURE_MVE)
+  if (depthwise::RunHelium(d, s, input, filter, bias, scratch, output)) return;
 #elif defined(__ARM_FEATURE_DSP)
+  static_cast<void>(scratch);
   if (depthwise::RunDsp(d, s, input, filter, bias, output)) return;
+#else
+  static_cast<void>(scratch);
 #endif
   depthwise::ChannelsScalar(d, s, input, filter, bias, output, 0, s.out_c);
 }
 
 namespace {
 
+struct OptData {
+  const DepthwiseParams* params;
+  int scratch_index;
+};
+
+// The shared prepare, then the scratch request; the op data becomes OptData.
+Status Prepare(OpContext& ctx) {
+  MICROML_RETURN_IF_ERROR(DepthwiseConv2DPrepare(ctx));
+  const DepthwiseParams* params = ctx.op_data_as<DepthwiseParams>();
+  OptData* data = ctx.AllocatePersistent<OptData>();
+  if (data == nullptr) return Status::kArenaTooSmall;
+  data->params = params;
+  data->scratch_index = -1;
+  ctx.set_op_data(data);
+  const size_t scratch_bytes =
+      params->kind == DepthwiseKind::kInt8
+          ? DepthwiseConv2DInt8ScratchBytes(
+                *params, DepthwiseShapeOf(*ctx.input(0), *ctx.input(1), *ctx.output(0)))
+          : 0;
+  if (scratch_bytes > 0) {
+    MICROML_RETURN_IF_ERROR(ctx.RequestScratch(scratch_bytes, &data->scratch_index));
+  }
+  return Status::kOk;
+}
+
 Status Eval(OpContext& ctx) {
-  const DepthwiseParams& d = *ctx.op_data_as<DepthwiseParams>();
-  if (d.kind != DepthwiseKind::kInt8) return reference::DepthwiseConv2DEval(ctx);
+  const OptData& data = *ctx.op_data_as<OptData>();
+  const DepthwiseParams& d = *data.params;
+  if (d.kind != DepthwiseKind::kInt8) return reference::DepthwiseConv2DEvalWith(ctx, d);
   const Tensor& input = *ctx.input(0);
   const Tensor& filter = *ctx.input(1);
   const Tensor* bias = ctx.input(2);
+  int8_t* scratch =
+      data.scratch_index >= 0 ? static_cast<int8_t*>(ctx.scratch(data.scratch_index)) : nullptr;
   DepthwiseConv2DInt8(d, DepthwiseShapeOf(input, filter, *ctx.output(0)),
                       input.data_as<const int8_t>(), filter.data_as<const int8_t>(),
-                      bias != nullptr ? bias->data_as<const int32_t>() : nullptr,
+                      bias != nullptr ? bias->data_as<const int32_t>() : nullptr, scratch,
                       ctx.output(0)->data_as<int8_t>());
   return Status::kOk;
 }
@@ -78,14 +120,14 @@ Status Eval(OpContext& ctx) {
 
 }  // namespace arm
 
-// No scratch and no precomputation beyond the shared prepare's: the weight
-// sums are formed per group of channels at eval, where they cost one pass
-// over the filter.
+// The weight sums are formed per group of channels at eval, where they cost
+// one pass over the filter; the Helium path asks for scratch (see
+// DepthwiseConv2DInt8ScratchBytes).
 const KernelRegistration kRegisterDepthwiseConv2DOpt = {
     static_cast<int32_t>(BuiltinOp::kDEPTHWISE_CONV_2D),
     nullptr,
     7,
-    DepthwiseConv2DPrepare,
+    arm::Prepare,
     arm::Eval,
     nullptr,
     "float32 int8 int8_int4 int16"};

@@ -2,6 +2,7 @@
 #ifndef MICROML_KERNELS_ARM_DEPTHWISE_CONV2D_H_
 #define MICROML_KERNELS_ARM_DEPTHWISE_CONV2D_H_
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kernels/prepare/depthwise_conv2d.h"
@@ -9,10 +10,14 @@
 namespace microml {
 namespace arm {
 
-// Same result as reference::DepthwiseConv2DInt8 for every input; needs no
-// scratch memory.
+// Bytes of scratch DepthwiseConv2DInt8 needs (0: none).
+size_t DepthwiseConv2DInt8ScratchBytes(const DepthwiseParams& d, const DepthwiseShape& s);
+
+// Same result as reference::DepthwiseConv2DInt8 for every input. `scratch`
+// holds DepthwiseConv2DInt8ScratchBytes.
 void DepthwiseConv2DInt8(const DepthwiseParams& d, const DepthwiseShape& s, const int8_t* input,
-                         const int8_t* filter, const int32_t* bias, int8_t* output);
+                         const int8_t* filter, const int32_t* bias, int8_t* scratch,
+                         int8_t* output);
 
 }  // namespace arm
 }  // namespace microml

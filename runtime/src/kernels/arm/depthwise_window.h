@@ -4,6 +4,7 @@
 #ifndef MICROML_KERNELS_ARM_DEPTHWISE_WINDOW_H_
 #define MICROML_KERNELS_ARM_DEPTHWISE_WINDOW_H_
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kernels/prepare/depthwise_conv2d.h"
@@ -218,9 +219,11 @@ void ChannelsScalar(const DepthwiseParams& d, const DepthwiseShape& s, const int
 
 // The Helium and DSP computes (each built only for its target): every output
 // channel when they return true, nothing when the depth multiplier is one
-// they leave to ChannelsScalar.
+// they leave to ChannelsScalar. RunHelium's scratch holds
+// HeliumScratchBytes.
+size_t HeliumScratchBytes(const DepthwiseParams& d, const DepthwiseShape& s);
 bool RunHelium(const DepthwiseParams& d, const DepthwiseShape& s, const int8_t* input,
-               const int8_t* filter, const int32_t* bias, int8_t* output);
+               const int8_t* filter, const int32_t* bias, int8_t* scratch, int8_t* output);
 bool RunDsp(const DepthwiseParams& d, const DepthwiseShape& s, const int8_t* input,
             const int8_t* filter, const int32_t* bias, int8_t* output);
 

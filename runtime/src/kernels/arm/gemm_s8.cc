@@ -159,9 +159,32 @@ int32x4_t Dot1x4Offset(const int8_t* a, const int8_t* b, int32_t depth, int8x16_
   return v;
 }
 
+// Dot1x4Offset for one rhs row (the columns left over).
+template <bool kInvert>
+int32_t Dot1x1Offset(const int8_t* a, const int8_t* b, int32_t depth, int8x16_t offset) {
+  int32_t s = 0;
+  int8x16_t x;
+  int8x16_t w;
+  __asm__(
+      "dlstp.8 lr, %[n]\n"
+      "1:\n"
+      "vldrb.8 %q[x], [%[a]], #16\n"
+      "vldrb.8 %q[w], [%[b]], #16\n"
+      ".if %c[invert]\n"
+      "vmvn %q[x], %q[x]\n"
+      ".endif\n"
+      "vmladava.s8 %[s], %q[x], %q[w]\n"
+      "vmladava.s8 %[s], %q[o], %q[w]\n"
+      "letp lr, 1b\n"
+      : [a] "+r"(a), [b] "+r"(b), [s] "+Te"(s), [x] "=&w"(x), [w] "=&w"(w)
+      : [n] "r"(depth), [o] "w"(offset), [invert] "i"(kInvert ? 1 : 0)
+      : "lr", "memory");
+  return s;
+}
+
 // GemmS8 of a single row whose input offset fits int8, or is 128
-// (Dot1x4Offset), four columns at a time; the last cols % 4 columns by
-// GemmS8Folded.
+// (Dot1x4Offset), four columns at a time; the last cols % 4 columns one at a
+// time (Dot1x1Offset).
 template <bool kInvert>
 void GemmS8RowOffset(const int8_t* lhs, const int8_t* rhs, int32_t cols, int32_t depth,
                      const GemmS8Output& output, int8_t* out) {
@@ -184,11 +207,44 @@ void GemmS8RowOffset(const int8_t* lhs, const int8_t* rhs, int32_t cols, int32_t
     const int32x4_t acc = RequantizeMve(sum, multiplier, shift);
     vstrbq_s32(out + c, vminq_s32(vmaxq_s32(vaddq_s32(acc, offset), act_min), act_max));
   }
-  if (c < cols) {
-    int32_t folded[4];
-    const GemmS8Output tail = GemmS8Columns(q, c);
-    GemmS8FoldBias(rhs + c * depth, cols - c, depth, q.input_offset, tail.bias, folded);
-    GemmS8Folded(lhs, depth, 1, rhs + c * depth, cols - c, depth, folded, tail, out + c, 0);
+  for (; c < cols; ++c) {
+    int32_t dot = Dot1x1Offset<kInvert>(lhs, rhs + c * depth, depth, input_offset);
+    // Wrapping, as VSUB is.
+    if (kInvert) dot = static_cast<int32_t>(0u - static_cast<uint32_t>(dot));
+    const int32_t k = c * q.step;
+    const int32_t sum = WrappingAdd(dot, q.bias != nullptr ? q.bias[c] : 0);
+    const int32_t scaled = Requantize(sum, q.multiplier[k], q.shift[k]);
+    out[c] = Clamp<int8_t>(WrappingAdd(scaled, q.offset), q.act_min, q.act_max);
+  }
+}
+
+// GemmS8 of a single row of at most kFewInputs values: the columns four to a
+// vector, each input value (plus the offset) a scalar times the four
+// columns' weights (gathered, depth apart), so the few multiply-accumulates
+// are not buried under a dot product's setup per column.
+constexpr int32_t kFewInputs = 4;
+
+void GemmS8RowFewInputs(const int8_t* lhs, const int8_t* rhs, int32_t cols, int32_t depth,
+                        const GemmS8Output& output, int8_t* out) {
+  const GemmS8Output q = output;
+  int32_t x[kFewInputs];
+  for (int32_t k = 0; k < depth; ++k) x[k] = lhs[k] + q.input_offset;
+  const uint32x4_t offsets = vmulq_n_u32(vidupq_n_u32(0, 1), static_cast<uint32_t>(depth));
+  const int32x4_t act_min = vdupq_n_s32(q.act_min);
+  const int32x4_t act_max = vdupq_n_s32(q.act_max);
+  for (int32_t c = 0; c < cols; c += 4) {
+    const mve_pred16_t lanes = vctp32q(static_cast<uint32_t>(cols - c));
+    int32x4_t acc = q.bias != nullptr ? vldrwq_z_s32(q.bias + c, lanes) : vdupq_n_s32(0);
+    const int8_t* w = rhs + c * depth;
+    for (int32_t k = 0; k < depth; ++k) {
+      acc = vmlaq_n_s32(acc, vldrbq_gather_offset_z_s32(w + k, offsets, lanes), x[k]);
+    }
+    const int32x4_t multiplier =
+        q.step != 0 ? vldrwq_z_s32(q.multiplier + c, lanes) : vdupq_n_s32(q.multiplier[0]);
+    const int32x4_t shift =
+        q.step != 0 ? vldrwq_z_s32(q.shift + c, lanes) : vdupq_n_s32(q.shift[0]);
+    const int32x4_t v = vaddq_n_s32(RequantizeMve(acc, multiplier, shift), q.offset);
+    vstrbq_p_s32(out + c, vminq_s32(vmaxq_s32(v, act_min), act_max), lanes);
   }
 }
 
@@ -746,6 +802,10 @@ void GemmS8(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t* r
 void GemmS8SingleRow(const int8_t* lhs, const int8_t* rhs, int32_t cols, int32_t depth,
                      const GemmS8Output& q, int8_t* out) {
 #if defined(__ARM_FEATURE_MVE)
+  if (depth <= kFewInputs) {
+    GemmS8RowFewInputs(lhs, rhs, cols, depth, q, out);
+    return;
+  }
   if (q.input_offset >= -128 && q.input_offset <= 127) {
     GemmS8RowOffset<false>(lhs, rhs, cols, depth, q, out);
     return;

@@ -61,6 +61,8 @@ void DepthwiseConv2DInt16(const DepthwiseParams& d, const DepthwiseShape& s, con
 
 // Runs whichever compute the prepared kind calls for.
 Status DepthwiseConv2DEval(OpContext& ctx);
+// The same with the params given (for registrations whose op data holds more).
+Status DepthwiseConv2DEvalWith(OpContext& ctx, const DepthwiseParams& d);
 
 }  // namespace reference
 

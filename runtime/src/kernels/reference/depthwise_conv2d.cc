@@ -92,7 +92,10 @@ void DepthwiseConv2DInt16(const DepthwiseParams& d, const DepthwiseShape& s, con
 }
 
 Status DepthwiseConv2DEval(OpContext& ctx) {
-  const DepthwiseParams& d = *ctx.op_data_as<DepthwiseParams>();
+  return DepthwiseConv2DEvalWith(ctx, *ctx.op_data_as<DepthwiseParams>());
+}
+
+Status DepthwiseConv2DEvalWith(OpContext& ctx, const DepthwiseParams& d) {
   const Tensor& input = *ctx.input(0);
   const Tensor& filter = *ctx.input(1);
   const Tensor* bias = ctx.input(2);
