@@ -32,10 +32,13 @@ namespace detail {
 // slots per operator.
 constexpr uint32_t kMaxScratchPerOp = 4;
 
+// Kept only during setup, one per request, stacked down from the arena's tail:
+// small because on tiny models setup bookkeeping, not activations, can set the
+// arena's size.
 struct ScratchRequest {
   uint32_t bytes;
-  uint32_t subgraph;
-  uint32_t op;
+  uint16_t subgraph;
+  uint16_t op;
 };
 
 struct SubgraphState {
@@ -73,10 +76,11 @@ struct Session {
 
   SubgraphState* subgraphs = nullptr;
   uint32_t num_subgraphs = 0;
-  uint8_t** scratch = nullptr;                 // per scratch buffer, its address (after setup)
-  ScratchRequest* scratch_requests = nullptr;  // setup only, in the tail
+  uint8_t** scratch = nullptr;  // per scratch buffer, its address (after setup)
+  // Setup only: the latest request, in the tail; request k (in request order)
+  // is scratch_requests[num_scratch - 1 - k].
+  ScratchRequest* scratch_requests = nullptr;
   uint32_t num_scratch = 0;
-  uint32_t scratch_capacity = 0;
   ResourceVariable* resources = nullptr;
   uint32_t num_resources = 0;
   uint32_t resource_capacity = 0;

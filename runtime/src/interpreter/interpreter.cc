@@ -72,6 +72,17 @@ Status CheckOperatorTensors(OpContext& ctx, const OperatorRef& op, const Tensor*
   return Status::kOk;
 }
 
+constexpr uint16_t kNotPlanned = 0xFFFFu;
+
+// Whether the planner gives the tensor arena memory.
+bool Planned(const Tensor& t) {
+  return (t.flags & (kTensorConstant | kTensorVariable)) == 0 && t.bytes > 0;
+}
+
+const detail::ScratchRequest& ScratchRequestAt(const detail::Session& s, uint32_t k) {
+  return s.scratch_requests[s.num_scratch - 1 - k];
+}
+
 }  // namespace
 
 namespace detail {
@@ -194,9 +205,9 @@ size_t Interpreter::WorkBytesEstimate(const Model& model) {
   const size_t buffers = tensors + ops * detail::kMaxScratchPerOp;
   return AlignUp(model.num_subgraphs() * sizeof(detail::SubgraphState), 8) +
          AlignUp(tensors * sizeof(Tensor), 8) * 2 + AlignUp(ops * sizeof(OpRecord), 8) * 2 +
-         AlignUp(ops * detail::kMaxScratchPerOp * sizeof(detail::ScratchRequest), 8) +
+         ops * detail::kMaxScratchPerOp * sizeof(detail::ScratchRequest) +
          AlignUp(ops * sizeof(detail::ResourceVariable), 8) +
-         AlignUp(tensors * sizeof(int32_t), 8) + AlignUp(buffers * sizeof(PlanBuffer), 8) +
+         AlignUp(tensors * sizeof(uint16_t), 8) + AlignUp(buffers * sizeof(PlanBuffer), 8) +
          AlignUp(PlanWorkBytes(static_cast<uint32_t>(buffers)), 8) +
          AlignUp(ops * detail::kMaxScratchPerOp * sizeof(uint8_t*), 8) + realigned + kOpDataSlack +
          kArenaAlignment;
@@ -228,6 +239,10 @@ Status Interpreter::SetupImpl() {
   s.head = 0;
   s.tail = s.arena_size;
   s.num_subgraphs = s.model->num_subgraphs();
+  if (s.num_subgraphs > 0xFFFFu) {
+    return s.error->Set(Status::kUnsupported, "model has %u subgraphs, over %u", s.num_subgraphs,
+                        0xFFFFu);
+  }
   s.subgraphs = static_cast<detail::SubgraphState*>(
       s.AllocatePersistent(s.num_subgraphs * sizeof(detail::SubgraphState)));
   if (s.subgraphs == nullptr) {
@@ -264,12 +279,6 @@ Status Interpreter::SetupImpl() {
       return s.OutOfMemory(s.resource_capacity * sizeof(detail::ResourceVariable),
                            "resource variables");
     }
-  }
-  s.scratch_capacity = total_ops * detail::kMaxScratchPerOp;
-  s.scratch_requests = static_cast<detail::ScratchRequest*>(
-      s.AllocateTemp(s.scratch_capacity * sizeof(detail::ScratchRequest)));
-  if (s.scratch_requests == nullptr && s.scratch_capacity > 0) {
-    return s.OutOfMemory(s.scratch_capacity * sizeof(detail::ScratchRequest), "setup bookkeeping");
   }
   for (uint32_t g = 0; g < s.num_subgraphs; ++g) MICROML_RETURN_IF_ERROR(BindTensors(g));
   for (uint32_t g = 0; g < s.num_subgraphs; ++g) MICROML_RETURN_IF_ERROR(PrepareOps(g));
@@ -415,17 +424,30 @@ Status Interpreter::PlanActivations() {
       if (s.scratch == nullptr) return s.OutOfMemory(bytes, "scratch table");
     }
   }
-  uint32_t max_tensors = 0;
+  // Planner inputs sized exactly: on tiny models these temporaries, not the
+  // activations, can set the arena's size.
+  uint32_t max_tensors = 0, max_buffers = 0;
   for (uint32_t g = 0; g < s.num_subgraphs; ++g) {
-    if (s.subgraphs[g].num_tensors > max_tensors) max_tensors = s.subgraphs[g].num_tensors;
+    const detail::SubgraphState& state = s.subgraphs[g];
+    if (state.num_tensors > max_tensors) max_tensors = state.num_tensors;
+    uint32_t count = 0;
+    for (uint32_t i = 0; i < state.num_tensors; ++i) count += Planned(state.tensors[i]) ? 1 : 0;
+    for (uint32_t k = 0; k < s.num_scratch; ++k) count += ScratchRequestAt(s, k).subgraph == g;
+    if (count > kMaxPlanBuffers) {
+      return s.error->Set(Status::kUnsupported,
+                          "subgraph %u has %u activation and scratch buffers, over %u", g, count,
+                          kMaxPlanBuffers);
+    }
+    if (count > max_buffers) max_buffers = count;
   }
-  const uint32_t max_buffers = max_tensors + s.num_scratch;
-  int32_t* plan_index = static_cast<int32_t*>(s.AllocateTemp(max_tensors * sizeof(int32_t)));
+  uint16_t* plan_index = static_cast<uint16_t*>(s.AllocateTemp(max_tensors * sizeof(uint16_t)));
   PlanBuffer* buffers = static_cast<PlanBuffer*>(s.AllocateTemp(max_buffers * sizeof(PlanBuffer)));
   void* work = s.AllocateTemp(PlanWorkBytes(max_buffers));
   if ((plan_index == nullptr && max_tensors > 0) ||
       ((buffers == nullptr || work == nullptr) && max_buffers > 0)) {
-    return s.OutOfMemory(max_buffers * (sizeof(PlanBuffer) + 16), "planner work space");
+    return s.OutOfMemory(max_tensors * sizeof(uint16_t) + max_buffers * sizeof(PlanBuffer) +
+                             PlanWorkBytes(max_buffers),
+                         "planner work space");
   }
   const size_t temp_peak = s.arena_size - s.tail;
   const size_t persistent =
@@ -439,67 +461,68 @@ Status Interpreter::PlanActivations() {
     for (uint32_t g = 0; g < s.num_subgraphs; ++g) {
       const detail::SubgraphState& state = s.subgraphs[g];
       const SubgraphRef graph = s.model->subgraph(g);
-      const int32_t end = state.num_ops == 0 ? 0 : static_cast<int32_t>(state.num_ops) - 1;
+      const uint16_t end = state.num_ops == 0 ? 0 : static_cast<uint16_t>(state.num_ops - 1);
       uint32_t count = 0;
       for (uint32_t i = 0; i < state.num_tensors; ++i) {
-        const Tensor& t = state.tensors[i];
-        plan_index[i] = -1;
-        if ((t.flags & (kTensorConstant | kTensorVariable)) || t.bytes == 0) continue;
+        plan_index[i] = kNotPlanned;
+        if (!Planned(state.tensors[i])) continue;
         PlanBuffer& b = buffers[count];
-        b.size = static_cast<uint32_t>(AlignUp(t.bytes, kArenaAlignment));
-        b.first = INT32_MAX;
-        b.last = -1;
+        b.size = static_cast<uint32_t>(AlignUp(state.tensors[i].bytes, kArenaAlignment));
+        b.first = kNotPlanned;
+        b.last = 0;
         b.offset = 0;
-        plan_index[i] = static_cast<int32_t>(count++);
+        plan_index[i] = static_cast<uint16_t>(count++);
       }
       // Subgraph inputs are written before the first operator and outputs read
       // after the last one.
       const VectorRef<int32_t> inputs = graph.inputs();
       for (uint32_t k = 0; k < inputs.size(); ++k) {
-        if (plan_index[inputs[k]] >= 0) buffers[plan_index[inputs[k]]].first = 0;
+        if (plan_index[inputs[k]] != kNotPlanned) buffers[plan_index[inputs[k]]].first = 0;
       }
       const VectorRef<int32_t> outputs = graph.outputs();
       for (uint32_t k = 0; k < outputs.size(); ++k) {
-        if (plan_index[outputs[k]] >= 0) buffers[plan_index[outputs[k]]].last = end;
+        if (plan_index[outputs[k]] != kNotPlanned) buffers[plan_index[outputs[k]]].last = end;
       }
-      const auto touch = [&](int32_t tensor, int32_t op) {
-        if (tensor < 0 || plan_index[tensor] < 0) return;
+      const auto touch = [&](int32_t tensor, uint16_t op) {
+        if (tensor < 0 || plan_index[tensor] == kNotPlanned) return;
         PlanBuffer& b = buffers[plan_index[tensor]];
-        if (op < b.first) b.first = op;
+        if (b.first == kNotPlanned || op < b.first) b.first = op;
         if (op > b.last) b.last = op;
       };
       for (uint32_t i = 0; i < state.num_ops; ++i) {
         const OperatorRef op = graph.op(i);
+        const uint16_t at = static_cast<uint16_t>(i);
         const VectorRef<int32_t> in = op.inputs();
-        for (uint32_t k = 0; k < in.size(); ++k) touch(in[k], static_cast<int32_t>(i));
+        for (uint32_t k = 0; k < in.size(); ++k) touch(in[k], at);
         const VectorRef<int32_t> out = op.outputs();
-        for (uint32_t k = 0; k < out.size(); ++k) touch(out[k], static_cast<int32_t>(i));
+        for (uint32_t k = 0; k < out.size(); ++k) touch(out[k], at);
         const VectorRef<int32_t> mid = op.intermediates();
-        for (uint32_t k = 0; k < mid.size(); ++k) touch(mid[k], static_cast<int32_t>(i));
+        for (uint32_t k = 0; k < mid.size(); ++k) touch(mid[k], at);
       }
       // A tensor no operator touches still gets memory for the application.
       for (uint32_t b = 0; b < count; ++b) {
-        if (buffers[b].first == INT32_MAX)
-          buffers[b].first = buffers[b].last < 0 ? 0 : buffers[b].last;
+        if (buffers[b].first == kNotPlanned) buffers[b].first = buffers[b].last;
         if (buffers[b].last < buffers[b].first) buffers[b].last = buffers[b].first;
       }
       const uint32_t first_scratch = count;
       for (uint32_t k = 0; k < s.num_scratch; ++k) {
-        if (s.scratch_requests[k].subgraph != g) continue;
+        const detail::ScratchRequest& r = ScratchRequestAt(s, k);
+        if (r.subgraph != g) continue;
         PlanBuffer& b = buffers[count++];
-        b.size = static_cast<uint32_t>(AlignUp(s.scratch_requests[k].bytes, kArenaAlignment));
-        b.first = b.last = static_cast<int32_t>(s.scratch_requests[k].op);
+        b.size = static_cast<uint32_t>(AlignUp(r.bytes, kArenaAlignment));
+        b.first = b.last = r.op;
         b.offset = 0;
       }
       const size_t bytes = PlanBuffers(buffers, count, work);
       if (pass == 1) {
         uint8_t* base = s.arena + persistent + region;
         for (uint32_t i = 0; i < state.num_tensors; ++i) {
-          if (plan_index[i] >= 0) state.tensors[i].data = base + buffers[plan_index[i]].offset;
+          if (plan_index[i] != kNotPlanned)
+            state.tensors[i].data = base + buffers[plan_index[i]].offset;
         }
         uint32_t n = first_scratch;
         for (uint32_t k = 0; k < s.num_scratch; ++k) {
-          if (s.scratch_requests[k].subgraph == g) s.scratch[k] = base + buffers[n++].offset;
+          if (ScratchRequestAt(s, k).subgraph == g) s.scratch[k] = base + buffers[n++].offset;
         }
       }
       region += bytes;
