@@ -137,6 +137,10 @@ class Interpreter {
   // Bytes of the arena this model needs (valid after a successful Setup, and
   // after a failed one that got as far as planning).
   size_t arena_used_bytes() const { return arena_used_; }
+  // Of those, the region of activations and kernel scratch, and the most of
+  // it alive during any one operator (no placement can beat that floor).
+  size_t plan_bytes() const { return plan_bytes_; }
+  size_t plan_floor_bytes() const { return plan_floor_bytes_; }
   const char* error() const { return error_.text(); }
 
  private:
@@ -150,6 +154,8 @@ class Interpreter {
   void* op_observer_user_ = nullptr;
   ErrorMessage error_;
   size_t arena_used_ = 0;
+  size_t plan_bytes_ = 0;
+  size_t plan_floor_bytes_ = 0;
   bool ready_ = false;
 };
 

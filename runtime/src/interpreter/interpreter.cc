@@ -167,6 +167,8 @@ Status Interpreter::Setup(const Model& model, const OpResolver& resolver, void* 
                           size_t arena_size) {
   ready_ = false;
   arena_used_ = 0;
+  plan_bytes_ = 0;
+  plan_floor_bytes_ = 0;
   error_.Clear();
   if (!model.initialized()) return error_.Set(Status::kInvalidState, "model not initialized");
   if (arena == nullptr) return error_.Set(Status::kInvalidArgument, "no arena given");
@@ -455,7 +457,7 @@ Status Interpreter::PlanActivations() {
 
   // First pass sizes every region; the second (skipped when measuring or when
   // the arena is too small) writes the addresses.
-  size_t total = 0;
+  size_t total = 0, floor = 0;
   for (int pass = 0; pass < 2; ++pass) {
     size_t region = 0;
     for (uint32_t g = 0; g < s.num_subgraphs; ++g) {
@@ -526,10 +528,13 @@ Status Interpreter::PlanActivations() {
         }
       }
       region += bytes;
+      if (pass == 0) floor += PlanLowerBound(buffers, count);
     }
     total = region;
     if (pass == 0) {
       arena_used_ = persistent + (total > temp_peak ? total : temp_peak);
+      plan_bytes_ = total;
+      plan_floor_bytes_ = floor;
       if (s.measuring) return Status::kOk;
       if (arena_used_ > s.arena_size) {
         return s.error->Set(Status::kArenaTooSmall,

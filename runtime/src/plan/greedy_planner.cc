@@ -13,7 +13,16 @@ constexpr uint32_t kMaxSearchBuffers = 200;
 // fraction of a second on a 100 MHz Cortex-M4, spent once at setup.
 constexpr uint32_t kSearchBudget = 1u << 21;
 
-enum class Order { kLargestFirst, kAreaFirst, kLongestLivedFirst, kEarliestFirst };
+// kLargestLateFirst breaks ties between equal sizes the other way: the two
+// often differ on graphs of many equal small tensors.
+enum class Order {
+  kLargestFirst,
+  kLargestLateFirst,
+  kAreaFirst,
+  kLongestLivedFirst,
+  kEarliestFirst,
+  kLatestEndFirst
+};
 
 // Work memory: the 32-bit arrays first, so that all stay aligned.
 struct Work {
@@ -42,6 +51,7 @@ uint64_t Key(const PlanBuffer& b, Order order) {
   const uint64_t span = static_cast<uint64_t>(b.last - b.first) + 1;
   switch (order) {
     case Order::kLargestFirst:
+    case Order::kLargestLateFirst:
       return b.size;
     case Order::kAreaFirst:
       return b.size * span;
@@ -49,6 +59,8 @@ uint64_t Key(const PlanBuffer& b, Order order) {
       return span;
     case Order::kEarliestFirst:
       return 0xFFFFu - b.first;
+    case Order::kLatestEndFirst:
+      return b.last;
   }
   return 0;
 }
@@ -59,7 +71,7 @@ bool Before(const PlanBuffer* buffers, uint32_t ia, uint32_t ib, Order order) {
   const uint64_t ka = Key(a, order), kb = Key(b, order);
   if (ka != kb) return ka > kb;
   if (a.size != b.size) return a.size > b.size;
-  return ia < ib;
+  return order == Order::kLargestLateFirst ? ia > ib : ia < ib;
 }
 
 // Insertion sort: plans hold at most a few hundred buffers and this runs once.
@@ -155,11 +167,13 @@ size_t Search(PlanBuffer* buffers, uint32_t count, const Work& w, size_t best, s
     const uint64_t from = depth == 0 ? 0 : w.offsets[w.placed[depth - 1]];
     const uint32_t previous = depth == 0 ? kUnplaced : w.placed[depth - 1];
     const uint64_t top = depth == 0 ? 0 : w.top[depth - 1];
+    // The unplaced buffers all go at or above the next one placed.
     uint32_t most_live = 0;
     for (uint32_t p = 0; p < count; ++p) {
       if (w.live[p] > most_live) most_live = w.live[p];
     }
     steps += count;
+    if (from + most_live >= best) w.cursor[depth] = static_cast<uint16_t>(count);
     bool descended = false;
     while (w.cursor[depth] < count) {
       const uint16_t c = w.order[w.cursor[depth]++];
@@ -225,8 +239,9 @@ size_t PlanBuffers(PlanBuffer* buffers, uint32_t count, void* work) {
   const size_t bound = PlanLowerBound(buffers, count);
   size_t best = 0;
   Order best_order = Order::kLargestFirst;
-  const Order orders[] = {Order::kLargestFirst, Order::kAreaFirst, Order::kLongestLivedFirst,
-                          Order::kEarliestFirst};
+  const Order orders[] = {Order::kLargestFirst,  Order::kLargestLateFirst,
+                          Order::kAreaFirst,     Order::kLongestLivedFirst,
+                          Order::kEarliestFirst, Order::kLatestEndFirst};
   for (const Order order : orders) {
     SortIndices(buffers, w.order, count, order);
     const size_t total = PlaceInOrder(buffers, count, w);
