@@ -219,3 +219,31 @@ def test_generated_graph_arena(cli, seed, tmp_path, monkeypatch):
     assert reference["arena_plan_bytes"] <= tflm_head, (
         "seed %d: activation plan %d > TFLM's %d (floor %d)" %
         (seed, reference["arena_plan_bytes"], tflm_head, reference["arena_plan_floor_bytes"]))
+
+
+@pytest.mark.suite("arena", "in-place ADD and RESHAPE")
+def test_in_place_residual(cli, tmp_path, monkeypatch):
+    """x (64 bytes) -> a = conv(x), b = conv(a) (1 KiB each), c = ADD(a, b),
+    r = RESHAPE(c): c takes over a's buffer and r c's, so the plan is a and b
+    (2 KiB) where separate buffers need a, b and c (3 KiB, as in TFLM)."""
+    g = GraphBuilder(np.random.default_rng(7))
+    x = g.activation([1, 8, 8, 1])
+    a = g.conv(x, 1, 1, 16)
+    b = g.conv(a, 1, 1, 16)
+    c = g.add(a, b)
+    r = g.reshape(c)
+    g.b.inputs([x])
+    g.b.outputs([r])
+    model = g.b.finish()
+    path = tmp_path / "residual.tflite"
+    path.write_bytes(model)
+    x_value = np.random.default_rng(8).integers(-128, 128, size=(1, 8, 8, 1)).astype(np.int8)
+    (tmp_path / "input0.bin").write_bytes(x_value.tobytes())
+    want, _, tflm_head = tflm_figures(model, [x_value])
+    assert tflm_head == 3 * 1024
+    for kernels in ("optimized", "reference"):
+        monkeypatch.setenv("MICROML_KERNELS", kernels)
+        got = cli.run_ok(path, [tmp_path / "input0.bin"], tmp_path / kernels, 1)
+        problem = util.compare_outputs(got[0], want[0], np.int8)
+        assert problem is None, kernels + ": " + problem
+    assert cli.inspect(path)["arena_plan_bytes"] == 2 * 1024

@@ -79,8 +79,118 @@ bool Planned(const Tensor& t) {
   return (t.flags & (kTensorConstant | kTensorVariable)) == 0 && t.bytes > 0;
 }
 
+bool Contains(const VectorRef<int32_t>& list, int32_t tensor) {
+  for (uint32_t k = 0; k < list.size(); ++k) {
+    if (list[k] == tensor) return true;
+  }
+  return false;
+}
+
+// In-place execution: output 0 of an operator whose kernel allows it takes
+// over the buffer of an input that dies there, so the two tensors share one
+// buffer alive from the input's first use to the output's last. Subgraph
+// outputs are read after the subgraph runs, and a called subgraph's inputs
+// may be read again by its caller, so neither is ever overwritten.
+uint32_t ShareInPlace(const detail::SubgraphState& state, const SubgraphRef& graph, bool main,
+                      uint16_t* plan_index, PlanBuffer* buffers) {
+  uint32_t merged = 0;
+  const auto keeps = [&](int32_t tensor) {
+    return Contains(graph.outputs(), tensor) || (!main && Contains(graph.inputs(), tensor));
+  };
+  for (uint32_t i = 0; i < state.num_ops; ++i) {
+    const uint8_t allowed = state.ops[i].kernel->in_place_inputs;
+    const OperatorRef op = graph.op(i);
+    if (allowed == 0 || op.outputs().size() == 0) continue;
+    const int32_t out = op.outputs()[0];
+    if (plan_index[out] == kNotPlanned || buffers[plan_index[out]].first != i) continue;
+    const VectorRef<int32_t> in = op.inputs();
+    for (uint32_t k = 0; k < in.size() && k < 8; ++k) {
+      const int32_t t = in[k];
+      if ((allowed & (1u << k)) == 0 || t < 0 || plan_index[t] == kNotPlanned) continue;
+      PlanBuffer& shared = buffers[plan_index[t]];
+      const Tensor& a = state.tensors[t];
+      const Tensor& b = state.tensors[out];
+      if (shared.last != i || a.bytes != b.bytes ||
+          TensorTypeSize(a.type) != TensorTypeSize(b.type) || keeps(t)) {
+        continue;
+      }
+      PlanBuffer& own = buffers[plan_index[out]];
+      if (own.last > shared.last) shared.last = own.last;
+      own.size = 0;
+      plan_index[out] = plan_index[t];
+      ++merged;
+      break;
+    }
+  }
+  return merged;
+}
+
 const detail::ScratchRequest& ScratchRequestAt(const detail::Session& s, uint32_t k) {
   return s.scratch_requests[s.num_scratch - 1 - k];
+}
+
+// Fills `buffers` with subgraph g's activation buffers, in tensor order (with
+// in-place sharing when `in_place`; `merged` receives how many outputs took
+// over an input's buffer), then its scratch buffers; returns how many.
+uint32_t CollectBuffers(const detail::Session& s, uint32_t g, bool in_place, uint16_t* plan_index,
+                        PlanBuffer* buffers, uint32_t* first_scratch, uint32_t* merged = nullptr) {
+  const detail::SubgraphState& state = s.subgraphs[g];
+  const SubgraphRef graph = s.model->subgraph(g);
+  const uint16_t end = state.num_ops == 0 ? 0 : static_cast<uint16_t>(state.num_ops - 1);
+  uint32_t count = 0;
+  for (uint32_t i = 0; i < state.num_tensors; ++i) {
+    plan_index[i] = kNotPlanned;
+    if (!Planned(state.tensors[i])) continue;
+    PlanBuffer& b = buffers[count];
+    b.size = static_cast<uint32_t>(AlignUp(state.tensors[i].bytes, kArenaAlignment));
+    b.first = kNotPlanned;
+    b.last = 0;
+    b.offset = 0;
+    plan_index[i] = static_cast<uint16_t>(count++);
+  }
+  // Subgraph inputs are written before the first operator and outputs read
+  // after the last one.
+  const VectorRef<int32_t> inputs = graph.inputs();
+  for (uint32_t k = 0; k < inputs.size(); ++k) {
+    if (plan_index[inputs[k]] != kNotPlanned) buffers[plan_index[inputs[k]]].first = 0;
+  }
+  const VectorRef<int32_t> outputs = graph.outputs();
+  for (uint32_t k = 0; k < outputs.size(); ++k) {
+    if (plan_index[outputs[k]] != kNotPlanned) buffers[plan_index[outputs[k]]].last = end;
+  }
+  const auto touch = [&](int32_t tensor, uint16_t op) {
+    if (tensor < 0 || plan_index[tensor] == kNotPlanned) return;
+    PlanBuffer& b = buffers[plan_index[tensor]];
+    if (b.first == kNotPlanned || op < b.first) b.first = op;
+    if (op > b.last) b.last = op;
+  };
+  for (uint32_t i = 0; i < state.num_ops; ++i) {
+    const OperatorRef op = graph.op(i);
+    const uint16_t at = static_cast<uint16_t>(i);
+    const VectorRef<int32_t> in = op.inputs();
+    for (uint32_t k = 0; k < in.size(); ++k) touch(in[k], at);
+    const VectorRef<int32_t> out = op.outputs();
+    for (uint32_t k = 0; k < out.size(); ++k) touch(out[k], at);
+    const VectorRef<int32_t> mid = op.intermediates();
+    for (uint32_t k = 0; k < mid.size(); ++k) touch(mid[k], at);
+  }
+  // A tensor no operator touches still gets memory for the application.
+  for (uint32_t b = 0; b < count; ++b) {
+    if (buffers[b].first == kNotPlanned) buffers[b].first = buffers[b].last;
+    if (buffers[b].last < buffers[b].first) buffers[b].last = buffers[b].first;
+  }
+  const uint32_t shared = in_place ? ShareInPlace(state, graph, g == 0, plan_index, buffers) : 0;
+  if (merged != nullptr) *merged = shared;
+  *first_scratch = count;
+  for (uint32_t k = 0; k < s.num_scratch; ++k) {
+    const detail::ScratchRequest& r = ScratchRequestAt(s, k);
+    if (r.subgraph != g) continue;
+    PlanBuffer& b = buffers[count++];
+    b.size = static_cast<uint32_t>(AlignUp(r.bytes, kArenaAlignment));
+    b.first = b.last = r.op;
+    b.offset = 0;
+  }
+  return count;
 }
 
 }  // namespace
@@ -462,60 +572,25 @@ Status Interpreter::PlanActivations() {
     size_t region = 0;
     for (uint32_t g = 0; g < s.num_subgraphs; ++g) {
       const detail::SubgraphState& state = s.subgraphs[g];
-      const SubgraphRef graph = s.model->subgraph(g);
-      const uint16_t end = state.num_ops == 0 ? 0 : static_cast<uint16_t>(state.num_ops - 1);
-      uint32_t count = 0;
-      for (uint32_t i = 0; i < state.num_tensors; ++i) {
-        plan_index[i] = kNotPlanned;
-        if (!Planned(state.tensors[i])) continue;
-        PlanBuffer& b = buffers[count];
-        b.size = static_cast<uint32_t>(AlignUp(state.tensors[i].bytes, kArenaAlignment));
-        b.first = kNotPlanned;
-        b.last = 0;
-        b.offset = 0;
-        plan_index[i] = static_cast<uint16_t>(count++);
+      // In-place sharing changes the buffers placement sees (and so what the
+      // bounded search finds): it is kept unless the plan without it is smaller.
+      uint32_t first_scratch = 0, merged = 0;
+      uint32_t count = CollectBuffers(s, g, true, plan_index, buffers, &first_scratch, &merged);
+      size_t bytes = PlanBuffers(buffers, count, work);
+      size_t lower = PlanLowerBound(buffers, count);
+      if (merged > 0) {
+        const uint32_t plain_count =
+            CollectBuffers(s, g, false, plan_index, buffers, &first_scratch);
+        const size_t plain = PlanBuffers(buffers, plain_count, work);
+        if (plain < bytes) {
+          bytes = plain;
+          count = plain_count;
+          lower = PlanLowerBound(buffers, count);
+        } else {
+          CollectBuffers(s, g, true, plan_index, buffers, &first_scratch);
+          PlanBuffers(buffers, count, work);
+        }
       }
-      // Subgraph inputs are written before the first operator and outputs read
-      // after the last one.
-      const VectorRef<int32_t> inputs = graph.inputs();
-      for (uint32_t k = 0; k < inputs.size(); ++k) {
-        if (plan_index[inputs[k]] != kNotPlanned) buffers[plan_index[inputs[k]]].first = 0;
-      }
-      const VectorRef<int32_t> outputs = graph.outputs();
-      for (uint32_t k = 0; k < outputs.size(); ++k) {
-        if (plan_index[outputs[k]] != kNotPlanned) buffers[plan_index[outputs[k]]].last = end;
-      }
-      const auto touch = [&](int32_t tensor, uint16_t op) {
-        if (tensor < 0 || plan_index[tensor] == kNotPlanned) return;
-        PlanBuffer& b = buffers[plan_index[tensor]];
-        if (b.first == kNotPlanned || op < b.first) b.first = op;
-        if (op > b.last) b.last = op;
-      };
-      for (uint32_t i = 0; i < state.num_ops; ++i) {
-        const OperatorRef op = graph.op(i);
-        const uint16_t at = static_cast<uint16_t>(i);
-        const VectorRef<int32_t> in = op.inputs();
-        for (uint32_t k = 0; k < in.size(); ++k) touch(in[k], at);
-        const VectorRef<int32_t> out = op.outputs();
-        for (uint32_t k = 0; k < out.size(); ++k) touch(out[k], at);
-        const VectorRef<int32_t> mid = op.intermediates();
-        for (uint32_t k = 0; k < mid.size(); ++k) touch(mid[k], at);
-      }
-      // A tensor no operator touches still gets memory for the application.
-      for (uint32_t b = 0; b < count; ++b) {
-        if (buffers[b].first == kNotPlanned) buffers[b].first = buffers[b].last;
-        if (buffers[b].last < buffers[b].first) buffers[b].last = buffers[b].first;
-      }
-      const uint32_t first_scratch = count;
-      for (uint32_t k = 0; k < s.num_scratch; ++k) {
-        const detail::ScratchRequest& r = ScratchRequestAt(s, k);
-        if (r.subgraph != g) continue;
-        PlanBuffer& b = buffers[count++];
-        b.size = static_cast<uint32_t>(AlignUp(r.bytes, kArenaAlignment));
-        b.first = b.last = r.op;
-        b.offset = 0;
-      }
-      const size_t bytes = PlanBuffers(buffers, count, work);
       if (pass == 1) {
         uint8_t* base = s.arena + persistent + region;
         for (uint32_t i = 0; i < state.num_tensors; ++i) {
@@ -528,7 +603,7 @@ Status Interpreter::PlanActivations() {
         }
       }
       region += bytes;
-      if (pass == 0) floor += PlanLowerBound(buffers, count);
+      floor += lower;
     }
     total = region;
     if (pass == 0) {
