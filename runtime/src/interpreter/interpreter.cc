@@ -166,13 +166,10 @@ uint32_t CollectBuffers(const detail::Session& s, uint32_t g, bool in_place, uin
   };
   for (uint32_t i = 0; i < state.num_ops; ++i) {
     const OperatorRef op = graph.op(i);
-    const uint16_t at = static_cast<uint16_t>(i);
-    const VectorRef<int32_t> in = op.inputs();
-    for (uint32_t k = 0; k < in.size(); ++k) touch(in[k], at);
-    const VectorRef<int32_t> out = op.outputs();
-    for (uint32_t k = 0; k < out.size(); ++k) touch(out[k], at);
-    const VectorRef<int32_t> mid = op.intermediates();
-    for (uint32_t k = 0; k < mid.size(); ++k) touch(mid[k], at);
+    const VectorRef<int32_t> lists[] = {op.inputs(), op.outputs(), op.intermediates()};
+    for (const VectorRef<int32_t>& list : lists) {
+      for (uint32_t k = 0; k < list.size(); ++k) touch(list[k], static_cast<uint16_t>(i));
+    }
   }
   // A tensor no operator touches still gets memory for the application.
   for (uint32_t b = 0; b < count; ++b) {
