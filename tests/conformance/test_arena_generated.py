@@ -13,10 +13,12 @@ outputs) built with the fixture builder. On every graph
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
 import tempfile
+import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
@@ -247,3 +249,35 @@ def test_in_place_residual(cli, tmp_path, monkeypatch):
         problem = util.compare_outputs(got[0], want[0], np.int8)
         assert problem is None, kernels + ": " + problem
     assert cli.inspect(path)["arena_plan_bytes"] == 2 * 1024
+
+
+@pytest.mark.suite("arena", "plan picture consistent")
+@pytest.mark.parametrize("seed", range(0, GRAPHS, 20))
+def test_plan_view(cli, seed, tmp_path):
+    """`microml plan --json --svg`: tensors alive at once never share bytes
+    (unless one took over the other's buffer in place: same offset and size,
+    lifetimes meeting at one operator), all lie inside the plan, and the
+    picture is well-formed SVG with a box per tensor."""
+    model, _, _ = random_graph(seed)
+    path = tmp_path / "graph.tflite"
+    path.write_bytes(model)
+    svg = tmp_path / "plan.svg"
+    proc = cli.check(cli("plan", path, "--json", "--svg", svg))
+    plan = json.loads(proc.stdout_text)
+    tensors = plan["tensors"]
+    assert tensors
+    for t in tensors:
+        assert t["offset"] + t["bytes"] <= plan["plan_bytes"], t
+    for i, a in enumerate(tensors):
+        for b in tensors[i + 1:]:
+            same_time = a["first_op"] <= b["last_op"] and b["first_op"] <= a["last_op"]
+            same_space = (a["offset"] < b["offset"] + b["bytes"]
+                          and b["offset"] < a["offset"] + a["bytes"])
+            in_place = (a["offset"] == b["offset"] and a["bytes"] == b["bytes"]
+                        and (a["last_op"] == b["first_op"] or b["last_op"] == a["first_op"]))
+            assert not (same_time and same_space) or in_place, (a, b)
+    live = [o["live_bytes"] for o in plan["operators"]]
+    assert max(live) == live[plan["peak_operator"]] <= plan["plan_bytes"]
+    boxes = [e for e in ET.parse(svg).getroot().iter() if e.tag.endswith("rect")
+             and e.find("{http://www.w3.org/2000/svg}title") is not None]
+    assert len(boxes) == len(tensors)

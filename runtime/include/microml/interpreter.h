@@ -141,6 +141,12 @@ class Interpreter {
   // it alive during any one operator (no placement can beat that floor).
   size_t plan_bytes() const { return plan_bytes_; }
   size_t plan_floor_bytes() const { return plan_floor_bytes_; }
+  // For tools that draw the plan (after a successful Setup): where the region
+  // starts, and subgraph `index`'s tensor records.
+  const uint8_t* plan_region() const { return ready_ ? session_.arena + plan_start_ : nullptr; }
+  const Tensor* tensors(uint32_t index) const {
+    return ready_ && index < session_.num_subgraphs ? session_.subgraphs[index].tensors : nullptr;
+  }
   const char* error() const { return error_.text(); }
 
  private:
@@ -156,6 +162,7 @@ class Interpreter {
   size_t arena_used_ = 0;
   size_t plan_bytes_ = 0;
   size_t plan_floor_bytes_ = 0;
+  size_t plan_start_ = 0;
   bool ready_ = false;
 };
 

@@ -276,6 +276,7 @@ Status Interpreter::Setup(const Model& model, const OpResolver& resolver, void* 
   arena_used_ = 0;
   plan_bytes_ = 0;
   plan_floor_bytes_ = 0;
+  plan_start_ = 0;
   error_.Clear();
   if (!model.initialized()) return error_.Set(Status::kInvalidState, "model not initialized");
   if (arena == nullptr) return error_.Set(Status::kInvalidArgument, "no arena given");
@@ -607,6 +608,7 @@ Status Interpreter::PlanActivations() {
       arena_used_ = persistent + (total > temp_peak ? total : temp_peak);
       plan_bytes_ = total;
       plan_floor_bytes_ = floor;
+      plan_start_ = persistent;
       if (s.measuring) return Status::kOk;
       if (arena_used_ > s.arena_size) {
         return s.error->Set(Status::kArenaTooSmall,
