@@ -293,7 +293,9 @@ Status Interpreter::Setup(const Model& model, const OpResolver& resolver, void* 
   session_.op_observer = op_observer_;
   session_.op_observer_user = op_observer_user_;
   session_.arena = static_cast<uint8_t*>(arena) + skip;
-  session_.arena_size = arena_size - skip;
+  // Whole 8-byte units only: setup temporaries stack down from the end and
+  // must stay aligned (scratch requests are allocated one by one).
+  session_.arena_size = (arena_size - skip) & ~static_cast<size_t>(7);
   const Status status = SetupImpl();
   if (status == Status::kOk) ready_ = true;
   return status;
@@ -337,7 +339,7 @@ Status Interpreter::MeasureArena(const Model& model, const OpResolver& resolver,
   probe.session_.resolver = &resolver;
   probe.session_.error = error;
   probe.session_.arena = static_cast<uint8_t*>(work) + skip;
-  probe.session_.arena_size = work_size - skip;
+  probe.session_.arena_size = (work_size - skip) & ~static_cast<size_t>(7);
   const Status status = probe.SetupImpl();
   if (status != Status::kOk) return status;
   *arena_bytes = probe.arena_used_;
