@@ -35,7 +35,7 @@ int8_t g_input[kMaxBatches * kMaxSide * kMaxSide * kMaxInC];
 int8_t g_filter[kMaxTaps * kMaxOutC];
 int32_t g_bias[kMaxOutC];
 int32_t g_multiplier[kMaxOutC];
-int32_t g_shift[kMaxOutC];
+int8_t g_shift[kMaxOutC];
 int8_t g_expected[kMaxBatches * kMaxSide * kMaxSide * kMaxOutC];
 int8_t g_got[kMaxBatches * kMaxSide * kMaxSide * kMaxOutC];
 // The most any case asks for (the Helium band's cap).
@@ -92,7 +92,7 @@ bool DepthwiseDiffCase(Rng& rng, int index) {
         ldexp(0.5 + static_cast<double>(rng.Next() % 1000000) / 2000000.0, rng.Uniform(-31, 7));
     int shift = 0;
     microml::QuantizeMultiplier(scale, &g_multiplier[i], &shift);
-    g_shift[i] = shift;
+    g_shift[i] = static_cast<int8_t>(shift);
   }
   d.scales.multiplier = g_multiplier;
   d.scales.shift = g_shift;

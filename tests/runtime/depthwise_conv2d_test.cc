@@ -22,7 +22,7 @@ struct Case {
   DepthwiseParams params;
   DepthwiseShape shape;
   std::vector<int32_t> multipliers;
-  std::vector<int32_t> shifts;
+  std::vector<int8_t> shifts;
   std::vector<int8_t> input;
   std::vector<int8_t> filter;
   std::vector<int32_t> bias;
@@ -85,7 +85,7 @@ Case RandomCase(std::mt19937& rng) {
     int shift = 0;
     QuantizeMultiplier(effective, &multiplier, &shift);
     c.multipliers.push_back(multiplier);
-    c.shifts.push_back(shift);
+    c.shifts.push_back(static_cast<int8_t>(shift));
   }
 
   c.input.resize(static_cast<size_t>(s.batches) * s.in_h * s.in_w * s.in_c);
@@ -185,7 +185,7 @@ TEST(DepthwiseConv2D, RequantizationTiesAtEveryShift) {
     d.act_min = -128;
     d.act_max = 127;
     c.multipliers.assign(1, multiplier);
-    c.shifts.assign(1, shift);
+    c.shifts.assign(1, static_cast<int8_t>(shift));
     c.input.resize(256);
     for (int i = 0; i < 256; ++i) c.input[static_cast<size_t>(i)] = static_cast<int8_t>(i - 128);
     c.filter.assign(1, 1);

@@ -25,7 +25,7 @@ using microml::FullyConnectedParams;
 
 struct Scales {
   std::vector<int32_t> multiplier;
-  std::vector<int32_t> shift;
+  std::vector<int8_t> shift;
 };
 
 // Multipliers as QuantizeMultiplier makes them from effective scales spanning
@@ -38,7 +38,7 @@ Scales RandomScales(std::mt19937& rng, int32_t channels) {
     int shift = 0;
     microml::QuantizeMultiplier(std::pow(2.0, exponent(rng)), &m, &shift);
     s.multiplier.push_back(m);
-    s.shift.push_back(shift);
+    s.shift.push_back(static_cast<int8_t>(shift));
   }
   return s;
 }

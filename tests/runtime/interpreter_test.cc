@@ -46,12 +46,19 @@ TEST(Interpreter, MeasuredArenaIsEnoughAndOneByteLessIsNot) {
     Load(name, &m);
     const size_t need = Measure(m.model);
     ASSERT_GT(need, 0u) << name;
-    std::vector<microml_test::AlignedBytes::Block> arena(need / 16 + 1);
+    std::vector<microml_test::AlignedBytes::Block> arena(need / 16 + 2);
     Interpreter ok;
     EXPECT_EQ(ok.Setup(m.model, microml::AllOpsResolver(), arena.data(), need), Status::kOk)
         << name << ": " << ok.error();
     EXPECT_LE(ok.arena_used_bytes(), need) << name;
     EXPECT_EQ(ok.Invoke(), Status::kOk) << ok.error();
+
+    // An arena of odd size: setup temporaries stack down from its end and
+    // must stay aligned (UBSan checks the accesses).
+    Interpreter odd;
+    EXPECT_EQ(odd.Setup(m.model, microml::AllOpsResolver(), arena.data(), need + 5), Status::kOk)
+        << name << ": " << odd.error();
+    EXPECT_EQ(odd.arena_used_bytes(), need) << name;
 
     Interpreter small;
     const size_t given = need - 16;
@@ -99,7 +106,7 @@ TEST(Interpreter, InputsAndOutputsDescribeTheModel) {
   Loaded m;
   Load("person_detect.tflite", &m);
   const size_t need = Measure(m.model);
-  std::vector<microml_test::AlignedBytes::Block> arena(need / 16 + 1);
+  std::vector<microml_test::AlignedBytes::Block> arena(need / 16 + 2);
   Interpreter interpreter;
   ASSERT_EQ(interpreter.Setup(m.model, microml::AllOpsResolver(), arena.data(), need), Status::kOk);
   ASSERT_EQ(interpreter.num_inputs(), 1u);
@@ -118,7 +125,7 @@ TEST(Interpreter, RepeatedInvocationsAgree) {
   Loaded m;
   Load("micro_speech.tflite", &m);
   const size_t need = Measure(m.model);
-  std::vector<microml_test::AlignedBytes::Block> arena(need / 16 + 1);
+  std::vector<microml_test::AlignedBytes::Block> arena(need / 16 + 2);
   Interpreter interpreter;
   ASSERT_EQ(interpreter.Setup(m.model, microml::AllOpsResolver(), arena.data(), need), Status::kOk);
   std::vector<int8_t> input(interpreter.input(0)->bytes);

@@ -7,6 +7,7 @@ namespace microml_cli {
 int Inspect(int argc, char** argv);
 int Run(int argc, char** argv);
 int Ops(int argc, char** argv);
+int Plan(int argc, char** argv);
 
 }  // namespace microml_cli
 

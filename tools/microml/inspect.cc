@@ -113,8 +113,14 @@ int Inspect(int argc, char** argv) {
   const microml::VectorRef<int32_t> inputs = graph.inputs();
   const microml::VectorRef<int32_t> outputs = graph.outputs();
   if (json) {
-    std::string out = "{\"model_bytes\": " + std::to_string(model.size()) + ", \"arena_bytes\": " +
-                      (ready ? std::to_string(loaded.arena_bytes) : "null") + ", \"inputs\": [";
+    std::string out = "{\"model_bytes\": " + std::to_string(model.size()) +
+                      ", \"arena_bytes\": " + (ready ? std::to_string(loaded.arena_bytes) : "null");
+    if (ready) {
+      out +=
+          ", \"arena_plan_bytes\": " + std::to_string(loaded.interpreter.plan_bytes()) +
+          ", \"arena_plan_floor_bytes\": " + std::to_string(loaded.interpreter.plan_floor_bytes());
+    }
+    out += ", \"inputs\": [";
     for (uint32_t i = 0; i < inputs.size(); ++i) {
       out += (i ? ", " : "") + TensorJson(graph.tensor(static_cast<uint32_t>(inputs[i])));
     }

@@ -14,6 +14,7 @@ void Usage() {
           "--frames N]\n"
           "                   [--timing] [--profile]\n"
           "       microml ops [--json]       (the operators this build runs)\n"
+          "       microml plan MODEL [--json] [--svg FILE]   (where and when each tensor lives)\n"
           "env:   MICROML_KERNELS=optimized|reference  (kernel set; default optimized)\n");
 }
 
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
   if (strcmp(argv[1], "inspect") == 0) return microml_cli::Inspect(argc - 2, argv + 2);
   if (strcmp(argv[1], "run") == 0) return microml_cli::Run(argc - 2, argv + 2);
   if (strcmp(argv[1], "ops") == 0) return microml_cli::Ops(argc - 2, argv + 2);
+  if (strcmp(argv[1], "plan") == 0) return microml_cli::Plan(argc - 2, argv + 2);
   if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
     Usage();
     return 0;

@@ -32,10 +32,13 @@ namespace detail {
 // slots per operator.
 constexpr uint32_t kMaxScratchPerOp = 4;
 
+// Kept only during setup, one per request, stacked down from the arena's tail:
+// small because on tiny models setup bookkeeping, not activations, can set the
+// arena's size.
 struct ScratchRequest {
   uint32_t bytes;
-  uint32_t subgraph;
-  uint32_t op;
+  uint16_t subgraph;
+  uint16_t op;
 };
 
 struct SubgraphState {
@@ -73,10 +76,11 @@ struct Session {
 
   SubgraphState* subgraphs = nullptr;
   uint32_t num_subgraphs = 0;
-  uint8_t** scratch = nullptr;                 // per scratch buffer, its address (after setup)
-  ScratchRequest* scratch_requests = nullptr;  // setup only, in the tail
+  uint8_t** scratch = nullptr;  // per scratch buffer, its address (after setup)
+  // Setup only: the latest request, in the tail; request k (in request order)
+  // is scratch_requests[num_scratch - 1 - k].
+  ScratchRequest* scratch_requests = nullptr;
   uint32_t num_scratch = 0;
-  uint32_t scratch_capacity = 0;
   ResourceVariable* resources = nullptr;
   uint32_t num_resources = 0;
   uint32_t resource_capacity = 0;
@@ -133,6 +137,16 @@ class Interpreter {
   // Bytes of the arena this model needs (valid after a successful Setup, and
   // after a failed one that got as far as planning).
   size_t arena_used_bytes() const { return arena_used_; }
+  // Of those, the region of activations and kernel scratch, and the most of
+  // it alive during any one operator (no placement can beat that floor).
+  size_t plan_bytes() const { return plan_bytes_; }
+  size_t plan_floor_bytes() const { return plan_floor_bytes_; }
+  // For tools that draw the plan (after a successful Setup): where the region
+  // starts, and subgraph `index`'s tensor records.
+  const uint8_t* plan_region() const { return ready_ ? session_.arena + plan_start_ : nullptr; }
+  const Tensor* tensors(uint32_t index) const {
+    return ready_ && index < session_.num_subgraphs ? session_.subgraphs[index].tensors : nullptr;
+  }
   const char* error() const { return error_.text(); }
 
  private:
@@ -154,6 +168,9 @@ class Interpreter {
   void* op_observer_user_ = nullptr;
   ErrorMessage error_;
   size_t arena_used_ = 0;
+  size_t plan_bytes_ = 0;
+  size_t plan_floor_bytes_ = 0;
+  size_t plan_start_ = 0;
   bool ready_ = false;
 };
 

@@ -142,6 +142,11 @@ struct KernelRegistration {
   // docs/operators.md (e.g. "float32 int8 int16"). Documentation only: prepare
   // is what accepts or rejects a model.
   const char* variants = nullptr;
+  // Bit k set: output 0 may be planned in input k's memory when that input
+  // dies at this operator and has the output's bytes and element width. Only
+  // for kernels whose eval reads every element of that input before writing
+  // the output element at the same place (element-wise operators, copies).
+  uint8_t in_place_inputs = 0;
 };
 
 // The set of kernels an application links. Applications that want a small image

@@ -72,6 +72,124 @@ Status CheckOperatorTensors(OpContext& ctx, const OperatorRef& op, const Tensor*
   return Status::kOk;
 }
 
+constexpr uint16_t kNotPlanned = 0xFFFFu;
+
+// Whether the planner gives the tensor arena memory.
+bool Planned(const Tensor& t) {
+  return (t.flags & (kTensorConstant | kTensorVariable)) == 0 && t.bytes > 0;
+}
+
+bool Contains(const VectorRef<int32_t>& list, int32_t tensor) {
+  for (uint32_t k = 0; k < list.size(); ++k) {
+    if (list[k] == tensor) return true;
+  }
+  return false;
+}
+
+// In-place execution: output 0 of an operator whose kernel allows it takes
+// over the buffer of an input that dies there, so the two tensors share one
+// buffer alive from the input's first use to the output's last. Subgraph
+// outputs are read after the subgraph runs, and a called subgraph's inputs
+// may be read again by its caller, so neither is ever overwritten.
+uint32_t ShareInPlace(const detail::SubgraphState& state, const SubgraphRef& graph, bool main,
+                      uint16_t* plan_index, PlanBuffer* buffers) {
+  uint32_t merged = 0;
+  const auto keeps = [&](int32_t tensor) {
+    return Contains(graph.outputs(), tensor) || (!main && Contains(graph.inputs(), tensor));
+  };
+  for (uint32_t i = 0; i < state.num_ops; ++i) {
+    const uint8_t allowed = state.ops[i].kernel->in_place_inputs;
+    const OperatorRef op = graph.op(i);
+    if (allowed == 0 || op.outputs().size() == 0) continue;
+    const int32_t out = op.outputs()[0];
+    if (plan_index[out] == kNotPlanned || buffers[plan_index[out]].first != i) continue;
+    const VectorRef<int32_t> in = op.inputs();
+    for (uint32_t k = 0; k < in.size() && k < 8; ++k) {
+      const int32_t t = in[k];
+      if ((allowed & (1u << k)) == 0 || t < 0 || plan_index[t] == kNotPlanned) continue;
+      PlanBuffer& shared = buffers[plan_index[t]];
+      const Tensor& a = state.tensors[t];
+      const Tensor& b = state.tensors[out];
+      if (shared.last != i || a.bytes != b.bytes ||
+          TensorTypeSize(a.type) != TensorTypeSize(b.type) || keeps(t)) {
+        continue;
+      }
+      PlanBuffer& own = buffers[plan_index[out]];
+      if (own.last > shared.last) shared.last = own.last;
+      own.size = 0;
+      plan_index[out] = plan_index[t];
+      ++merged;
+      break;
+    }
+  }
+  return merged;
+}
+
+const detail::ScratchRequest& ScratchRequestAt(const detail::Session& s, uint32_t k) {
+  return s.scratch_requests[s.num_scratch - 1 - k];
+}
+
+// Fills `buffers` with subgraph g's activation buffers, in tensor order (with
+// in-place sharing when `in_place`; `merged` receives how many outputs took
+// over an input's buffer), then its scratch buffers; returns how many.
+uint32_t CollectBuffers(const detail::Session& s, uint32_t g, bool in_place, uint16_t* plan_index,
+                        PlanBuffer* buffers, uint32_t* first_scratch, uint32_t* merged = nullptr) {
+  const detail::SubgraphState& state = s.subgraphs[g];
+  const SubgraphRef graph = s.model->subgraph(g);
+  const uint16_t end = state.num_ops == 0 ? 0 : static_cast<uint16_t>(state.num_ops - 1);
+  uint32_t count = 0;
+  for (uint32_t i = 0; i < state.num_tensors; ++i) {
+    plan_index[i] = kNotPlanned;
+    if (!Planned(state.tensors[i])) continue;
+    PlanBuffer& b = buffers[count];
+    b.size = static_cast<uint32_t>(AlignUp(state.tensors[i].bytes, kArenaAlignment));
+    b.first = kNotPlanned;
+    b.last = 0;
+    b.offset = 0;
+    plan_index[i] = static_cast<uint16_t>(count++);
+  }
+  // Subgraph inputs are written before the first operator and outputs read
+  // after the last one.
+  const VectorRef<int32_t> inputs = graph.inputs();
+  for (uint32_t k = 0; k < inputs.size(); ++k) {
+    if (plan_index[inputs[k]] != kNotPlanned) buffers[plan_index[inputs[k]]].first = 0;
+  }
+  const VectorRef<int32_t> outputs = graph.outputs();
+  for (uint32_t k = 0; k < outputs.size(); ++k) {
+    if (plan_index[outputs[k]] != kNotPlanned) buffers[plan_index[outputs[k]]].last = end;
+  }
+  const auto touch = [&](int32_t tensor, uint16_t op) {
+    if (tensor < 0 || plan_index[tensor] == kNotPlanned) return;
+    PlanBuffer& b = buffers[plan_index[tensor]];
+    if (b.first == kNotPlanned || op < b.first) b.first = op;
+    if (op > b.last) b.last = op;
+  };
+  for (uint32_t i = 0; i < state.num_ops; ++i) {
+    const OperatorRef op = graph.op(i);
+    const VectorRef<int32_t> lists[] = {op.inputs(), op.outputs(), op.intermediates()};
+    for (const VectorRef<int32_t>& list : lists) {
+      for (uint32_t k = 0; k < list.size(); ++k) touch(list[k], static_cast<uint16_t>(i));
+    }
+  }
+  // A tensor no operator touches still gets memory for the application.
+  for (uint32_t b = 0; b < count; ++b) {
+    if (buffers[b].first == kNotPlanned) buffers[b].first = buffers[b].last;
+    if (buffers[b].last < buffers[b].first) buffers[b].last = buffers[b].first;
+  }
+  const uint32_t shared = in_place ? ShareInPlace(state, graph, g == 0, plan_index, buffers) : 0;
+  if (merged != nullptr) *merged = shared;
+  *first_scratch = count;
+  for (uint32_t k = 0; k < s.num_scratch; ++k) {
+    const detail::ScratchRequest& r = ScratchRequestAt(s, k);
+    if (r.subgraph != g) continue;
+    PlanBuffer& b = buffers[count++];
+    b.size = static_cast<uint32_t>(AlignUp(r.bytes, kArenaAlignment));
+    b.first = b.last = r.op;
+    b.offset = 0;
+  }
+  return count;
+}
+
 }  // namespace
 
 namespace detail {
@@ -155,6 +273,9 @@ Status Interpreter::Setup(const Model& model, const OpResolver& resolver, void* 
                           size_t arena_size) {
   ready_ = false;
   arena_used_ = 0;
+  plan_bytes_ = 0;
+  plan_floor_bytes_ = 0;
+  plan_start_ = 0;
   error_.Clear();
   if (!model.initialized()) return error_.Set(Status::kInvalidState, "model not initialized");
   if (arena == nullptr) return error_.Set(Status::kInvalidArgument, "no arena given");
@@ -171,7 +292,9 @@ Status Interpreter::Setup(const Model& model, const OpResolver& resolver, void* 
   session_.op_observer = op_observer_;
   session_.op_observer_user = op_observer_user_;
   session_.arena = static_cast<uint8_t*>(arena) + skip;
-  session_.arena_size = arena_size - skip;
+  // Whole 8-byte units only: setup temporaries stack down from the end and
+  // must stay aligned (scratch requests are allocated one by one).
+  session_.arena_size = (arena_size - skip) & ~static_cast<size_t>(7);
   const Status status = SetupImpl();
   if (status != Status::kOk) return status;
   inputs_ = model.subgraph(0).inputs();
@@ -197,9 +320,9 @@ size_t Interpreter::WorkBytesEstimate(const Model& model) {
   const size_t buffers = tensors + ops * detail::kMaxScratchPerOp;
   return AlignUp(model.num_subgraphs() * sizeof(detail::SubgraphState), 8) +
          AlignUp(tensors * sizeof(Tensor), 8) * 2 + AlignUp(ops * sizeof(OpRecord), 8) * 2 +
-         AlignUp(ops * detail::kMaxScratchPerOp * sizeof(detail::ScratchRequest), 8) +
+         ops * detail::kMaxScratchPerOp * sizeof(detail::ScratchRequest) +
          AlignUp(ops * sizeof(detail::ResourceVariable), 8) +
-         AlignUp(tensors * sizeof(int32_t), 8) + AlignUp(buffers * sizeof(PlanBuffer), 8) +
+         AlignUp(tensors * sizeof(uint16_t), 8) + AlignUp(buffers * sizeof(PlanBuffer), 8) +
          AlignUp(PlanWorkBytes(static_cast<uint32_t>(buffers)), 8) +
          AlignUp(ops * detail::kMaxScratchPerOp * sizeof(uint8_t*), 8) + realigned + kOpDataSlack +
          kArenaAlignment;
@@ -219,7 +342,7 @@ Status Interpreter::MeasureArena(const Model& model, const OpResolver& resolver,
   probe.session_.resolver = &resolver;
   probe.session_.error = error;
   probe.session_.arena = static_cast<uint8_t*>(work) + skip;
-  probe.session_.arena_size = work_size - skip;
+  probe.session_.arena_size = (work_size - skip) & ~static_cast<size_t>(7);
   const Status status = probe.SetupImpl();
   if (status != Status::kOk) return status;
   *arena_bytes = probe.arena_used_;
@@ -231,6 +354,10 @@ Status Interpreter::SetupImpl() {
   s.head = 0;
   s.tail = s.arena_size;
   s.num_subgraphs = s.model->num_subgraphs();
+  if (s.num_subgraphs > 0xFFFFu) {
+    return s.error->Set(Status::kUnsupported, "model has %u subgraphs, over %u", s.num_subgraphs,
+                        0xFFFFu);
+  }
   s.subgraphs = static_cast<detail::SubgraphState*>(
       s.AllocatePersistent(s.num_subgraphs * sizeof(detail::SubgraphState)));
   if (s.subgraphs == nullptr) {
@@ -267,12 +394,6 @@ Status Interpreter::SetupImpl() {
       return s.OutOfMemory(s.resource_capacity * sizeof(detail::ResourceVariable),
                            "resource variables");
     }
-  }
-  s.scratch_capacity = total_ops * detail::kMaxScratchPerOp;
-  s.scratch_requests = static_cast<detail::ScratchRequest*>(
-      s.AllocateTemp(s.scratch_capacity * sizeof(detail::ScratchRequest)));
-  if (s.scratch_requests == nullptr && s.scratch_capacity > 0) {
-    return s.OutOfMemory(s.scratch_capacity * sizeof(detail::ScratchRequest), "setup bookkeeping");
   }
   for (uint32_t g = 0; g < s.num_subgraphs; ++g) MICROML_RETURN_IF_ERROR(BindTensors(g));
   for (uint32_t g = 0; g < s.num_subgraphs; ++g) MICROML_RETURN_IF_ERROR(PrepareOps(g));
@@ -418,17 +539,30 @@ Status Interpreter::PlanActivations() {
       if (s.scratch == nullptr) return s.OutOfMemory(bytes, "scratch table");
     }
   }
-  uint32_t max_tensors = 0;
+  // Planner inputs sized exactly: on tiny models these temporaries, not the
+  // activations, can set the arena's size.
+  uint32_t max_tensors = 0, max_buffers = 0;
   for (uint32_t g = 0; g < s.num_subgraphs; ++g) {
-    if (s.subgraphs[g].num_tensors > max_tensors) max_tensors = s.subgraphs[g].num_tensors;
+    const detail::SubgraphState& state = s.subgraphs[g];
+    if (state.num_tensors > max_tensors) max_tensors = state.num_tensors;
+    uint32_t count = 0;
+    for (uint32_t i = 0; i < state.num_tensors; ++i) count += Planned(state.tensors[i]) ? 1 : 0;
+    for (uint32_t k = 0; k < s.num_scratch; ++k) count += ScratchRequestAt(s, k).subgraph == g;
+    if (count > kMaxPlanBuffers) {
+      return s.error->Set(Status::kUnsupported,
+                          "subgraph %u has %u activation and scratch buffers, over %u", g, count,
+                          kMaxPlanBuffers);
+    }
+    if (count > max_buffers) max_buffers = count;
   }
-  const uint32_t max_buffers = max_tensors + s.num_scratch;
-  int32_t* plan_index = static_cast<int32_t*>(s.AllocateTemp(max_tensors * sizeof(int32_t)));
+  uint16_t* plan_index = static_cast<uint16_t*>(s.AllocateTemp(max_tensors * sizeof(uint16_t)));
   PlanBuffer* buffers = static_cast<PlanBuffer*>(s.AllocateTemp(max_buffers * sizeof(PlanBuffer)));
   void* work = s.AllocateTemp(PlanWorkBytes(max_buffers));
   if ((plan_index == nullptr && max_tensors > 0) ||
       ((buffers == nullptr || work == nullptr) && max_buffers > 0)) {
-    return s.OutOfMemory(max_buffers * (sizeof(PlanBuffer) + 16), "planner work space");
+    return s.OutOfMemory(max_tensors * sizeof(uint16_t) + max_buffers * sizeof(PlanBuffer) +
+                             PlanWorkBytes(max_buffers),
+                         "planner work space");
   }
   const size_t temp_peak = s.arena_size - s.tail;
   const size_t persistent =
@@ -436,80 +570,50 @@ Status Interpreter::PlanActivations() {
 
   // First pass sizes every region; the second (skipped when measuring or when
   // the arena is too small) writes the addresses.
-  size_t total = 0;
+  size_t total = 0, floor = 0;
   for (int pass = 0; pass < 2; ++pass) {
     size_t region = 0;
     for (uint32_t g = 0; g < s.num_subgraphs; ++g) {
       const detail::SubgraphState& state = s.subgraphs[g];
-      const SubgraphRef graph = s.model->subgraph(g);
-      const int32_t end = state.num_ops == 0 ? 0 : static_cast<int32_t>(state.num_ops) - 1;
-      uint32_t count = 0;
-      for (uint32_t i = 0; i < state.num_tensors; ++i) {
-        const Tensor& t = state.tensors[i];
-        plan_index[i] = -1;
-        if ((t.flags & (kTensorConstant | kTensorVariable)) || t.bytes == 0) continue;
-        PlanBuffer& b = buffers[count];
-        b.size = static_cast<uint32_t>(AlignUp(t.bytes, kArenaAlignment));
-        b.first = INT32_MAX;
-        b.last = -1;
-        b.offset = 0;
-        plan_index[i] = static_cast<int32_t>(count++);
+      // In-place sharing changes the buffers placement sees (and so what the
+      // bounded search finds): it is kept unless the plan without it is smaller.
+      uint32_t first_scratch = 0, merged = 0;
+      uint32_t count = CollectBuffers(s, g, true, plan_index, buffers, &first_scratch, &merged);
+      size_t bytes = PlanBuffers(buffers, count, work);
+      size_t lower = PlanLowerBound(buffers, count);
+      if (merged > 0) {
+        const uint32_t plain_count =
+            CollectBuffers(s, g, false, plan_index, buffers, &first_scratch);
+        const size_t plain = PlanBuffers(buffers, plain_count, work);
+        if (plain < bytes) {
+          bytes = plain;
+          count = plain_count;
+          lower = PlanLowerBound(buffers, count);
+        } else {
+          CollectBuffers(s, g, true, plan_index, buffers, &first_scratch);
+          PlanBuffers(buffers, count, work);
+        }
       }
-      // Subgraph inputs are written before the first operator and outputs read
-      // after the last one.
-      const VectorRef<int32_t> inputs = graph.inputs();
-      for (uint32_t k = 0; k < inputs.size(); ++k) {
-        if (plan_index[inputs[k]] >= 0) buffers[plan_index[inputs[k]]].first = 0;
-      }
-      const VectorRef<int32_t> outputs = graph.outputs();
-      for (uint32_t k = 0; k < outputs.size(); ++k) {
-        if (plan_index[outputs[k]] >= 0) buffers[plan_index[outputs[k]]].last = end;
-      }
-      const auto touch = [&](int32_t tensor, int32_t op) {
-        if (tensor < 0 || plan_index[tensor] < 0) return;
-        PlanBuffer& b = buffers[plan_index[tensor]];
-        if (op < b.first) b.first = op;
-        if (op > b.last) b.last = op;
-      };
-      for (uint32_t i = 0; i < state.num_ops; ++i) {
-        const OperatorRef op = graph.op(i);
-        const VectorRef<int32_t> in = op.inputs();
-        for (uint32_t k = 0; k < in.size(); ++k) touch(in[k], static_cast<int32_t>(i));
-        const VectorRef<int32_t> out = op.outputs();
-        for (uint32_t k = 0; k < out.size(); ++k) touch(out[k], static_cast<int32_t>(i));
-        const VectorRef<int32_t> mid = op.intermediates();
-        for (uint32_t k = 0; k < mid.size(); ++k) touch(mid[k], static_cast<int32_t>(i));
-      }
-      // A tensor no operator touches still gets memory for the application.
-      for (uint32_t b = 0; b < count; ++b) {
-        if (buffers[b].first == INT32_MAX)
-          buffers[b].first = buffers[b].last < 0 ? 0 : buffers[b].last;
-        if (buffers[b].last < buffers[b].first) buffers[b].last = buffers[b].first;
-      }
-      const uint32_t first_scratch = count;
-      for (uint32_t k = 0; k < s.num_scratch; ++k) {
-        if (s.scratch_requests[k].subgraph != g) continue;
-        PlanBuffer& b = buffers[count++];
-        b.size = static_cast<uint32_t>(AlignUp(s.scratch_requests[k].bytes, kArenaAlignment));
-        b.first = b.last = static_cast<int32_t>(s.scratch_requests[k].op);
-        b.offset = 0;
-      }
-      const size_t bytes = PlanBuffers(buffers, count, work);
       if (pass == 1) {
         uint8_t* base = s.arena + persistent + region;
         for (uint32_t i = 0; i < state.num_tensors; ++i) {
-          if (plan_index[i] >= 0) state.tensors[i].data = base + buffers[plan_index[i]].offset;
+          if (plan_index[i] != kNotPlanned)
+            state.tensors[i].data = base + buffers[plan_index[i]].offset;
         }
         uint32_t n = first_scratch;
         for (uint32_t k = 0; k < s.num_scratch; ++k) {
-          if (s.scratch_requests[k].subgraph == g) s.scratch[k] = base + buffers[n++].offset;
+          if (ScratchRequestAt(s, k).subgraph == g) s.scratch[k] = base + buffers[n++].offset;
         }
       }
       region += bytes;
+      floor += lower;
     }
     total = region;
     if (pass == 0) {
       arena_used_ = persistent + (total > temp_peak ? total : temp_peak);
+      plan_bytes_ = total;
+      plan_floor_bytes_ = floor;
+      plan_start_ = persistent;
       if (s.measuring) return Status::kOk;
       if (arena_used_ > s.arena_size) {
         return s.error->Set(Status::kArenaTooSmall,

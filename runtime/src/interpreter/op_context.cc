@@ -57,16 +57,24 @@ void* OpContext::AllocatePersistent(size_t bytes) {
 }
 
 Status OpContext::RequestScratch(size_t bytes, int* index) {
-  if (record_->num_scratch >= detail::kMaxScratchPerOp ||
-      session_->num_scratch >= session_->scratch_capacity) {
+  if (record_->num_scratch >= detail::kMaxScratchPerOp) {
     return Fail(Status::kInvalidState, "more than %u scratch buffers requested",
                 detail::kMaxScratchPerOp);
   }
   if (bytes > 0x7FFFFFF0u) return Fail(Status::kUnsupported, "scratch of %zu bytes", bytes);
-  detail::ScratchRequest& r = session_->scratch_requests[session_->num_scratch];
-  r.bytes = static_cast<uint32_t>(bytes);
-  r.subgraph = subgraph_;
-  r.op = op_index_;
+  // Nothing else takes temporary memory while operators prepare, so the
+  // requests stay contiguous.
+  auto* r =
+      static_cast<detail::ScratchRequest*>(session_->AllocateTemp(sizeof(detail::ScratchRequest)));
+  if (r == nullptr) {
+    return Fail(Status::kArenaTooSmall,
+                "arena too small: %zu bytes given, no room to record a scratch request",
+                session_->arena_size);
+  }
+  r->bytes = static_cast<uint32_t>(bytes);
+  r->subgraph = static_cast<uint16_t>(subgraph_);
+  r->op = static_cast<uint16_t>(op_index_);
+  session_->scratch_requests = r;
   if (record_->num_scratch == 0) {
     record_->first_scratch = static_cast<uint16_t>(session_->num_scratch);
   }

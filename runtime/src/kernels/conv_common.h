@@ -16,9 +16,11 @@ namespace conv {
 
 // Requantization of each output channel: one entry per channel, or a single
 // entry for per-tensor weights, read at index channel * step (step 0 or 1).
+// Shifts are bytes (they lie in [-31, 31]): per-channel scales are most of the
+// arena's non-activation bytes on CNNs.
 struct ChannelScales {
   int32_t* multiplier;
-  int32_t* shift;
+  int8_t* shift;
   int32_t step;
 };
 
@@ -138,13 +140,13 @@ inline int MaxShift(bool wide_accumulator) {
 }
 
 inline Status StoreMultiplier(OpContext& ctx, double effective, bool wide_accumulator,
-                              int32_t* multiplier, int32_t* shift) {
+                              int32_t* multiplier, int8_t* shift) {
   int exponent = 0;
   QuantizeMultiplier(effective, multiplier, &exponent);
   if (exponent > MaxShift(wide_accumulator)) {
     return ctx.Fail(Status::kUnsupported, "effective output scale 2^%d is too large", exponent);
   }
-  *shift = exponent;
+  *shift = static_cast<int8_t>(exponent);
   return Status::kOk;
 }
 
@@ -155,7 +157,7 @@ inline Status ComputeChannelScales(OpContext& ctx, float input_scale,
                                    bool wide_accumulator, ChannelScales* out) {
   const uint32_t n = filter_scales.size();
   out->multiplier = static_cast<int32_t*>(ctx.AllocatePersistent(n * sizeof(int32_t)));
-  out->shift = static_cast<int32_t*>(ctx.AllocatePersistent(n * sizeof(int32_t)));
+  out->shift = static_cast<int8_t*>(ctx.AllocatePersistent(n * sizeof(int8_t)));
   if (out->multiplier == nullptr || out->shift == nullptr) return Status::kArenaTooSmall;
   out->step = n > 1 ? 1 : 0;
   for (uint32_t i = 0; i < n; ++i) {

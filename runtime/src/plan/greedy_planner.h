@@ -9,17 +9,26 @@ namespace microml {
 
 struct PlanBuffer {
   uint32_t size;    // bytes, already rounded to the arena alignment
-  int32_t first;    // first operator (inclusive) during which the buffer is alive
-  int32_t last;     // last operator (inclusive)
   uint32_t offset;  // result
+  uint16_t first;   // first operator (inclusive) during which the buffer is alive
+  uint16_t last;    // last operator (inclusive)
 };
+
+// Most buffers one plan may hold.
+constexpr uint32_t kMaxPlanBuffers = 0xFFFFu;
 
 // Bytes of temporary memory PlanBuffers() needs for `count` buffers.
 size_t PlanWorkBytes(uint32_t count);
 
+// The most bytes alive during any one operator: no plan can be smaller.
+size_t PlanLowerBound(const PlanBuffer* buffers, uint32_t count);
+
 // Assigns offsets so that buffers alive at the same time never overlap, and
-// returns the size of the region. Several placement orders are tried and the
-// smallest result kept. `work` must hold PlanWorkBytes(count) bytes, 4-aligned.
+// returns the size of the region. Several greedy placement orders are tried;
+// unless one already reaches PlanLowerBound(), a branch-and-bound search over
+// placement orders follows, stopped after a fixed amount of work (so setup
+// time stays bounded and the result is the same on every run). `count` <=
+// kMaxPlanBuffers; `work` must hold PlanWorkBytes(count) bytes, 4-aligned.
 size_t PlanBuffers(PlanBuffer* buffers, uint32_t count, void* work);
 
 }  // namespace microml

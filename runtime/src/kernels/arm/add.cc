@@ -196,6 +196,7 @@ const KernelRegistration kRegisterAddOpt = {static_cast<int32_t>(BuiltinOp::kADD
                                             AddPrepare,
                                             arm::AddOptEval,
                                             nullptr,
-                                            "float32 int8 int16 int32"};
+                                            "float32 int8 int16 int32",
+                                            0b11};
 
 }  // namespace microml

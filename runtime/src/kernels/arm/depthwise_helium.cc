@@ -622,7 +622,7 @@ void ChannelsShared8(const DepthwiseParams& d, const DepthwiseShape& s, const in
       folded[half] = vmlaq_n_s32(start[half], weight_sum, input_offset);
       if (d.scales.step != 0) {
         multiplier[half] = vldrwq_s32(d.scales.multiplier + c);
-        shift[half] = vldrwq_s32(d.scales.shift + c);
+        shift[half] = vldrbq_s32(d.scales.shift + c);
       } else {
         multiplier[half] = vdupq_n_s32(d.scales.multiplier[0]);
         shift[half] = vdupq_n_s32(d.scales.shift[0]);
@@ -679,7 +679,7 @@ void Channels(const DepthwiseParams& d, const DepthwiseShape& s, const int8_t* i
     int32x4_t shift;
     if (d.scales.step != 0) {
       multiplier = vldrwq_s32(d.scales.multiplier + oc);
-      shift = vldrwq_s32(d.scales.shift + oc);
+      shift = vldrbq_s32(d.scales.shift + oc);
     } else {
       multiplier = vdupq_n_s32(d.scales.multiplier[0]);
       shift = vdupq_n_s32(d.scales.shift[0]);

@@ -199,7 +199,7 @@ void GemmS8RowOffset(const int8_t* lhs, const int8_t* rhs, int32_t cols, int32_t
     const int32x4_t bias = q.bias != nullptr ? vldrwq_s32(q.bias + c) : vdupq_n_s32(0);
     const int32x4_t multiplier =
         q.step != 0 ? vldrwq_s32(q.multiplier + c) : vdupq_n_s32(q.multiplier[0]);
-    const int32x4_t shift = q.step != 0 ? vldrwq_s32(q.shift + c) : vdupq_n_s32(q.shift[0]);
+    const int32x4_t shift = q.step != 0 ? vldrbq_s32(q.shift + c) : vdupq_n_s32(q.shift[0]);
     int32x4_t dot = Dot1x4Offset<kInvert>(lhs, rhs + c * depth, depth, input_offset);
     // Wrapping, as VSUB is.
     if (kInvert) dot = vsubq_s32(vdupq_n_s32(0), dot);
@@ -265,7 +265,7 @@ void GemmS8Folded(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int
     const int32x4_t bias = vldrwq_s32(folded + c);
     const int32x4_t multiplier =
         q.step != 0 ? vldrwq_s32(q.multiplier + c) : vdupq_n_s32(q.multiplier[0]);
-    const int32x4_t shift = q.step != 0 ? vldrwq_s32(q.shift + c) : vdupq_n_s32(q.shift[0]);
+    const int32x4_t shift = q.step != 0 ? vldrbq_s32(q.shift + c) : vdupq_n_s32(q.shift[0]);
     const MveScale scale = MveScaleOf(multiplier, shift);
     const int8_t* b = rhs + c * depth;
     const int8_t* a = lhs;
@@ -648,7 +648,7 @@ template <int kRows>
                                      int8_t* out, int32_t out_stride) {
   const GemmS8Output q = output;
   const int32_t* multiplier = q.multiplier;
-  const int32_t* shift = q.shift;
+  const int8_t* shift = q.shift;
   for (int32_t c = 0; c < cols; ++c, multiplier += q.step, shift += q.step) {
     const int32_t bias = q.bias != nullptr ? q.bias[c] : 0;
     const int32_t m = *multiplier;

@@ -18,7 +18,7 @@ struct GemmS8Output {
   const int32_t* bias;
   // Per column (step 1) or one for all (step 0).
   const int32_t* multiplier;
-  const int32_t* shift;
+  const int8_t* shift;
   int32_t step;
   // Added to every lhs value (minus its zero point).
   int32_t input_offset;

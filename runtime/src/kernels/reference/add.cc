@@ -63,6 +63,7 @@ const KernelRegistration kRegisterAdd = {static_cast<int32_t>(BuiltinOp::kADD),
                                          AddPrepare,
                                          AddEval,
                                          nullptr,
-                                         "float32 int8 int16 int32"};
+                                         "float32 int8 int16 int32",
+                                         0b11};
 
 }  // namespace microml

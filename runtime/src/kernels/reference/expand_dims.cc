@@ -56,6 +56,7 @@ const KernelRegistration kRegisterExpandDims = {static_cast<int32_t>(BuiltinOp::
                                                 ExpandDimsPrepare,
                                                 ExpandDimsEval,
                                                 nullptr,
-                                                "float32 int8 int16"};
+                                                "float32 int8 int16",
+                                                0b1};
 
 }  // namespace microml

@@ -56,6 +56,7 @@ const KernelRegistration kRegisterLogistic = {
     LogisticPrepare,
     EvalActivation<SigmoidData, LogisticFloat, SigmoidInt8<LogisticQ4>, LogisticInt16>,
     nullptr,
-    "float32 int8 int16"};
+    "float32 int8 int16",
+    0b1};
 
 }  // namespace microml

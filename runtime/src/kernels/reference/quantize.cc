@@ -163,6 +163,7 @@ const KernelRegistration kRegisterQuantize = {
     QuantizeEval,
     nullptr,
     "float32_to_int8 float32_to_int16 int8_to_int8 int8_to_uint8 int8_to_int16 int8_to_int32 "
-    "uint8_to_int8 int16_to_int8 int16_to_int16 int16_to_int32 int32_to_int8 int32_to_int16"};
+    "uint8_to_int8 int16_to_int8 int16_to_int16 int16_to_int32 int32_to_int8 int32_to_int16",
+    0b1};
 
 }  // namespace microml

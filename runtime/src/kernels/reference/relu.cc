@@ -63,6 +63,7 @@ const KernelRegistration kRegisterRelu = {
     ReluPrepare,
     EvalActivation<ReluData, ReluFloat, ReluQuantized<int8_t>, ReluQuantized<int16_t>>,
     nullptr,
-    "float32 int8 int16"};
+    "float32 int8 int16",
+    0b1};
 
 }  // namespace microml

@@ -51,6 +51,7 @@ const KernelRegistration kRegisterRelu6 = {
     Relu6Prepare,
     EvalActivation<Relu6Data, Relu6Float, Relu6Quantized<int8_t>, Relu6Quantized<int16_t>>,
     nullptr,
-    "float32 int8 int16"};
+    "float32 int8 int16",
+    0b1};
 
 }  // namespace microml

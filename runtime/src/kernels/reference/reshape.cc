@@ -38,6 +38,6 @@ Status ReshapeEval(OpContext& ctx) {
 
 const KernelRegistration kRegisterReshape = {
     static_cast<int32_t>(BuiltinOp::kRESHAPE), nullptr, 2, ReshapePrepare, ReshapeEval, nullptr,
-    "float32 int8 int16 int32 bool uint8"};
+    "float32 int8 int16 int32 bool uint8",     0b1};
 
 }  // namespace microml

@@ -61,7 +61,7 @@ Status SqueezeEval(OpContext& ctx) {
 }  // namespace
 
 const KernelRegistration kRegisterSqueeze = {
-    static_cast<int32_t>(BuiltinOp::kSQUEEZE),  nullptr, 2, SqueezePrepare, SqueezeEval, nullptr,
-    "float32 int8 int16 int32 int64 uint8 bool"};
+    static_cast<int32_t>(BuiltinOp::kSQUEEZE),   nullptr, 2, SqueezePrepare, SqueezeEval, nullptr,
+    "float32 int8 int16 int32 int64 uint8 bool", 0b1};
 
 }  // namespace microml

@@ -50,6 +50,7 @@ const KernelRegistration kRegisterTanh = {
     TanhPrepare,
     EvalActivation<SigmoidData, TanhFloat, SigmoidInt8<TanhQ4>, TanhInt16>,
     nullptr,
-    "float32 int8 int16"};
+    "float32 int8 int16",
+    0b1};
 
 }  // namespace microml
