@@ -1,0 +1,123 @@
+// DEPTHWISE_CONV_2D on x86-64. int8 with depth multiplier 1 at the AVX2 level
+// and above: groups of 16 channels walk every output pixel
+// (arm/depthwise_window.h), each tap widening 16 inputs to 16 bits with the
+// input offset added (|x + offset| <= 255) and multiplying them by the 16
+// weights in 16 bits (|product| <= 255 * 128 fits), then adding the products
+// into two vectors of eight int32 sums with wrapping VPADDD, the reference's
+// sums modulo 2^32. Channels left over, other multipliers and the SSE4.1 level
+// take the arm/ portable compute; every other type the reference.
+#if defined(__x86_64__)
+
+#include <immintrin.h>
+#include <stdint.h>
+
+#include "kernels/arm/depthwise_conv2d.h"
+#include "kernels/arm/depthwise_window.h"
+#include "kernels/x86/cpu.h"
+#include "kernels/x86/requantize.h"
+#include "microml/kernels.h"
+
+namespace microml {
+namespace x86 {
+namespace {
+
+constexpr int32_t kGroup = 16;
+
+// One group's bias and requantization, per channel.
+struct Group {
+  int32_t bias[kGroup];
+  int32_t multiplier[kGroup];
+  int32_t shift[kGroup];
+  int32_t input_offset;
+  int32_t output_offset;
+  int32_t lo;
+  int32_t hi;
+};
+
+MICROML_TARGET_AVX2 inline __m256i Load8(const int32_t* p) {
+  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+}
+
+MICROML_TARGET_AVX2 void Pixel(const arm::depthwise::Window& win, const Group& g, int8_t* out) {
+  const __m256i offset = _mm256_set1_epi16(static_cast<int16_t>(g.input_offset));
+  __m256i lo = Load8(g.bias);
+  __m256i hi = Load8(g.bias + 8);
+  const int8_t* in = win.in;
+  const int8_t* w = win.w;
+  for (int32_t r = 0; r < win.rows; ++r) {
+    const int8_t* x = in;
+    const int8_t* f = w;
+    for (int32_t c = 0; c < win.cols; ++c) {
+      const __m256i xv = _mm256_add_epi16(
+          _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x))), offset);
+      const __m256i wv =
+          _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(f)));
+      const __m256i p = _mm256_mullo_epi16(xv, wv);
+      lo = _mm256_add_epi32(lo, _mm256_cvtepi16_epi32(_mm256_castsi256_si128(p)));
+      hi = _mm256_add_epi32(hi, _mm256_cvtepi16_epi32(_mm256_extracti128_si256(p, 1)));
+      x += win.in_col_step;
+      f += win.w_col_step;
+    }
+    in += win.in_row_step;
+    w += win.w_row_step;
+  }
+  Finish8(lo, Load8(g.multiplier), Load8(g.shift), g.output_offset, g.lo, g.hi, out);
+  Finish8(hi, Load8(g.multiplier + 8), Load8(g.shift + 8), g.output_offset, g.lo, g.hi, out + 8);
+}
+
+void DepthwiseInt8(const DepthwiseParams& d, const DepthwiseShape& s, const int8_t* input,
+                   const int8_t* filter, const int32_t* bias, int8_t* output) {
+  if (ActiveLevel() < Level::kAvx2 || d.multiplier != 1) {
+    arm::DepthwiseConv2DInt8(d, s, input, filter, bias, output);
+    return;
+  }
+  int32_t first = 0;
+  for (; first + kGroup <= s.out_c; first += kGroup) {
+    Group g;
+    for (int32_t i = 0; i < kGroup; ++i) {
+      const int32_t k = (first + i) * d.scales.step;
+      g.bias[i] = bias != nullptr ? bias[first + i] : 0;
+      g.multiplier[i] = d.scales.multiplier[k];
+      g.shift[i] = d.scales.shift[k];
+    }
+    g.input_offset = d.input_offset;
+    g.output_offset = d.output_offset;
+    g.lo = d.act_min;
+    g.hi = d.act_max;
+    arm::depthwise::ForEachPixel(
+        d, s, input + first, filter + first, output + first,
+        [&g](const arm::depthwise::Window& win, bool, int8_t* out) { Pixel(win, g, out); });
+  }
+  if (first < s.out_c) {
+    arm::depthwise::ChannelsScalar(d, s, input, filter, bias, output, first, s.out_c);
+  }
+}
+
+Status Eval(OpContext& ctx) {
+  const DepthwiseParams& d = *ctx.op_data_as<DepthwiseParams>();
+  if (d.kind != DepthwiseKind::kInt8) return reference::DepthwiseConv2DEval(ctx);
+  const Tensor& input = *ctx.input(0);
+  const Tensor& filter = *ctx.input(1);
+  const Tensor* bias = ctx.input(2);
+  DepthwiseInt8(d, DepthwiseShapeOf(input, filter, *ctx.output(0)), input.data_as<const int8_t>(),
+                filter.data_as<const int8_t>(),
+                bias != nullptr ? bias->data_as<const int32_t>() : nullptr,
+                ctx.output(0)->data_as<int8_t>());
+  return Status::kOk;
+}
+
+}  // namespace
+}  // namespace x86
+
+const KernelRegistration kRegisterDepthwiseConv2DX86 = {
+    static_cast<int32_t>(BuiltinOp::kDEPTHWISE_CONV_2D),
+    nullptr,
+    7,
+    DepthwiseConv2DPrepare,
+    x86::Eval,
+    nullptr,
+    "float32 int8 int8_int4 int16"};
+
+}  // namespace microml
+
+#endif  // __x86_64__
