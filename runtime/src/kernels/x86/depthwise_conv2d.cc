@@ -1,11 +1,12 @@
 // DEPTHWISE_CONV_2D on x86-64. int8 with depth multiplier 1 at the AVX2 level
-// and above: groups of 16 channels walk every output pixel
-// (arm/depthwise_window.h), each tap widening 16 inputs to 16 bits with the
-// input offset added (|x + offset| <= 255) and multiplying them by the 16
-// weights in 16 bits (|product| <= 255 * 128 fits), then adding the products
-// into two vectors of eight int32 sums with wrapping VPADDD, the reference's
-// sums modulo 2^32. Channels left over, other multipliers and the SSE4.1 level
-// take the arm/ portable compute; every other type the reference.
+// and above: groups of 16 channels (then of 8, the last one overlapping the
+// one before) walk every output pixel (arm/depthwise_window.h), each tap
+// widening 16 inputs to 16 bits with the input offset added
+// (|x + offset| <= 255) and multiplying them by the 16 weights in 16 bits
+// (|product| <= 255 * 128 fits), then adding the products into two vectors of
+// eight int32 sums with wrapping VPADDD, the reference's sums modulo 2^32.
+// Fewer than 8 channels, other multipliers and the SSE4.1 level take the
+// arm/ portable compute; every other type the reference.
 #if defined(__x86_64__)
 
 #include <immintrin.h>
@@ -38,23 +39,33 @@ MICROML_TARGET_AVX2 inline __m256i Load8(const int32_t* p) {
   return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
 }
 
+template <int kWidth>
 MICROML_TARGET_AVX2 void Pixel(const arm::depthwise::Window& win, const Group& g, int8_t* out) {
+  static_assert(kWidth == 8 || kWidth == 16, "a group is 8 or 16 channels");
   const __m256i offset = _mm256_set1_epi16(static_cast<int16_t>(g.input_offset));
   __m256i lo = Load8(g.bias);
-  __m256i hi = Load8(g.bias + 8);
+  __m256i hi = kWidth == 16 ? Load8(g.bias + 8) : _mm256_setzero_si256();
   const int8_t* in = win.in;
   const int8_t* w = win.w;
   for (int32_t r = 0; r < win.rows; ++r) {
     const int8_t* x = in;
     const int8_t* f = w;
     for (int32_t c = 0; c < win.cols; ++c) {
-      const __m256i xv = _mm256_add_epi16(
-          _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x))), offset);
-      const __m256i wv =
-          _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(f)));
-      const __m256i p = _mm256_mullo_epi16(xv, wv);
-      lo = _mm256_add_epi32(lo, _mm256_cvtepi16_epi32(_mm256_castsi256_si128(p)));
-      hi = _mm256_add_epi32(hi, _mm256_cvtepi16_epi32(_mm256_extracti128_si256(p, 1)));
+      if constexpr (kWidth == 16) {
+        const __m256i xv = _mm256_add_epi16(
+            _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x))), offset);
+        const __m256i wv =
+            _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(f)));
+        const __m256i p = _mm256_mullo_epi16(xv, wv);
+        lo = _mm256_add_epi32(lo, _mm256_cvtepi16_epi32(_mm256_castsi256_si128(p)));
+        hi = _mm256_add_epi32(hi, _mm256_cvtepi16_epi32(_mm256_extracti128_si256(p, 1)));
+      } else {
+        const __m128i xv = _mm_add_epi16(
+            _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(x))),
+            _mm256_castsi256_si128(offset));
+        const __m128i wv = _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(f)));
+        lo = _mm256_add_epi32(lo, _mm256_cvtepi16_epi32(_mm_mullo_epi16(xv, wv)));
+      }
       x += win.in_col_step;
       f += win.w_col_step;
     }
@@ -62,19 +73,24 @@ MICROML_TARGET_AVX2 void Pixel(const arm::depthwise::Window& win, const Group& g
     w += win.w_row_step;
   }
   Finish8(lo, Load8(g.multiplier), Load8(g.shift), g.output_offset, g.lo, g.hi, out);
-  Finish8(hi, Load8(g.multiplier + 8), Load8(g.shift + 8), g.output_offset, g.lo, g.hi, out + 8);
+  if constexpr (kWidth == 16) {
+    Finish8(hi, Load8(g.multiplier + 8), Load8(g.shift + 8), g.output_offset, g.lo, g.hi, out + 8);
+  }
 }
 
 void DepthwiseInt8(const DepthwiseParams& d, const DepthwiseShape& s, const int8_t* input,
                    const int8_t* filter, const int32_t* bias, int8_t* output) {
-  if (ActiveLevel() < Level::kAvx2 || d.multiplier != 1) {
+  if (ActiveLevel() < Level::kAvx2 || d.multiplier != 1 || s.out_c < 8) {
     arm::DepthwiseConv2DInt8(d, s, input, filter, bias, output);
     return;
   }
-  int32_t first = 0;
-  for (; first + kGroup <= s.out_c; first += kGroup) {
+  for (int32_t done = 0; done < s.out_c;) {
+    const int32_t width = s.out_c - done >= kGroup ? kGroup : 8;
+    // A last group of fewer than 8 channels overlaps the previous one,
+    // recomputing equal outputs.
+    const int32_t first = s.out_c - done >= width ? done : s.out_c - width;
     Group g;
-    for (int32_t i = 0; i < kGroup; ++i) {
+    for (int32_t i = 0; i < width; ++i) {
       const int32_t k = (first + i) * d.scales.step;
       g.bias[i] = bias != nullptr ? bias[first + i] : 0;
       g.multiplier[i] = d.scales.multiplier[k];
@@ -84,12 +100,16 @@ void DepthwiseInt8(const DepthwiseParams& d, const DepthwiseShape& s, const int8
     g.output_offset = d.output_offset;
     g.lo = d.act_min;
     g.hi = d.act_max;
-    arm::depthwise::ForEachPixel(
-        d, s, input + first, filter + first, output + first,
-        [&g](const arm::depthwise::Window& win, bool, int8_t* out) { Pixel(win, g, out); });
-  }
-  if (first < s.out_c) {
-    arm::depthwise::ChannelsScalar(d, s, input, filter, bias, output, first, s.out_c);
+    if (width == kGroup) {
+      arm::depthwise::ForEachPixel(
+          d, s, input + first, filter + first, output + first,
+          [&g](const arm::depthwise::Window& win, bool, int8_t* out) { Pixel<16>(win, g, out); });
+    } else {
+      arm::depthwise::ForEachPixel(
+          d, s, input + first, filter + first, output + first,
+          [&g](const arm::depthwise::Window& win, bool, int8_t* out) { Pixel<8>(win, g, out); });
+    }
+    done = first + width;
   }
 }
 

@@ -23,7 +23,8 @@ void FinishRowScalar(const int32_t* sums, const int32_t* bias, int32_t n,
 // Columns in chunks (each VNNI chunk folded once), rows in blocks within a
 // chunk, so a chunk's weights stay in cache across all the rows.
 void GemmS8(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t* rhs, int32_t cols,
-            int32_t depth, const arm::GemmS8Output& q, int8_t* out, int32_t out_stride) {
+            int32_t depth, const arm::GemmS8Output& q, int8_t* out, int32_t out_stride,
+            const int8_t* packed) {
   const Level level = ActiveLevel();
   if (level == Level::kPortable) {
     arm::GemmS8(lhs, lhs_stride, rows, rhs, cols, depth, q, out, out_stride);
@@ -45,7 +46,11 @@ void GemmS8(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t* r
       const int8_t* a = lhs + r0 * lhs_stride;
       switch (level) {
         case Level::kAvx512Vnni:
-          DotsVnni(a, lhs_stride, block, b, n, depth, sums);
+          if (packed != nullptr) {
+            DotsVnniPacked(a, lhs_stride, block, packed, cols, c0, n, depth, sums);
+          } else {
+            DotsVnni(a, lhs_stride, block, b, n, depth, sums);
+          }
           break;
         case Level::kAvx2:
           DotsAvx2(a, lhs_stride, block, b, n, depth, q.input_offset, sums);

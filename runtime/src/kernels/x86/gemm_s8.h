@@ -4,6 +4,7 @@
 #ifndef MICROML_KERNELS_X86_GEMM_S8_H_
 #define MICROML_KERNELS_X86_GEMM_S8_H_
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kernels/arm/gemm_s8.h"
@@ -11,8 +12,15 @@
 namespace microml {
 namespace x86 {
 
+// `packed`: nullptr, or rhs packed by PackVnni when the level is AVX-512 VNNI
+// (callers with many rows over the same weights pack them once).
 void GemmS8(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t* rhs, int32_t cols,
-            int32_t depth, const arm::GemmS8Output& q, int8_t* out, int32_t out_stride);
+            int32_t depth, const arm::GemmS8Output& q, int8_t* out, int32_t out_stride,
+            const int8_t* packed = nullptr);
+
+// Bytes PackVnni writes for `cols` rows of `depth` weights.
+size_t PackedVnniBytes(int32_t cols, int32_t depth);
+void PackVnni(const int8_t* rhs, int32_t cols, int32_t depth, int8_t* packed);
 
 // Rows a level's dot products take at once (the most of any level).
 constexpr int32_t kGemmRowBlock = 4;
@@ -28,6 +36,10 @@ void DotsAvx2(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t*
               int32_t depth, int32_t input_offset, int32_t* sums);
 void DotsVnni(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t* rhs, int32_t n,
               int32_t depth, int32_t* sums);
+// DotsVnni for columns [first, first + n) of `cols` packed by PackVnni
+// (first a multiple of 16).
+void DotsVnniPacked(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t* packed,
+                    int32_t cols, int32_t first, int32_t n, int32_t depth, int32_t* sums);
 // folded[c] = bias[c] (nullptr: 0) + (input_offset - 128) * sum_k rhs[c][k]
 // modulo 2^32: DotsVnni multiplies lhs + 128 (unsigned bytes) by rhs, so
 // adding this gives the sums of (lhs + input_offset) * rhs exactly.

@@ -5,12 +5,16 @@
 // sum back off through the column bias, which modulo 2^32 gives exactly the
 // reference's sums. The last partial step loads with a byte mask: masked lhs
 // bytes become 128 but meet zeroed weights. Blocks of 4 rows x 4 columns keep
-// 16 accumulators in the 32 registers.
+// 16 accumulators in the 32 registers. With weights packed (PackVnni: per
+// group of 4 depth values, 16 columns' 4 bytes side by side, zero-padded), a
+// row's 4 bytes broadcast meet 16 columns in one instruction and no lane sums
+// need adding up: the layout for short rows, which fill few lanes otherwise.
 #include "kernels/x86/gemm_s8.h"
 
 #if defined(__x86_64__)
 
 #include <immintrin.h>
+#include <string.h>
 
 #include "kernels/quantization.h"
 #include "kernels/x86/target.h"
@@ -93,7 +97,107 @@ MICROML_TARGET_VNNI void Rows(const int8_t* lhs, int32_t lhs_stride, const int8_
   }
 }
 
+// Packed-weight dot products of kRows rows x kVecs vectors of 16 columns:
+// each group of four lhs bytes, broadcast, meets 16 columns' four weights.
+template <int kRows, int kVecs>
+MICROML_TARGET_VNNI void PackedBlock(const int8_t* lhs, int32_t lhs_stride, const int8_t* packed,
+                                     int32_t vec_stride, int32_t depth, int32_t* sums) {
+  __m512i acc[kRows][kVecs];
+  for (int r = 0; r < kRows; ++r) {
+    for (int v = 0; v < kVecs; ++v) acc[r][v] = _mm512_setzero_si512();
+  }
+  const int32_t groups = (depth + 3) / 4;
+  for (int32_t g = 0; g < groups; ++g) {
+    const int32_t k = 4 * g;
+    // The last group's bytes past the row (zero weights) are left zero
+    // rather than read.
+    const size_t bytes = depth - k >= 4 ? 4 : static_cast<size_t>(depth - k);
+    __m512i a[kRows];
+    for (int r = 0; r < kRows; ++r) {
+      const int8_t* row = lhs + r * lhs_stride + k;
+      uint32_t word = 0;
+      if (bytes == 4) {
+        memcpy(&word, row, 4);
+      } else {
+        memcpy(&word, row, bytes);
+      }
+      a[r] = _mm512_set1_epi32(static_cast<int32_t>(word ^ 0x80808080u));
+    }
+    const int8_t* w = packed + static_cast<size_t>(g) * vec_stride * 64;
+    for (int v = 0; v < kVecs; ++v) {
+      const __m512i wv = _mm512_loadu_si512(w + v * 64);
+      for (int r = 0; r < kRows; ++r) acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], a[r], wv);
+    }
+  }
+  for (int r = 0; r < kRows; ++r) {
+    for (int v = 0; v < kVecs; ++v) {
+      _mm512_storeu_si512(sums + r * arm::kGemmS8ColumnChunk + 16 * v, acc[r][v]);
+    }
+  }
+}
+
+template <int kRows>
+void PackedRows(const int8_t* lhs, int32_t lhs_stride, const int8_t* packed, int32_t vec_stride,
+                int32_t vecs, int32_t depth, int32_t* sums) {
+  switch (vecs) {
+    case 4:
+      PackedBlock<kRows, 4>(lhs, lhs_stride, packed, vec_stride, depth, sums);
+      break;
+    case 3:
+      PackedBlock<kRows, 3>(lhs, lhs_stride, packed, vec_stride, depth, sums);
+      break;
+    case 2:
+      PackedBlock<kRows, 2>(lhs, lhs_stride, packed, vec_stride, depth, sums);
+      break;
+    default:
+      PackedBlock<kRows, 1>(lhs, lhs_stride, packed, vec_stride, depth, sums);
+      break;
+  }
+}
+
+// 16-column vectors of `cols` columns.
+int32_t VecsOf(int32_t cols) {
+  return (cols + 15) / 16;
+}
+
 }  // namespace
+
+size_t PackedVnniBytes(int32_t cols, int32_t depth) {
+  return static_cast<size_t>(VecsOf(cols)) * 64 * static_cast<size_t>((depth + 3) / 4);
+}
+
+void PackVnni(const int8_t* rhs, int32_t cols, int32_t depth, int8_t* packed) {
+  const int32_t vecs = VecsOf(cols);
+  memset(packed, 0, PackedVnniBytes(cols, depth));
+  for (int32_t c = 0; c < cols; ++c) {
+    const int8_t* row = rhs + c * depth;
+    int8_t* dst = packed + (c / 16) * 64 + (c % 16) * 4;
+    for (int32_t k = 0; k < depth; k += 4, dst += vecs * 64) {
+      memcpy(dst, row + k, depth - k >= 4 ? 4 : static_cast<size_t>(depth - k));
+    }
+  }
+}
+
+void DotsVnniPacked(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t* packed,
+                    int32_t cols, int32_t first, int32_t n, int32_t depth, int32_t* sums) {
+  const int8_t* p = packed + (first / 16) * 64;
+  const int32_t vec_stride = VecsOf(cols);
+  const int32_t vecs = VecsOf(n);
+  switch (rows) {
+    case 4:
+      PackedRows<4>(lhs, lhs_stride, p, vec_stride, vecs, depth, sums);
+      break;
+    case 3:
+      PackedRows<3>(lhs, lhs_stride, p, vec_stride, vecs, depth, sums);
+      break;
+    case 2:
+      PackedRows<2>(lhs, lhs_stride, p, vec_stride, vecs, depth, sums);
+      break;
+    default:
+      PackedRows<1>(lhs, lhs_stride, p, vec_stride, vecs, depth, sums);
+      break;
+  }
+}
 
 void DotsVnni(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t* rhs, int32_t n,
               int32_t depth, int32_t* sums) {
