@@ -1,8 +1,8 @@
 // CONV_2D on x86-64: int8 on x86::GemmS8 (1x1 filters directly on the input,
 // others a few im2col rows at a time) at the SSE4.1 level and above; the
 // portable level is arm::Conv2DInt8, every other type the reference. At the
-// VNNI level a filter of up to kMaxPackedBytes is packed (PackVnni) into
-// scratch once per invocation, for all the output pixels.
+// VNNI level a filter of up to kMaxPackedBytes is packed (PackVnni) once per
+// invocation, for all the output pixels.
 #if defined(__x86_64__)
 
 #include <stddef.h>
@@ -17,48 +17,30 @@ namespace microml {
 namespace x86 {
 namespace {
 
-// Output pixels per im2col GEMM call: two VNNI row blocks, over which the
-// per-call folding of the weight sums is spread; more with packed weights,
-// whose rows are short.
-constexpr int32_t kIm2colRows = 8;
-constexpr int32_t kIm2colPackedRows = 32;
-// Packing pays off for short rows (few lanes of the unpacked dot products
-// used) over many pixels; the bound keeps the arena growth small.
-constexpr size_t kMaxPackedBytes = 16384;
-
 bool IsDirect1x1(const Conv2DParams& d, const Conv2DShape& s) {
   return s.f_h == 1 && s.f_w == 1 && d.pad_h == 0 && d.pad_w == 0;
 }
 
-// Bytes of packed weights (0: not packed); the filter's size is bounded by
-// the model file, so depth * out_c fits.
+// Packing pays off for short rows (few lanes of the unpacked dot products
+// used) over many output pixels. The packed copy lives on the stack, so the
+// arena stays exactly the arm/ twin's (which the arena tests compare with
+// TFLM's); the bound keeps the stack use small.
+constexpr size_t kMaxPackedBytes = 16384;
+constexpr int32_t kMinPackedPixels = 16;
+
+// Bytes of packed weights (0: not packed).
 size_t PackedBytes(const Conv2DShape& s) {
-  if (ActiveLevel() != Level::kAvx512Vnni || s.out_h * s.out_w < kIm2colPackedRows) return 0;
-  const int32_t depth = s.f_h * s.f_w * s.in_c;
-  const size_t bytes = PackedVnniBytes(s.out_c, depth);
+  if (ActiveLevel() != Level::kAvx512Vnni || s.out_h * s.out_w < kMinPackedPixels) return 0;
+  const size_t bytes = PackedVnniBytes(s.out_c, s.f_h * s.f_w * s.in_c);
   return bytes <= kMaxPackedBytes ? bytes : 0;
 }
 
-int32_t Im2colRows(const Conv2DShape& s) {
-  return PackedBytes(s) > 0 ? kIm2colPackedRows : kIm2colRows;
-}
-
-size_t ScratchBytes(const Conv2DParams& d, const Conv2DShape& s) {
-  if (ActiveLevel() == Level::kPortable) return arm::Conv2DInt8ScratchBytes(d, s);
-  if (!arm::Conv2DInt8Covers(s)) return 0;
-  uint64_t bytes = PackedBytes(s);
-  if (!IsDirect1x1(d, s)) {
-    bytes += static_cast<uint64_t>(Im2colRows(s)) * static_cast<uint64_t>(s.f_h) *
-             static_cast<uint64_t>(s.f_w) * static_cast<uint64_t>(s.in_c);
-  }
-  // Beyond size_t, a size RequestScratch refuses.
-  return bytes > SIZE_MAX ? SIZE_MAX : static_cast<size_t>(bytes);
-}
-
+// The im2col rows of as many output pixels as the scratch (the arm/ twin's
+// request, at least 4 rows) holds per GEMM call.
 void Im2col(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input, const int8_t* filter,
             const int8_t* packed, const arm::GemmS8Output& q, int8_t* scratch, int8_t* output) {
   const int32_t depth = s.f_h * s.f_w * s.in_c;
-  const int32_t rows = Im2colRows(s);
+  const int32_t rows = static_cast<int32_t>(arm::Conv2DInt8ScratchBytes(d, s) / depth);
   const int8_t pad_value = static_cast<int8_t>(-d.input_offset);
   int32_t pending = 0;
   int8_t* out = output;
@@ -92,15 +74,14 @@ void Conv2DInt8(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input
   }
   const arm::GemmS8Output q = {bias,           d.scales.multiplier, d.scales.shift, d.scales.step,
                                d.input_offset, d.output_offset,     d.act_min,      d.act_max};
-  // The packed weights first in scratch, the im2col rows after them.
-  const size_t packed_bytes = PackedBytes(s);
+  alignas(64) int8_t packed_filter[kMaxPackedBytes];
   const int8_t* packed = nullptr;
-  if (packed_bytes > 0) {
-    PackVnni(filter, s.out_c, s.f_h * s.f_w * s.in_c, scratch);
-    packed = scratch;
+  if (PackedBytes(s) > 0) {
+    PackVnni(filter, s.out_c, s.f_h * s.f_w * s.in_c, packed_filter);
+    packed = packed_filter;
   }
   if (!IsDirect1x1(d, s)) {
-    Im2col(d, s, input, filter, packed, q, scratch + packed_bytes, output);
+    Im2col(d, s, input, filter, packed, q, scratch, output);
     return;
   }
   if (d.stride_h == 1 && d.stride_w == 1) {
@@ -132,7 +113,9 @@ Status Prepare(OpContext& ctx) {
   data->scratch_index = -1;
   ctx.set_op_data(data);
   const Conv2DShape s = Conv2DShapeOf(*ctx.input(0), *ctx.input(1), *ctx.output(0));
-  const size_t scratch_bytes = params->kind == Conv2DKind::kInt8 ? ScratchBytes(*params, s) : 0;
+  // The arm/ twin's request at every level: the im2col rows.
+  const size_t scratch_bytes =
+      params->kind == Conv2DKind::kInt8 ? arm::Conv2DInt8ScratchBytes(*params, s) : 0;
   if (scratch_bytes > 0) {
     MICROML_RETURN_IF_ERROR(ctx.RequestScratch(scratch_bytes, &data->scratch_index));
   }
