@@ -63,7 +63,7 @@ void FillBytes(int8_t* dst, int8_t value, int32_t n) {
 }  // namespace
 
 void FillIm2colRow(const Conv2DParams& d, const Conv2DShape& s, const int8_t* image, int32_t oy,
-             int32_t ox, int8_t pad_value, int8_t* row) {
+                   int32_t ox, int8_t pad_value, int8_t* row) {
   const int32_t y0 = oy * d.stride_h - d.pad_h;
   const int32_t x0 = ox * d.stride_w - d.pad_w;
   const int32_t row_bytes = s.f_w * s.in_c;

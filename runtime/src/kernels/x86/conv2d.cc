@@ -5,10 +5,11 @@
 // invocation, for all the output pixels.
 #if defined(__x86_64__)
 
+#include "kernels/arm/conv2d.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kernels/arm/conv2d.h"
 #include "kernels/x86/cpu.h"
 #include "kernels/x86/gemm_s8.h"
 #include "microml/kernels.h"

@@ -9,10 +9,11 @@
 // arm/ portable compute; every other type the reference.
 #if defined(__x86_64__)
 
+#include "kernels/arm/depthwise_conv2d.h"
+
 #include <immintrin.h>
 #include <stdint.h>
 
-#include "kernels/arm/depthwise_conv2d.h"
 #include "kernels/arm/depthwise_window.h"
 #include "kernels/x86/cpu.h"
 #include "kernels/x86/requantize.h"
@@ -60,9 +61,9 @@ MICROML_TARGET_AVX2 void Pixel(const arm::depthwise::Window& win, const Group& g
         lo = _mm256_add_epi32(lo, _mm256_cvtepi16_epi32(_mm256_castsi256_si128(p)));
         hi = _mm256_add_epi32(hi, _mm256_cvtepi16_epi32(_mm256_extracti128_si256(p, 1)));
       } else {
-        const __m128i xv = _mm_add_epi16(
-            _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(x))),
-            _mm256_castsi256_si128(offset));
+        const __m128i xv =
+            _mm_add_epi16(_mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(x))),
+                          _mm256_castsi256_si128(offset));
         const __m128i wv = _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(f)));
         lo = _mm256_add_epi32(lo, _mm256_cvtepi16_epi32(_mm_mullo_epi16(xv, wv)));
       }

@@ -4,6 +4,7 @@
 #if defined(__x86_64__)
 
 #include "kernels/arm/fully_connected.h"
+
 #include "kernels/x86/cpu.h"
 #include "kernels/x86/gemm_s8.h"
 #include "microml/kernels.h"
@@ -24,8 +25,14 @@ Status Eval(OpContext& ctx) {
     arm::FullyConnectedInt8(d, input, filter, b, output);
     return Status::kOk;
   }
-  const arm::GemmS8Output q = {b,              d.scales.multiplier, d.scales.shift, d.scales.step,
-                               d.input_offset, d.output_offset,     d.act_min,      d.act_max};
+  const arm::GemmS8Output q = {b,
+                               d.scales.multiplier,
+                               d.scales.shift,
+                               d.scales.step,
+                               d.input_offset,
+                               d.output_offset,
+                               d.act_min,
+                               d.act_max};
   x86::GemmS8(input, d.depth, d.batches, filter, d.units, d.depth, q, output, d.units);
   return Status::kOk;
 }

@@ -41,8 +41,8 @@ inline int32_t TailDot(const int8_t* a, const int8_t* b, int32_t from, int32_t d
 
 // kRows rows x kCols columns (kCols 1 or 4) starting at column c.
 template <int kRows, int kCols>
-MICROML_TARGET_SSE41 void Block(const int8_t* lhs, int32_t lhs_stride, const int8_t* rhs,
-                               int32_t c, int32_t depth, int32_t input_offset, int32_t* sums) {
+MICROML_TARGET_SSE41 void Block(const int8_t* lhs, int32_t lhs_stride, const int8_t* rhs, int32_t c,
+                                int32_t depth, int32_t input_offset, int32_t* sums) {
   const __m128i offset = _mm_set1_epi16(static_cast<int16_t>(input_offset));
   const int32_t whole = depth & ~7;
   __m128i acc[kRows][kCols];
@@ -69,8 +69,8 @@ MICROML_TARGET_SSE41 void Block(const int8_t* lhs, int32_t lhs_stride, const int
       s[0] = Total(acc[r][0]);
     }
     for (int j = 0; j < kCols; ++j) {
-      s[j] = WrappingAdd(s[j], TailDot(lhs + r * lhs_stride, b + j * depth, whole, depth,
-                                       input_offset));
+      s[j] = WrappingAdd(s[j],
+                         TailDot(lhs + r * lhs_stride, b + j * depth, whole, depth, input_offset));
     }
   }
 }
@@ -78,8 +78,8 @@ MICROML_TARGET_SSE41 void Block(const int8_t* lhs, int32_t lhs_stride, const int
 // All n columns of kRows rows: four at a time, the last four overlapping the
 // previous block when n is not a multiple of 4 (recomputing equal sums).
 template <int kRows>
-MICROML_TARGET_SSE41 void Rows(const int8_t* lhs, int32_t lhs_stride, const int8_t* rhs, int32_t n, int32_t depth,
-          int32_t input_offset, int32_t* sums) {
+MICROML_TARGET_SSE41 void Rows(const int8_t* lhs, int32_t lhs_stride, const int8_t* rhs, int32_t n,
+                               int32_t depth, int32_t input_offset, int32_t* sums) {
   if (n < 4) {
     for (int32_t c = 0; c < n; ++c) {
       Block<kRows, 1>(lhs, lhs_stride, rhs, c, depth, input_offset, sums);
@@ -95,7 +95,7 @@ MICROML_TARGET_SSE41 void Rows(const int8_t* lhs, int32_t lhs_stride, const int8
 }  // namespace
 
 void DotsSse41(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t* rhs, int32_t n,
-              int32_t depth, int32_t input_offset, int32_t* sums) {
+               int32_t depth, int32_t input_offset, int32_t* sums) {
   int32_t r = 0;
   for (; r + 2 <= rows; r += 2) {
     Rows<2>(lhs + r * lhs_stride, lhs_stride, rhs, n, depth, input_offset,

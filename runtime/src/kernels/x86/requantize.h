@@ -38,17 +38,17 @@ MICROML_TARGET_AVX2 inline bool RightShifts8(__m256i shift) {
 // the even lanes, so the odd ones are moved down for a second multiply.
 MICROML_TARGET_AVX2 inline __m256i RequantizeRight8(__m256i x, __m256i multiplier, __m256i shift) {
   const __m256i post = _mm256_sub_epi32(_mm256_set1_epi32(-1), shift);  // e - 1
-  const __m256i half = _mm256_sllv_epi32(_mm256_set1_epi32(1), post);  // 2^(e-1)
+  const __m256i half = _mm256_sllv_epi32(_mm256_set1_epi32(1), post);   // 2^(e-1)
   const __m256i c = _mm256_add_epi32(half, _mm256_srai_epi32(x, 31));
   const __m256i round = _mm256_set1_epi64x(int64_t{1} << 30);
   const __m256i low_words = _mm256_set1_epi64x(0xFFFFFFFFll);
   const __m256i c_even = _mm256_slli_epi64(_mm256_and_si256(c, low_words), 31);
   const __m256i c_odd = _mm256_slli_epi64(_mm256_srli_epi64(c, 32), 31);
-  const __m256i p_even = _mm256_add_epi64(_mm256_mul_epi32(x, multiplier),
-                                          _mm256_add_epi64(c_even, round));
-  const __m256i p_odd =
-      _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), _mm256_srli_epi64(multiplier, 32)),
-                       _mm256_add_epi64(c_odd, round));
+  const __m256i p_even =
+      _mm256_add_epi64(_mm256_mul_epi32(x, multiplier), _mm256_add_epi64(c_even, round));
+  const __m256i p_odd = _mm256_add_epi64(
+      _mm256_mul_epi32(_mm256_srli_epi64(x, 32), _mm256_srli_epi64(multiplier, 32)),
+      _mm256_add_epi64(c_odd, round));
   const __m256i high = _mm256_blend_epi32(_mm256_srli_epi64(p_even, 32), p_odd, 0xAA);
   return _mm256_srav_epi32(high, post);
 }
