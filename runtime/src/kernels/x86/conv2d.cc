@@ -28,6 +28,9 @@ bool IsDirect1x1(const Conv2DParams& d, const Conv2DShape& s) {
 // TFLM's); the bound keeps the stack use small.
 constexpr size_t kMaxPackedBytes = 16384;
 constexpr int32_t kMinPackedPixels = 16;
+// Output channels whose folded bias (FoldVnni) is worked out once per
+// invocation, on the stack, rather than per GEMM call.
+constexpr int32_t kMaxFoldedColumns = 1024;
 
 // Bytes of packed weights (0: not packed).
 size_t PackedBytes(const Conv2DShape& s) {
@@ -39,7 +42,8 @@ size_t PackedBytes(const Conv2DShape& s) {
 // The im2col rows of as many output pixels as the scratch (the arm/ twin's
 // request, at least 4 rows) holds per GEMM call.
 void Im2col(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input, const int8_t* filter,
-            const int8_t* packed, const arm::GemmS8Output& q, int8_t* scratch, int8_t* output) {
+            const int8_t* packed, const int32_t* folded, const arm::GemmS8Output& q,
+            int8_t* scratch, int8_t* output) {
   const int32_t depth = s.f_h * s.f_w * s.in_c;
   const int32_t rows = static_cast<int32_t>(arm::Conv2DInt8ScratchBytes(d, s) / depth);
   const int8_t pad_value = static_cast<int8_t>(-d.input_offset);
@@ -51,7 +55,8 @@ void Im2col(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input, co
       for (int32_t ox = 0; ox < s.out_w; ++ox) {
         arm::FillIm2colRow(d, s, image, oy, ox, pad_value, scratch + pending * depth);
         if (++pending == rows) {
-          x86::GemmS8(scratch, depth, pending, filter, s.out_c, depth, q, out, s.out_c, packed);
+          x86::GemmS8(scratch, depth, pending, filter, s.out_c, depth, q, out, s.out_c, packed,
+                      folded);
           out += pending * s.out_c;
           pending = 0;
         }
@@ -59,7 +64,7 @@ void Im2col(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input, co
     }
   }
   if (pending > 0) {
-    x86::GemmS8(scratch, depth, pending, filter, s.out_c, depth, q, out, s.out_c, packed);
+    x86::GemmS8(scratch, depth, pending, filter, s.out_c, depth, q, out, s.out_c, packed, folded);
   }
 }
 
@@ -81,13 +86,19 @@ void Conv2DInt8(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input
     PackVnni(filter, s.out_c, s.f_h * s.f_w * s.in_c, packed_filter);
     packed = packed_filter;
   }
+  int32_t folded_bias[kMaxFoldedColumns];
+  const int32_t* folded = nullptr;
+  if (ActiveLevel() == Level::kAvx512Vnni && s.out_c <= kMaxFoldedColumns) {
+    FoldVnni(filter, s.out_c, s.f_h * s.f_w * s.in_c, d.input_offset, bias, folded_bias);
+    folded = folded_bias;
+  }
   if (!IsDirect1x1(d, s)) {
-    Im2col(d, s, input, filter, packed, q, scratch, output);
+    Im2col(d, s, input, filter, packed, folded, q, scratch, output);
     return;
   }
   if (d.stride_h == 1 && d.stride_w == 1) {
     x86::GemmS8(input, s.in_c, s.batches * s.out_h * s.out_w, filter, s.out_c, s.in_c, q, output,
-                s.out_c, packed);
+                s.out_c, packed, folded);
     return;
   }
   for (int32_t b = 0; b < s.batches; ++b) {
@@ -95,7 +106,7 @@ void Conv2DInt8(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input
       const int8_t* lhs = input + ((b * s.in_h + oy * d.stride_h) * s.in_w) * s.in_c;
       int8_t* out = output + ((b * s.out_h + oy) * s.out_w) * s.out_c;
       x86::GemmS8(lhs, d.stride_w * s.in_c, s.out_w, filter, s.out_c, s.in_c, q, out, s.out_c,
-                  packed);
+                  packed, folded);
     }
   }
 }

@@ -24,7 +24,7 @@ void FinishRowScalar(const int32_t* sums, const int32_t* bias, int32_t n,
 // chunk, so a chunk's weights stay in cache across all the rows.
 void GemmS8(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t* rhs, int32_t cols,
             int32_t depth, const arm::GemmS8Output& q, int8_t* out, int32_t out_stride,
-            const int8_t* packed) {
+            const int8_t* packed, const int32_t* folded_bias) {
   const Level level = ActiveLevel();
   if (level == Level::kPortable) {
     arm::GemmS8(lhs, lhs_stride, rows, rhs, cols, depth, q, out, out_stride);
@@ -38,8 +38,12 @@ void GemmS8(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t* r
     const int8_t* b = rhs + c0 * depth;
     const int32_t* bias = chunk.bias;
     if (level == Level::kAvx512Vnni) {
-      FoldVnni(b, n, depth, q.input_offset, chunk.bias, folded);
-      bias = folded;
+      if (folded_bias != nullptr) {
+        bias = folded_bias + c0;
+      } else {
+        FoldVnni(b, n, depth, q.input_offset, chunk.bias, folded);
+        bias = folded;
+      }
     }
     for (int32_t r0 = 0; r0 < rows; r0 += kGemmRowBlock) {
       const int32_t block = rows - r0 < kGemmRowBlock ? rows - r0 : kGemmRowBlock;

@@ -12,11 +12,13 @@
 namespace microml {
 namespace x86 {
 
-// `packed`: nullptr, or rhs packed by PackVnni when the level is AVX-512 VNNI
-// (callers with many rows over the same weights pack them once).
+// At the AVX-512 VNNI level, callers with many rows over the same weights
+// may give what GemmS8 otherwise works out per call: `packed`, rhs packed by
+// PackVnni, and `folded`, the FoldVnni bias of all `cols` columns (either
+// nullptr: none). Other levels ignore both.
 void GemmS8(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t* rhs, int32_t cols,
             int32_t depth, const arm::GemmS8Output& q, int8_t* out, int32_t out_stride,
-            const int8_t* packed = nullptr);
+            const int8_t* packed = nullptr, const int32_t* folded = nullptr);
 
 // Bytes PackVnni writes for `cols` rows of `depth` weights.
 size_t PackedVnniBytes(int32_t cols, int32_t depth);
