@@ -13,7 +13,11 @@ namespace {
 // arm/ portable compute at the portable level); everywhere else, the arm/
 // twins, whose Helium, DSP or portable path the compiler's target chose.
 const KernelRegistration* const kOptimizedKernels[] = {
+#if defined(__x86_64__)
+    &kRegisterAddX86,
+#else
     &kRegisterAddOpt,
+#endif
     &kRegisterAveragePool2DOpt,
 #if defined(__x86_64__)
     &kRegisterConv2DX86,
