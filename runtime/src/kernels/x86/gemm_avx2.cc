@@ -1,5 +1,5 @@
-// GEMM dot products on AVX2: 16 depth values a step, each lhs row widened to
-// 16 bits with the input offset added (|x + offset| <= 255), VPMADDWD
+// GEMM dot products on AVX2: 16 depth values a step (then 8), each lhs row
+// widened to 16 bits with the input offset added (|x + offset| <= 255), VPMADDWD
 // multiplying it by the widened weights and adding adjacent pairs into int32
 // lanes (at most 2 * 255 * 128 in magnitude, exact); the lanes are added with
 // wrapping VPADDD, so every sum equals the reference's modulo 2^32. Blocks of
@@ -29,6 +29,10 @@ MICROML_TARGET_AVX2 inline int32_t Total(__m256i a) {
 
 MICROML_TARGET_AVX2 inline __m256i Widen(const int8_t* p) {
   return _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+}
+
+MICROML_TARGET_AVX2 inline __m128i Widen8(const int8_t* p) {
+  return _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
 }
 
 // The depth values past the last whole step.
@@ -61,6 +65,24 @@ MICROML_TARGET_AVX2 void Block(const int8_t* lhs, int32_t lhs_stride, const int8
       }
     }
   }
+  // A remaining half step of 8 values on 128-bit vectors, into the low lanes.
+  int32_t done = whole;
+  if (depth - whole >= 8) {
+    const __m128i offset8 = _mm_set1_epi16(static_cast<int16_t>(input_offset));
+    __m128i a[kRows];
+    for (int r = 0; r < kRows; ++r) {
+      a[r] = _mm_add_epi16(Widen8(lhs + r * lhs_stride + whole), offset8);
+    }
+    for (int j = 0; j < kCols; ++j) {
+      const __m128i w = Widen8(b + j * depth + whole);
+      for (int r = 0; r < kRows; ++r) {
+        const __m256i p =
+            _mm256_inserti128_si256(_mm256_setzero_si256(), _mm_madd_epi16(a[r], w), 0);
+        acc[r][j] = _mm256_add_epi32(acc[r][j], p);
+      }
+    }
+    done = whole + 8;
+  }
   for (int r = 0; r < kRows; ++r) {
     int32_t* s = sums + r * arm::kGemmS8ColumnChunk + c;
     if constexpr (kCols == 4) {
@@ -71,7 +93,7 @@ MICROML_TARGET_AVX2 void Block(const int8_t* lhs, int32_t lhs_stride, const int8
     }
     for (int j = 0; j < kCols; ++j) {
       s[j] = WrappingAdd(s[j],
-                         TailDot(lhs + r * lhs_stride, b + j * depth, whole, depth, input_offset));
+                         TailDot(lhs + r * lhs_stride, b + j * depth, done, depth, input_offset));
     }
   }
 }
