@@ -24,8 +24,14 @@ void FinishRowScalar(const int32_t* sums, const int32_t* bias, int32_t n,
 // chunk, so a chunk's weights stay in cache across all the rows.
 void GemmS8(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t* rhs, int32_t cols,
             int32_t depth, const arm::GemmS8Output& q, int8_t* out, int32_t out_stride,
-            const int8_t* packed, const int32_t* folded_bias) {
-  const Level level = ActiveLevel();
+            const int8_t* packed, const int32_t* folded) {
+  GemmS8At(ActiveLevel(), lhs, lhs_stride, rows, rhs, cols, depth, q, out, out_stride, packed,
+           folded);
+}
+
+void GemmS8At(Level level, const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t* rhs,
+              int32_t cols, int32_t depth, const arm::GemmS8Output& q, int8_t* out,
+              int32_t out_stride, const int8_t* packed, const int32_t* folded_bias) {
   if (level == Level::kPortable) {
     arm::GemmS8(lhs, lhs_stride, rows, rhs, cols, depth, q, out, out_stride);
     return;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "kernels/arm/gemm_s8.h"
+#include "kernels/x86/cpu.h"
 
 namespace microml {
 namespace x86 {
@@ -19,6 +20,11 @@ namespace x86 {
 void GemmS8(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t* rhs, int32_t cols,
             int32_t depth, const arm::GemmS8Output& q, int8_t* out, int32_t out_stride,
             const int8_t* packed = nullptr, const int32_t* folded = nullptr);
+
+// GemmS8 at `level` (at most SupportedLevel()), for the unit tests.
+void GemmS8At(Level level, const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t* rhs,
+              int32_t cols, int32_t depth, const arm::GemmS8Output& q, int8_t* out,
+              int32_t out_stride, const int8_t* packed, const int32_t* folded);
 
 // Bytes PackVnni writes for `cols` rows of `depth` weights.
 size_t PackedVnniBytes(int32_t cols, int32_t depth);
