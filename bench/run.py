@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""microml vs TFLM, side by side, in one run; writes bench/RESULTS.md.
+"""microml vs TFLM and LiteRT, side by side, in one run; writes bench/RESULTS.md.
 
 Figures, host:
 - host instructions per inference: callgrind count of 2 invocations minus 1,
   for microml's CLI and for TFLM (the tflite-micro package) measured now, next
   to the figure TFLM's own build recorded in meta.json;
 - arena bytes: microml's planned arena next to TFLM's arena_used_bytes;
-- wall-clock: microml / TFLM time ratio over repeated invocations (same run).
+- wall-clock: microml / TFLM time ratio over repeated invocations (same run);
+- wall-clock vs LiteRT (the ai-edge-litert package, one thread, with XNNPACK and
+  with its built-in kernels): milliseconds per invoke of all three, same run.
 Cortex-M (bench/cortex_m.py; M4, M7, M55 on QEMU):
 - instructions per inference of microml's optimized kernels next to TFLM's
   reference and CMSIS-NN figures from ../shared/docs/tflm-cortex-m.md,
@@ -17,6 +19,7 @@ in the existing RESULTS.md.
 """
 import argparse
 import json
+import math
 import os
 import re
 import subprocess
@@ -33,6 +36,7 @@ SHARED = Path(os.environ.get("MICROML_SHARED", ROOT.parent / "shared")).resolve(
 CLI = Path(os.environ.get("MICROML_BIN", ROOT / "build" / "bin" / "microml"))
 PYTHON = Path(os.environ.get("MICROML_PYTHON", ROOT / ".venv" / "bin" / "python"))
 TFLM_INVOKE = ROOT / "bench" / "tflm_invoke.py"
+LITERT_INVOKE = ROOT / "bench" / "litert_invoke.py"
 
 
 def callgrind(cmd):
@@ -77,6 +81,73 @@ def wall_ratio(model, inputs, out_dir, repeat):
     return ours / theirs
 
 
+def litert_seconds(model, inputs, repeat, kernels):
+    """LiteRT's seconds per invoke, or its refusal message."""
+    out = subprocess.run([str(PYTHON), str(LITERT_INVOKE), str(model), str(repeat)] +
+                         [str(p) for p in inputs] + ["--kernels", kernels],
+                         check=True, capture_output=True, text=True).stdout
+    match = re.search(r"seconds_per_invoke: ([0-9.eE+-]+)", out)
+    return float(match.group(1)) if match else out.strip()
+
+
+def versus_litert(model, inputs, out_dir):
+    """Milliseconds per invoke of microml, LiteRT+XNNPACK and LiteRT built-in:
+    each the best of 3 alternating rounds of about 0.2 s of invocations."""
+    estimate = seconds_per_invoke(microml_cmd(model, inputs, out_dir)(20))
+    repeat = max(20, min(20000, int(0.2 / max(estimate, 1e-7))))
+    best = {"microml": float("inf"), "xnnpack": float("inf"), "builtin": float("inf")}
+    cmd = microml_cmd(model, inputs, out_dir)(repeat) + ["--timing"]
+    for _ in range(3):
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+        best["microml"] = min(best["microml"],
+                              float(re.search(r"seconds_per_invoke: ([0-9.eE+-]+)", out).group(1)))
+        for kernels in ("xnnpack", "builtin"):
+            t = litert_seconds(model, inputs, repeat, kernels)
+            best[kernels] = t if isinstance(t, str) else min(best[kernels], t)
+    result = {k: v if isinstance(v, str) else 1000.0 * v for k, v in best.items()}
+    result["level"] = re.search(r"kernels_level: (\S+)", out).group(1)
+    return result
+
+
+def litert_lines(rows):
+    level = rows[0]["litert"]["level"] if rows else "-"
+    lines = [
+        "### Wall clock vs LiteRT",
+        "",
+        "Milliseconds per invoke, single thread, same model and input, measured side by side in",
+        "this run: microml's CLI (`--timing`; optimized kernels, x86 level `%s`), and" % level,
+        "LiteRT (`ai-edge-litert` from PyPI, `bench/litert_invoke.py`, `num_threads=1`) with",
+        "XNNPACK (its default delegate) and with its built-in kernels alone",
+        "(`BUILTIN_WITHOUT_DEFAULT_DELEGATES`); each timed around the invoke calls only, over",
+        "about 0.2 s of invocations, best of 3 alternating rounds. `vs` = microml / LiteRT",
+        "(below 1 = microml faster). Geomean over the int8 models LiteRT runs, the hello_world",
+        "ones left out (a few hundred MACs: call overhead is all they measure).",
+        "",
+        "| model | microml ms | LiteRT + XNNPACK ms | LiteRT built-in ms | vs XNNPACK | vs built-in |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    logs = {"xnnpack": [], "builtin": []}
+    for r in rows:
+        t = r["litert"]
+        if isinstance(t["xnnpack"], str) or isinstance(t["builtin"], str):
+            why = t["xnnpack"] if isinstance(t["xnnpack"], str) else t["builtin"]
+            lines.append("| %s | %.3f | LiteRT refuses the model: %s | | | |" % (
+                r["model"], t["microml"], why.split(".")[0].replace("refused: ", "")))
+            continue
+        lines.append("| %s | %.3f | %.3f | %.3f | %.1fx | %.2fx |" % (
+            r["model"], t["microml"], t["xnnpack"], t["builtin"], t["microml"] / t["xnnpack"],
+            t["microml"] / t["builtin"]))
+        if "float" not in r["model"] and "hello_world" not in r["model"]:
+            for k in logs:
+                logs[k].append(math.log(t["microml"] / t[k]))
+    if logs["xnnpack"]:
+        lines.append("| geomean | | | | %.2fx | %.2fx |" % (
+            math.exp(sum(logs["xnnpack"]) / len(logs["xnnpack"])),
+            math.exp(sum(logs["builtin"]) / len(logs["builtin"]))))
+    lines.append("")
+    return lines
+
+
 CORTEX_M_BEGIN = "<!-- cortex-m: begin -->"
 CORTEX_M_END = "<!-- cortex-m: end -->"
 
@@ -96,20 +167,23 @@ def host_section(args):
         # small models enough that it stays under 1%.
         tflm_now = per_invoke(tflm_cmd(model, inputs), extra=max(1, min(2000, 10**8 // max(ours, 1))))
         ratio = wall_ratio(model, inputs, out_dir, args.wall_repeat)
+        versus = versus_litert(model, inputs, out_dir)
         rows.append({
             "model": model_dir.name,
             "arena": info["arena_bytes"], "tflm_arena": meta["tflm_arena_used_bytes"],
             "insns": ours, "tflm_insns_now": tflm_now,
             "tflm_insns_meta": meta["tflm_callgrind_ir_per_invoke"], "wall_ratio": ratio,
+            "litert": versus,
         })
-        print("%-32s arena %7d vs %7d   insns %12d vs %12d (meta %12d)   wall x%.2f" % (
+        print("%-32s arena %7d vs %7d   insns %12d vs %12d (meta %12d)   wall x%.2f   %s" % (
             model_dir.name, rows[-1]["arena"], rows[-1]["tflm_arena"], ours, tflm_now,
-            rows[-1]["tflm_insns_meta"], ratio), flush=True)
+            rows[-1]["tflm_insns_meta"], ratio, versus), flush=True)
 
     lines = [
         "## Host (x86-64)",
         "",
-        "Instructions per inference = callgrind count of 2 invocations minus 1.",
+        "Instructions per inference = callgrind count of 2 invocations minus 1 (valgrind",
+        "hides AVX-512 from cpuid, so these count the x86 kernels' AVX2 level).",
         "`TFLM now` is the `tflite-micro` package measured in this same run (its Python",
         "`set_input`/`invoke` wrapper included, averaged over enough invocations to drown the",
         "Python start-up noise); `TFLM meta` is the figure recorded by TFLM's",
@@ -127,6 +201,7 @@ def host_section(args):
             r["insns"], r["tflm_insns_now"], r["tflm_insns_meta"],
             r["tflm_insns_meta"] / r["insns"] if r["insns"] else float("nan"), r["wall_ratio"]))
     lines.append("")
+    lines += litert_lines(rows)
     return "\n".join(lines)
 
 

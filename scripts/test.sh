@@ -6,7 +6,12 @@
 #   2. the reference kernels (MICROML_KERNELS=reference; the release session
 #      runs the optimized ones): shared models and one seed over every operator
 #      fixture, labelled "reference" in the summary;
-#   3. the CLI suites again with the ASan+UBSan CLI (shared models, TFLM
+#   3. on x86-64, each x86 kernel level below the CPU's highest (which the
+#      release session ran; MICROML_X86_LEVEL): shared models, TFLM
+#      conformance goldens and one seed over the fixtures of the operators
+#      with x86 kernels, labelled "x86-<level>"; levels the CPU lacks are
+#      printed as skipped;
+#   4. the CLI suites again with the ASan+UBSan CLI (shared models, TFLM
 #      conformance, mutated models, error cases, and one seed over every 4th
 #      generated operator fixture, labelled "asan" in the summary).
 set -euo pipefail
@@ -30,6 +35,31 @@ echo "== tests (reference kernels, release build)"
 MICROML_BIN=$PWD/build/bin/microml MICROML_KERNELS=reference MICROML_ORACLE_SEEDS=1 \
   MICROML_ORACLE_LABEL=" reference" "${pytest[@]}" \
   tests/conformance/test_ops_oracle.py tests/conformance/test_shared_models.py "$@"
+
+echo "== tests (x86 kernel levels below the highest, release build)"
+if [ "$(uname -m)" = x86_64 ]; then
+  probe=${MICROML_SHARED:-../shared}/models/mlperf_ad01_int8
+  mkdir -p build/x86-level-probe
+  best=$(env -u MICROML_X86_LEVEL build/bin/microml run "$probe/model.tflite" \
+    --input "$probe/input0.bin" --output-dir build/x86-level-probe --timing |
+    sed -n 's/^kernels_level: //p')
+  below=1
+  for level in avx512-vnni avx2 sse4.1 portable; do
+    if [ "$level" = "$best" ]; then
+      below=0
+      echo "x86 level $level: this CPU's highest, run by the release session"
+    elif [ "$below" = 1 ]; then
+      echo "x86 level $level: SKIPPED (this CPU's highest is $best)"
+    else
+      MICROML_BIN=$PWD/build/bin/microml MICROML_X86_LEVEL=$level MICROML_ORACLE_SEEDS=1 \
+        MICROML_ORACLE_OPS=add,conv_2d,depthwise_conv_2d,fully_connected \
+        MICROML_ORACLE_LABEL=" x86-$level" "${pytest[@]}" tests/conformance/test_ops_oracle.py \
+        tests/conformance/test_shared_models.py tests/conformance/test_tflm_integration.py "$@"
+    fi
+  done
+else
+  echo "x86 kernel levels: SKIPPED (not an x86-64 host)"
+fi
 
 echo "== tests (ASan + UBSan build)"
 MICROML_BIN=$MICROML_ASAN_BIN MICROML_ORACLE_SEEDS=1 MICROML_ORACLE_STRIDE=4 \

@@ -25,6 +25,9 @@ sys.path.insert(0, str(FIXTURES))
 SEEDS = tuple(range(int(os.environ.get("MICROML_ORACLE_SEEDS", "3"))))
 STRIDE = int(os.environ.get("MICROML_ORACLE_STRIDE", "1"))
 LABEL = os.environ.get("MICROML_ORACLE_LABEL", "")
+# Comma-separated operators (fixture directory names) to run alone; the x86
+# level passes of scripts/test.sh run those with x86 kernels.
+OPS = set(filter(None, os.environ.get("MICROML_ORACLE_OPS", "").split(",")))
 
 
 def _entries():
@@ -32,6 +35,8 @@ def _entries():
     position = 0
     for index in sorted(FIXTURES.glob("*.json")):
         for e in json.loads(index.read_text()):
+            if OPS and e["op"] not in OPS:
+                continue
             position += 1
             if (position - 1) % STRIDE:
                 continue

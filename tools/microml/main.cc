@@ -8,14 +8,17 @@
 namespace {
 
 void Usage() {
-  fprintf(stderr,
-          "usage: microml inspect MODEL [--json]\n"
-          "       microml run MODEL --input FILE [--input FILE ...] --output-dir DIR [--repeat N | "
-          "--frames N]\n"
-          "                   [--timing] [--profile]\n"
-          "       microml ops [--json]       (the operators this build runs)\n"
-          "       microml plan MODEL [--json] [--svg FILE]   (where and when each tensor lives)\n"
-          "env:   MICROML_KERNELS=optimized|reference  (kernel set; default optimized)\n");
+  fprintf(
+      stderr,
+      "usage: microml inspect MODEL [--json]\n"
+      "       microml run MODEL --input FILE [--input FILE ...] --output-dir DIR [--repeat N | "
+      "--frames N]\n"
+      "                   [--timing] [--profile]\n"
+      "       microml ops [--json]       (the operators this build runs)\n"
+      "       microml plan MODEL [--json] [--svg FILE]   (where and when each tensor lives)\n"
+      "env:   MICROML_KERNELS=optimized|reference  (kernel set; default optimized)\n"
+      "       MICROML_X86_LEVEL=portable|sse4.1|avx2|avx512-vnni  (x86-64: lower the optimized\n"
+      "                   kernels' level; default the CPU's highest)\n");
 }
 
 }  // namespace

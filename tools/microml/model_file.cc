@@ -32,6 +32,10 @@ bool ReadFile(const std::string& path, AlignedBuffer* out, std::string* error) {
 bool ChooseKernels(const microml::OpResolver** ops, std::string* error) {
   const char* choice = getenv("MICROML_KERNELS");
   if (choice == nullptr || *choice == '\0' || strcmp(choice, "optimized") == 0) {
+    if (const char* level_error = microml::OptimizedKernelsLevelError()) {
+      *error = level_error;
+      return false;
+    }
     *ops = &microml::OptimizedOpsResolver();
   } else if (strcmp(choice, "reference") == 0) {
     *ops = &microml::AllOpsResolver();

@@ -112,7 +112,10 @@ int Run(int argc, char** argv) {
       streamed[i].append(static_cast<const char*>(t->data), t->bytes);
     }
   }
-  if (timing) printf("seconds_per_invoke: %.9f\n", invoke_seconds / static_cast<double>(repeat));
+  if (timing) {
+    printf("seconds_per_invoke: %.9f\n", invoke_seconds / static_cast<double>(repeat));
+    printf("kernels_level: %s\n", microml::OptimizedKernelsLevel());
+  }
   if (profile) op_profile.Print(stdout, loaded.model);
   for (size_t i = 0; i < interpreter.num_outputs(); ++i) {
     const std::string out_path = std::string(output_dir) + "/output" + std::to_string(i) + ".bin";

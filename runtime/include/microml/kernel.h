@@ -171,6 +171,17 @@ const OpResolver& AllOpsResolver();
 // and reject exactly the same models.
 const OpResolver& OptimizedOpsResolver();
 
+// The instruction-set level OptimizedOpsResolver's kernels run at: on x86-64
+// "portable", "sse4.1", "avx2" or "avx512-vnni", the highest this CPU has
+// unless the MICROML_X86_LEVEL environment variable names a lower one; on
+// other targets "portable" (Arm builds choose their paths at compile time).
+const char* OptimizedKernelsLevel();
+
+// nullptr when MICROML_X86_LEVEL is unset or names a level this CPU has; else
+// why it cannot be honoured (an unknown name, or a level above this CPU's),
+// for tools to report before running anything.
+const char* OptimizedKernelsLevelError();
+
 }  // namespace microml
 
 #endif  // MICROML_KERNEL_H_

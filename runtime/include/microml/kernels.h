@@ -137,6 +137,16 @@ extern const KernelRegistration kRegisterPadOpt;
 extern const KernelRegistration kRegisterPadV2Opt;
 extern const KernelRegistration kRegisterSoftmaxOpt;
 
+#if defined(__x86_64__)
+// x86-64 twins (runtime/src/kernels/x86/), which OptimizedOpsResolver lists
+// instead of the Opt ones on x86-64 hosts: the same prepare, the compute at
+// the level chosen from cpuid at run time.
+extern const KernelRegistration kRegisterAddX86;
+extern const KernelRegistration kRegisterConv2DX86;
+extern const KernelRegistration kRegisterDepthwiseConv2DX86;
+extern const KernelRegistration kRegisterFullyConnectedX86;
+#endif
+
 }  // namespace microml
 
 #endif  // MICROML_KERNELS_H_

@@ -1,16 +1,33 @@
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "kernels/registry.h"
+#include "kernels/x86/cpu.h"
 #include "microml/kernels.h"
 
 namespace microml {
 
 namespace {
 
+// On x86-64 the operators with x86 twins take those (each falls back to its
+// arm/ portable compute at the portable level); everywhere else, the arm/
+// twins, whose Helium, DSP or portable path the compiler's target chose.
 const KernelRegistration* const kOptimizedKernels[] = {
+#if defined(__x86_64__)
+    &kRegisterAddX86,
+#else
     &kRegisterAddOpt,
+#endif
     &kRegisterAveragePool2DOpt,
+#if defined(__x86_64__)
+    &kRegisterConv2DX86,
+    &kRegisterDepthwiseConv2DX86,
+    &kRegisterFullyConnectedX86,
+#else
     &kRegisterConv2DOpt,
     &kRegisterDepthwiseConv2DOpt,
     &kRegisterFullyConnectedOpt,
+#endif
     &kRegisterMaxPool2DOpt,
     &kRegisterMulOpt,
     &kRegisterPadOpt,
@@ -26,5 +43,43 @@ const OpResolver kOptimizedOps = {
 const OpResolver& OptimizedOpsResolver() {
   return kOptimizedOps;
 }
+
+#if defined(__x86_64__)
+
+const char* OptimizedKernelsLevel() {
+  return x86::LevelName(x86::ActiveLevel());
+}
+
+const char* OptimizedKernelsLevelError() {
+  static char message[160];
+  const char* env = getenv("MICROML_X86_LEVEL");
+  if (env == nullptr) return nullptr;
+  x86::Level requested;
+  if (!x86::ParseLevel(env, &requested)) {
+    snprintf(message, sizeof(message),
+             "MICROML_X86_LEVEL is '%.40s', expected portable, sse4.1, avx2 or avx512-vnni", env);
+    return message;
+  }
+  const x86::Level supported = x86::SupportedLevel();
+  if (requested > supported) {
+    snprintf(message, sizeof(message),
+             "MICROML_X86_LEVEL is '%s', above this CPU's highest level '%s'",
+             x86::LevelName(requested), x86::LevelName(supported));
+    return message;
+  }
+  return nullptr;
+}
+
+#else
+
+const char* OptimizedKernelsLevel() {
+  return "portable";
+}
+
+const char* OptimizedKernelsLevelError() {
+  return nullptr;
+}
+
+#endif
 
 }  // namespace microml

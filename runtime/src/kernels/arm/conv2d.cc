@@ -75,12 +75,10 @@ void FillBytes(int8_t* dst, int8_t value, int32_t n) {
 }
 #endif
 
-// One im2col row: the filter window of output pixel (oy, ox) of one image,
-// in filter order, with the input zero point where the window leaves the
-// input (it contributes zero once the offset is added, as the reference's
-// skipped taps do).
-void FillRow(const Conv2DParams& d, const Conv2DShape& s, const int8_t* image, int32_t oy,
-             int32_t ox, int8_t pad_value, int8_t* row) {
+}  // namespace
+
+void FillIm2colRow(const Conv2DParams& d, const Conv2DShape& s, const int8_t* image, int32_t oy,
+                   int32_t ox, int8_t pad_value, int8_t* row) {
   const int32_t y0 = oy * d.stride_h - d.pad_h;
   const int32_t x0 = ox * d.stride_w - d.pad_w;
   const int32_t row_bytes = s.f_w * s.in_c;
@@ -118,8 +116,6 @@ void FillRow(const Conv2DParams& d, const Conv2DShape& s, const int8_t* image, i
   }
 }
 
-}  // namespace
-
 bool Conv2DInt8Covers(const Conv2DShape& s) {
   return s.f_c == s.in_c;
 }
@@ -155,7 +151,7 @@ void Conv2DIm2colWidened(const Conv2DParams& d, const Conv2DShape& s, const int8
     const int8_t* image = input + b * s.in_h * s.in_w * s.in_c;
     for (int32_t oy = 0; oy < s.out_h; ++oy) {
       for (int32_t ox = 0; ox < s.out_w; ++ox) {
-        FillRow(d, s, image, oy, ox, pad_value, rows + pending * depth);
+        FillIm2colRow(d, s, image, oy, ox, pad_value, rows + pending * depth);
         if (++pending == 2) {
           GemmS8Widened(rows, depth, 2, filter, s.out_c, depth, q, scratch, out, s.out_c);
           out += 2 * s.out_c;
@@ -187,7 +183,7 @@ void Conv2DIm2col(const Conv2DParams& d, const Conv2DShape& s, const int8_t* inp
       const int8_t* image = input + b * s.in_h * s.in_w * s.in_c;
       for (int32_t oy = 0; oy < s.out_h; ++oy) {
         for (int32_t ox = 0; ox < s.out_w; ++ox) {
-          FillRow(d, s, image, oy, ox, pad_value, scratch + pending * depth);
+          FillIm2colRow(d, s, image, oy, ox, pad_value, scratch + pending * depth);
           if (++pending == rows) {
             GemmS8Folded(scratch, depth, pending, rhs, cols, depth, folded, chunk, out, s.out_c);
             out += pending * s.out_c;

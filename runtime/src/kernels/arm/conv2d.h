@@ -15,6 +15,13 @@ namespace arm {
 // Whether Conv2DInt8 computes this shape itself: ungrouped convolutions.
 bool Conv2DInt8Covers(const Conv2DShape& s);
 
+// One im2col row: the filter window of output pixel (oy, ox) of one image,
+// in filter order, with `pad_value` (the input zero point) where the window
+// leaves the input (it contributes zero once the offset is added, as the
+// reference's skipped taps do).
+void FillIm2colRow(const Conv2DParams& d, const Conv2DShape& s, const int8_t* image, int32_t oy,
+                   int32_t ox, int8_t pad_value, int8_t* row);
+
 // Bytes of scratch Conv2DInt8 needs (0: none).
 size_t Conv2DInt8ScratchBytes(const Conv2DParams& d, const Conv2DShape& s);
 

@@ -1,0 +1,193 @@
+// DEPTHWISE_CONV_2D on x86-64. int8 with depth multiplier 1 at the AVX2 level
+// and above: groups of 16 channels (then of 8, the last one overlapping the
+// one before) walk every output pixel (arm/depthwise_window.h), each tap
+// widening 16 inputs to 16 bits with the input offset added
+// (|x + offset| <= 255) and multiplying them by the 16 weights in 16 bits
+// (|product| <= 255 * 128 fits), then adding the products into two vectors of
+// eight int32 sums with wrapping VPADDD, the reference's sums modulo 2^32.
+// With a depth multiplier above 1 the group's inputs are gathered from the
+// channels it reads by a byte shuffle. Fewer than 8 channels and the SSE4.1
+// level take the arm/ portable compute; every other type the reference.
+#if defined(__x86_64__)
+
+#include "kernels/arm/depthwise_conv2d.h"
+
+#include <immintrin.h>
+#include <stdint.h>
+
+#include "kernels/arm/depthwise_window.h"
+#include "kernels/x86/cpu.h"
+#include "kernels/x86/requantize.h"
+#include "microml/kernels.h"
+
+namespace microml {
+namespace x86 {
+namespace {
+
+constexpr int32_t kGroup = 16;
+
+// One group's bias and requantization, per channel.
+struct Group {
+  int32_t bias[kGroup];
+  int32_t multiplier[kGroup];
+  int32_t shift[kGroup];
+  int32_t input_offset;
+  int32_t output_offset;
+  int32_t lo;
+  int32_t hi;
+  // Depth multiplier m > 1: channel first + i reads input channel
+  // (first + i) / m, byte select[i] of the `span` input channels from
+  // first / m on (read with one 16-byte load when `whole`: all 16 bytes
+  // lie within the pixel).
+  alignas(16) int8_t select[kGroup];
+  int32_t span;
+  bool whole;
+};
+
+// The group's 16 (or 8) input values of one tap, each channel's own.
+template <bool kShared>
+MICROML_TARGET_AVX2 inline __m128i LoadInputs(const int8_t* x, const Group& g) {
+  if constexpr (!kShared) {
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(x));
+  } else {
+    __m128i raw;
+    if (g.whole) {
+      raw = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x));
+    } else if (g.span == 1) {
+      return _mm_set1_epi8(*x);
+    } else {
+      // A loop, not memcpy: a call per tap for a few bytes.
+      alignas(16) int8_t bytes[kGroup] = {};
+      for (int32_t i = 0; i < g.span; ++i) bytes[i] = x[i];
+      raw = _mm_load_si128(reinterpret_cast<const __m128i*>(bytes));
+    }
+    return _mm_shuffle_epi8(raw, _mm_load_si128(reinterpret_cast<const __m128i*>(g.select)));
+  }
+}
+
+MICROML_TARGET_AVX2 inline __m256i Load8(const int32_t* p) {
+  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+}
+
+template <int kWidth, bool kShared>
+MICROML_TARGET_AVX2 void Pixel(const arm::depthwise::Window& win, const Group& g, int8_t* out) {
+  static_assert(kWidth == 8 || kWidth == 16, "a group is 8 or 16 channels");
+  const __m256i offset = _mm256_set1_epi16(static_cast<int16_t>(g.input_offset));
+  __m256i lo = Load8(g.bias);
+  __m256i hi = kWidth == 16 ? Load8(g.bias + 8) : _mm256_setzero_si256();
+  const int8_t* in = win.in;
+  const int8_t* w = win.w;
+  for (int32_t r = 0; r < win.rows; ++r) {
+    const int8_t* x = in;
+    const int8_t* f = w;
+    for (int32_t c = 0; c < win.cols; ++c) {
+      if constexpr (kWidth == 16) {
+        const __m256i xv =
+            _mm256_add_epi16(_mm256_cvtepi8_epi16(LoadInputs<kShared>(x, g)), offset);
+        const __m256i wv =
+            _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(f)));
+        const __m256i p = _mm256_mullo_epi16(xv, wv);
+        lo = _mm256_add_epi32(lo, _mm256_cvtepi16_epi32(_mm256_castsi256_si128(p)));
+        hi = _mm256_add_epi32(hi, _mm256_cvtepi16_epi32(_mm256_extracti128_si256(p, 1)));
+      } else {
+        const __m128i inputs =
+            kShared ? LoadInputs<true>(x, g) : _mm_loadl_epi64(reinterpret_cast<const __m128i*>(x));
+        const __m128i xv = _mm_add_epi16(_mm_cvtepi8_epi16(inputs), _mm256_castsi256_si128(offset));
+        const __m128i wv = _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(f)));
+        lo = _mm256_add_epi32(lo, _mm256_cvtepi16_epi32(_mm_mullo_epi16(xv, wv)));
+      }
+      x += win.in_col_step;
+      f += win.w_col_step;
+    }
+    in += win.in_row_step;
+    w += win.w_row_step;
+  }
+  Finish8(lo, Load8(g.multiplier), Load8(g.shift), g.output_offset, g.lo, g.hi, out);
+  if constexpr (kWidth == 16) {
+    Finish8(hi, Load8(g.multiplier + 8), Load8(g.shift + 8), g.output_offset, g.lo, g.hi, out + 8);
+  }
+}
+
+template <bool kShared>
+void Walk(const DepthwiseParams& d, const DepthwiseShape& s, const int8_t* input,
+          const int8_t* filter, int8_t* output, int32_t width, const Group& g) {
+  if (width == kGroup) {
+    arm::depthwise::ForEachPixel(d, s, input, filter, output,
+                                 [&g](const arm::depthwise::Window& win, bool, int8_t* out) {
+                                   Pixel<16, kShared>(win, g, out);
+                                 });
+  } else {
+    arm::depthwise::ForEachPixel(d, s, input, filter, output,
+                                 [&g](const arm::depthwise::Window& win, bool, int8_t* out) {
+                                   Pixel<8, kShared>(win, g, out);
+                                 });
+  }
+}
+
+void DepthwiseInt8(const DepthwiseParams& d, const DepthwiseShape& s, const int8_t* input,
+                   const int8_t* filter, const int32_t* bias, int8_t* output) {
+  if (ActiveLevel() < Level::kAvx2 || s.out_c < 8) {
+    arm::DepthwiseConv2DInt8(d, s, input, filter, bias, output);
+    return;
+  }
+  for (int32_t done = 0; done < s.out_c;) {
+    const int32_t width = s.out_c - done >= kGroup ? kGroup : 8;
+    // A last group of fewer than 8 channels overlaps the previous one,
+    // recomputing equal outputs.
+    const int32_t first = s.out_c - done >= width ? done : s.out_c - width;
+    Group g;
+    for (int32_t i = 0; i < width; ++i) {
+      const int32_t k = (first + i) * d.scales.step;
+      g.bias[i] = bias != nullptr ? bias[first + i] : 0;
+      g.multiplier[i] = d.scales.multiplier[k];
+      g.shift[i] = d.scales.shift[k];
+    }
+    g.input_offset = d.input_offset;
+    g.output_offset = d.output_offset;
+    g.lo = d.act_min;
+    g.hi = d.act_max;
+    const int32_t m = d.multiplier;
+    const int32_t base = first / m;
+    for (int32_t i = 0; i < kGroup; ++i) {
+      g.select[i] = static_cast<int8_t>(i < width ? (first + i) / m - base : 0);
+    }
+    g.span = (first + width - 1) / m - base + 1;
+    g.whole = base + kGroup <= s.in_c;
+    const int8_t* in = input + base;
+    if (m == 1) {
+      Walk<false>(d, s, in, filter + first, output + first, width, g);
+    } else {
+      Walk<true>(d, s, in, filter + first, output + first, width, g);
+    }
+    done = first + width;
+  }
+}
+
+Status Eval(OpContext& ctx) {
+  const DepthwiseParams& d = *ctx.op_data_as<DepthwiseParams>();
+  if (d.kind != DepthwiseKind::kInt8) return reference::DepthwiseConv2DEval(ctx);
+  const Tensor& input = *ctx.input(0);
+  const Tensor& filter = *ctx.input(1);
+  const Tensor* bias = ctx.input(2);
+  DepthwiseInt8(d, DepthwiseShapeOf(input, filter, *ctx.output(0)), input.data_as<const int8_t>(),
+                filter.data_as<const int8_t>(),
+                bias != nullptr ? bias->data_as<const int32_t>() : nullptr,
+                ctx.output(0)->data_as<int8_t>());
+  return Status::kOk;
+}
+
+}  // namespace
+}  // namespace x86
+
+const KernelRegistration kRegisterDepthwiseConv2DX86 = {
+    static_cast<int32_t>(BuiltinOp::kDEPTHWISE_CONV_2D),
+    nullptr,
+    7,
+    DepthwiseConv2DPrepare,
+    x86::Eval,
+    nullptr,
+    "float32 int8 int8_int4 int16"};
+
+}  // namespace microml
+
+#endif  // __x86_64__
