@@ -71,3 +71,93 @@ def cnn_classifier(seed=0):
     y = g.node("Gemm", [y, g.weights(32, 10), g.const(np.zeros(10, np.float32))])
     y = g.node("Softmax", [y], axis=1)
     return g.model([(x, [1, 1, 16, 16])], [(y, [1, 10])])
+
+
+def branches(seed=1):
+    """Two branches (Conv+LeakyRelu, Conv+Sigmoid) joined by Concat; Add of a
+    per-channel constant, Mul of two activations, HardSwish, nearest Resize,
+    Pad, a Conv with asymmetric explicit pads, linear Resize, a Transpose pair
+    that folds away, GlobalAveragePool, Reshape, MatMul."""
+    g = Graph(seed)
+    x = "x"
+    y = g.conv(x, 3, 6, pads=[1, 1, 1, 1])
+    a = g.node("LeakyRelu", [g.conv(y, 6, 4, k=1)], alpha=0.1)
+    b = g.node("Sigmoid", [g.conv(y, 6, 4, k=1)])
+    y = g.node("Concat", [a, b], axis=1)
+    y = g.node("Add", [y, g.const(g.rng.normal(0, 0.5, (8, 1, 1)).astype(np.float32))])
+    y = g.node("Mul", [y, g.node("Relu", [y])])
+    y = g.node("HardSwish", [y])
+    y = g.node("Resize", [y, "", g.const(np.array([1, 1, 2, 2], np.float32))], mode="nearest",
+               coordinate_transformation_mode="asymmetric", nearest_mode="floor")
+    y = g.node("Pad", [y, g.const(np.array([0, 0, 1, 0, 0, 0, 0, 1], np.int64))])
+    y = g.conv(y, 8, 8, pads=[0, 2, 1, 0], strides=[2, 2])
+    y = g.node("Resize", [y, "", g.const(np.array([1, 1, 2, 2], np.float32))], mode="linear",
+               coordinate_transformation_mode="half_pixel")
+    y = g.node("Transpose", [y], perm=[0, 2, 3, 1])
+    y = g.node("Transpose", [y], perm=[0, 3, 1, 2])
+    y = g.node("GlobalAveragePool", [y])
+    y = g.node("Reshape", [y, g.const(np.array([1, -1], np.int64))])
+    y = g.node("MatMul", [y, g.weights(8, 5)])
+    return g.model([(x, [1, 3, 12, 12])], [(y, [1, 5])])
+
+
+def windows(seed=2):
+    """Depthwise with multiplier 2, stride 2, dilation 2; a Clip that is no
+    Relu (-> MAXIMUM/MINIMUM); MaxPool with asymmetric pads; AveragePool with
+    count_include_pad; Relu6 as Clip after an Add; a channels-last Transpose
+    then Flatten (no TRANSPOSE written); Gemm with transB=0, alpha, beta."""
+    g = Graph(seed)
+    x = "x"
+    y = g.conv(x, 4, 8, group=4, pads=[2, 2, 2, 2], strides=[2, 2], dilations=[2, 2])
+    y = g.node("Clip", [y, g.const(np.float32(-0.5)), g.const(np.float32(0.7))])
+    y = g.node("MaxPool", [y], kernel_shape=[3, 3], pads=[0, 0, 2, 2], strides=[1, 1])
+    y = g.node("AveragePool", [y], kernel_shape=[3, 3], pads=[1, 1, 1, 1], count_include_pad=1)
+    y = g.node("Clip", [g.node("Add", [y, y]), g.const(np.float32(0)), g.const(np.float32(6))])
+    y = g.node("Transpose", [y], perm=[0, 2, 3, 1])
+    y = g.node("Flatten", [y], axis=1)
+    y = g.node("Gemm", [y, g.weights(8 * 8 * 8, 6), g.const(g.rng.normal(0, 1, 6).astype(np.float32))],
+               alpha=0.5, beta=2.0)
+    return g.model([(x, [1, 4, 16, 16])], [(y, [1, 6])])
+
+
+def two_inputs(seed=3):
+    """Two inputs and two outputs: a sequence MatMul ([1, T, K] x [K, N]),
+    Add of both inputs with broadcasting, Softmax over the last axis,
+    Unsqueeze/Squeeze, a 4-D output (NCHW, written back from NHWC)."""
+    g = Graph(seed)
+    a, b = "seq", "bias"
+    y = g.node("MatMul", [a, g.weights(6, 4)])
+    y = g.node("Add", [y, b])
+    s = g.node("Softmax", [y], axis=-1)
+    z = g.node("Unsqueeze", [y, g.const(np.array([1], np.int64))])
+    z = g.node("Relu", [g.conv(z, 1, 3, pads=[1, 1, 1, 1])])
+    return g.model([(a, [1, 5, 6]), (b, [1, 4])], [(s, [1, 5, 4]), (z, [1, 3, 5, 4])])
+
+
+def trained_classifier(seed=4):
+    """(model, samples): an MLP trained here (plain gradient descent) on four
+    Gaussian blobs of 16 features; returns held-out-style samples too."""
+    rng = np.random.default_rng(seed)
+    centers = rng.normal(0, 1.5, (4, 16))
+    labels = rng.integers(0, 4, 600)
+    feats = (centers[labels] + rng.normal(0, 1.0, (600, 16))).astype(np.float32)
+    w1, b1 = rng.normal(0, 0.25, (16, 24)), np.zeros(24)
+    w2, b2 = rng.normal(0, 0.2, (24, 4)), np.zeros(4)
+    onehot = np.eye(4)[labels]
+    for _ in range(300):
+        h = np.maximum(feats @ w1 + b1, 0)
+        logits = h @ w2 + b2
+        p = np.exp(logits - logits.max(1, keepdims=True))
+        p /= p.sum(1, keepdims=True)
+        d2 = (p - onehot) / len(feats)
+        d1 = (d2 @ w2.T) * (h > 0)
+        w2 -= 0.5 * h.T @ d2
+        b2 -= 0.5 * d2.sum(0)
+        w1 -= 0.5 * feats.T @ d1
+        b1 -= 0.5 * d1.sum(0)
+    g = Graph(seed)
+    y = g.node("Relu", [g.node("Gemm", [g.node("MatMul", ["features", g.const(w1.astype(np.float32))]),
+                                        g.const(np.eye(24, dtype=np.float32)), g.const(b1.astype(np.float32))])])
+    y = g.node("Softmax", [g.node("Gemm", [y, g.const(w2.astype(np.float32)), g.const(b2.astype(np.float32))])])
+    accuracy = float(np.mean((np.maximum(feats @ w1 + b1, 0) @ w2 + b2).argmax(1) == labels))
+    return g.model([("features", [1, 16])], [(y, [1, 4])]), feats, accuracy

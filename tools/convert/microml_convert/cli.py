@@ -4,7 +4,7 @@ import json
 import os
 import sys
 
-from . import data, verify
+from . import boards, data, verify
 from .errors import ConvertError
 
 DESCRIPTION = """Converts a trained model to an int8 .tflite and checks it: float vs int8
@@ -44,6 +44,8 @@ def convert_onnx_file(args):
 def run(args):
     if not os.path.exists(args.model):
         raise ConvertError("%s does not exist" % args.model)
+    if args.board is not None:
+        boards.parse(args.board)  # a typo fails before the conversion, not after
     from . import keras_path
     if keras_path.is_tensorflow_model(args.model):
         model_bytes, held_inputs, float_outputs = keras_path.convert(args.model, args.calibration,
@@ -53,9 +55,6 @@ def run(args):
                            "or a SavedModel directory)" % args.model)
     else:
         model_bytes, held_inputs, float_outputs = convert_onnx_file(args)
-    if args.board is not None:
-        from . import boards
-        boards.parse(args.board)
     try:
         with open(args.output, "wb") as f:
             f.write(model_bytes)
