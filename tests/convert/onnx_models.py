@@ -77,7 +77,8 @@ def branches(seed=1):
     """Two branches (Conv+LeakyRelu, Conv+Sigmoid) joined by Concat; Add of a
     per-channel constant, Mul of two activations, HardSwish, nearest Resize,
     Pad, a Conv with asymmetric explicit pads, linear Resize, a Transpose pair
-    that folds away, GlobalAveragePool, Reshape, MatMul."""
+    that folds away, GlobalAveragePool, Reshape to a shape computed by
+    Shape/Gather/Unsqueeze/Concat, MatMul."""
     g = Graph(seed)
     x = "x"
     y = g.conv(x, 3, 6, pads=[1, 1, 1, 1])
@@ -96,7 +97,11 @@ def branches(seed=1):
     y = g.node("Transpose", [y], perm=[0, 2, 3, 1])
     y = g.node("Transpose", [y], perm=[0, 3, 1, 2])
     y = g.node("GlobalAveragePool", [y])
-    y = g.node("Reshape", [y, g.const(np.array([1, -1], np.int64))])
+    # x.view(x.size(0), -1) as torch.onnx.export writes it: folded to a constant shape.
+    batch = g.node("Gather", [g.node("Shape", [y]), g.const(np.array(0, np.int64))], axis=0)
+    shape = g.node("Concat", [g.node("Unsqueeze", [batch, g.const(np.array([0], np.int64))]),
+                              g.const(np.array([-1], np.int64))], axis=0)
+    y = g.node("Reshape", [y, shape])
     y = g.node("MatMul", [y, g.weights(8, 5)])
     return g.model([(x, [1, 3, 12, 12])], [(y, [1, 5])])
 

@@ -38,10 +38,6 @@ def quantize(values, q, dtype=np.int8):
     return np.clip(np.round(np.asarray(values) / q.scale) + q.zero_point, info.min, info.max).astype(dtype)
 
 
-def dequantize(values, q):
-    return (np.asarray(values).astype(np.float64) - q.zero_point) * q.scale
-
-
 def weight_scales(weights, axis, bias, input_scale):
     """Symmetric scales along `axis` (all axes when None), large enough that the
     bias fits int32 at scale input_scale * weight_scale."""
