@@ -3,8 +3,10 @@ TFLM (the tflite-micro package) against the float model, and through the
 microml CLI against TFLM, byte for byte; arena and flash bytes; board fit."""
 import json
 import os
+import re
 import shutil
 import subprocess
+import sys
 import tempfile
 
 import numpy as np
@@ -58,6 +60,20 @@ def run_tflm(model_bytes, samples):
     return raw_inputs, outputs, out_q
 
 
+_PRINT_ALLOCATIONS = """
+import sys
+from tflite_micro.python.tflite_micro import runtime
+runtime.Interpreter.from_file(sys.argv[1], arena_size=%d).print_allocations()
+""" % ARENA_FOR_TFLM
+
+
+def tflm_arena(model_path):
+    """TFLM's arena total, which TFLM only prints (to stderr: a child process)."""
+    done = subprocess.run([sys.executable, "-c", _PRINT_ALLOCATIONS, model_path], capture_output=True)
+    m = re.search(rb"Arena allocation total (\d+) bytes", done.stderr)
+    return int(m.group(1)) if m else None
+
+
 def run_microml(binary, model_path, raw_inputs, n_outputs):
     """microml's raw outputs for the same quantized inputs, all samples in one run."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -108,7 +124,7 @@ def verify(model_bytes, model_path, held_back, float_outputs, microml=None, boar
     model's outputs."""
     raw_inputs, tflm_outputs, out_q = run_tflm(model_bytes, held_back)
     report = {"model": model_path, "samples": len(held_back), "flash_bytes": len(model_bytes),
-              "outputs": agreement(float_outputs, tflm_outputs, out_q)}
+              "tflm_arena_bytes": tflm_arena(model_path), "outputs": agreement(float_outputs, tflm_outputs, out_q)}
     binary = find_microml(microml)
     if binary is None:
         report["microml"] = {"ran": False, "why": "microml CLI not found (build it, or pass --microml)"}
@@ -139,8 +155,9 @@ def verify(model_bytes, model_path, held_back, float_outputs, microml=None, boar
 def format_report(r):
     lines = ["wrote %s: %d bytes (flash)" % (r["model"], r["flash_bytes"])]
     arena = r.get("arena_bytes")
-    lines.append("arena: %s" % ("%d bytes" % arena if arena is not None else "unknown (%s)" %
-                                r.get("arena_error", r["microml"].get("why"))))
+    lines.append("arena: %s (TFLM: %s)" % (
+        "%d bytes" % arena if arena is not None else "unknown (%s)" % r.get("arena_error", r["microml"].get("why")),
+        "%d bytes" % r["tflm_arena_bytes"] if r["tflm_arena_bytes"] is not None else "unknown"))
     lines.append("float vs int8 on %d held-back sample(s):" % r["samples"])
     for k, o in enumerate(r["outputs"]):
         text = "  output %d: max abs error %.4g (%.1f steps of %.4g), mean %.4g" % (
