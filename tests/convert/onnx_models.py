@@ -56,11 +56,13 @@ class Graph:
 
 
 def cnn_classifier(seed=0):
-    """Conv+BN+Relu, depthwise Conv+Relu6 (Clip), MaxPool, Conv (SAME), AveragePool,
-    Flatten of a 4x4x8 map, Gemm+Relu, Gemm, Softmax."""
+    """Input normalization (Sub, Div by constants), Conv+BN+Relu, depthwise
+    Conv+Relu6 (Clip), MaxPool, Conv (SAME), AveragePool, Flatten of a 4x4x8
+    map, Gemm+Relu, Gemm, Softmax."""
     g = Graph(seed)
     x = "image"
-    y = g.node("Relu", [g.bn(g.conv(x, 1, 8, pads=[1, 1, 1, 1]), 8)])
+    y = g.node("Div", [g.node("Sub", [x, g.const(np.float32(0.5))]), g.const(np.float32(0.25))])
+    y = g.node("Relu", [g.bn(g.conv(y, 1, 8, pads=[1, 1, 1, 1]), 8)])
     y = g.conv(y, 8, 8, group=8, pads=[1, 1, 1, 1], strides=[1, 1])
     y = g.node("Clip", [y, g.const(np.float32(0)), g.const(np.float32(6))])
     y = g.node("MaxPool", [y], kernel_shape=[2, 2], strides=[2, 2])
@@ -127,12 +129,13 @@ def windows(seed=2):
 
 def two_inputs(seed=3):
     """Two inputs and two outputs: a sequence MatMul ([1, T, K] x [K, N]),
-    Add of both inputs with broadcasting, Softmax over the last axis,
+    Add and Sub of activations with broadcasting, Softmax over the last axis,
     Unsqueeze/Squeeze, a 4-D output (NCHW, written back from NHWC)."""
     g = Graph(seed)
     a, b = "seq", "bias"
     y = g.node("MatMul", [a, g.weights(6, 4)])
     y = g.node("Add", [y, b])
+    y = g.node("Sub", [y, g.node("Sigmoid", [b])])
     s = g.node("Softmax", [y], axis=-1)
     z = g.node("Unsqueeze", [y, g.const(np.array([1], np.int64))])
     z = g.node("Relu", [g.conv(z, 1, 3, pads=[1, 1, 1, 1])])

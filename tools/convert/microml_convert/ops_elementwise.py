@@ -1,5 +1,6 @@
-"""Add and Mul (with broadcasting and constant operands), the activations
-(Relu, Relu6/Clip, LeakyRelu, Sigmoid, HardSwish) and Softmax."""
+"""Add, Sub, Mul and division by a constant (with broadcasting and constant
+operands), the activations (Relu, Relu6/Clip, LeakyRelu, Sigmoid, HardSwish)
+and Softmax."""
 import numpy as np
 
 from . import quant as Q
@@ -10,21 +11,31 @@ from .tflite_builder import S
 
 
 def binary(L, i, node):
-    op = {"Add": "ADD", "Mul": "MUL"}[node.op_type]
+    op = {"Add": "ADD", "Sub": "SUB", "Mul": "MUL", "Div": "MUL"}[node.op_type]
+    if node.op_type == "Div":
+        if node.input[1] not in L.consts:
+            raise node_error(node, "division by an activation is not supported (by a constant is)")
+        divisor = np.asarray(L.consts[node.input[1]], np.float64)
+        if not np.all(divisor != 0):
+            raise node_error(node, "division by a constant that holds 0")
+        inputs = [node.input[0], node.input[1] + "/reciprocal"]
+        L.consts[inputs[1]] = 1.0 / divisor
+    else:
+        inputs = list(node.input)
     act, name = fuse_activation(L, node.output[0])
     rank = len(L.shapes[name])
-    acts = {n: L.with_rank(L.act(n, node), rank) for n in node.input if n not in L.consts}
+    acts = {n: L.with_rank(L.act(n, node), rank) for n in inputs if n not in L.consts}
     perms = set(v.perm for v in acts.values())
     perm = perms.pop() if len(perms) == 1 else identity(rank)
     operands = []
-    for n in node.input:
+    for n in inputs:
         if n in acts:
             operands.append(L.layout(acts[n], perm))
         else:
             c = np.asarray(L.consts[n], np.float64)
             c = c.reshape((1,) * (rank - c.ndim) + c.shape)
             operands.append(L.const_value(c, Q.activation_quant(c.min(), c.max()), perm, n))
-    opts = S.AddOptionsT() if op == "ADD" else S.MulOptionsT()
+    opts = {"ADD": S.AddOptionsT, "SUB": S.SubOptionsT, "MUL": S.MulOptionsT}[op]()
     opts.fusedActivationFunction = act
     y = L.new_value(name, perm, L.out_quant(name, node), node)
     L.b.op(op, [v.tensor for v in operands], [y.tensor], options=opts)
