@@ -227,6 +227,30 @@ def test_keras_model(tmp_path, microml_bin):
     check_report(json.loads(done.stdout))
 
 
+def test_desktop_tflite_runs_converted_models(tmp_path, microml_bin):
+    """TFLite's own interpreter is stricter than TFLM about tensor shapes; its
+    kernels round differently, so a few output steps apart is expected."""
+    tf = pytest.importorskip("tensorflow", reason="TensorFlow is not installed: desktop TFLite check skipped")
+    from tflite_micro.python.tflite_micro import runtime
+    for name, (build, samples) in sorted(CASES.items()):
+        status, _, stderr = convert(tmp_path, microml_bin, build(), samples())
+        assert status == 0, stderr
+        path = str(tmp_path / "model.tflite")
+        desktop = tf.lite.Interpreter(model_path=path)
+        desktop.allocate_tensors()
+        micro = runtime.Interpreter.from_file(path, arena_size=16 << 20)
+        rng = np.random.default_rng(0)
+        for k, d in enumerate(desktop.get_input_details()):
+            x = rng.integers(-128, 128, d["shape"]).astype(d["dtype"])
+            desktop.set_tensor(d["index"], x)
+            micro.set_input(x, k)
+        desktop.invoke()
+        micro.invoke()
+        for k, d in enumerate(desktop.get_output_details()):
+            diff = np.abs(desktop.get_tensor(d["index"]).astype(int) - np.array(micro.get_output(k)).astype(int))
+            assert diff.max() <= MAX_ERROR_STEPS, (name, k, diff.max())
+
+
 def test_cli_points_to_the_converter(microml_bin):
     done = subprocess.run([str(microml_bin), "convert", "m.onnx"], capture_output=True, text=True)
     assert done.returncode == 2

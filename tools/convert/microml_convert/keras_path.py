@@ -1,7 +1,9 @@
 """Keras (.keras, .h5) and SavedModel models, through TensorFlow's own
 converter with full-integer quantization. TensorFlow is optional: without it
 these models are refused with the install command."""
+import contextlib
 import os
+import sys
 
 import numpy as np
 
@@ -22,8 +24,29 @@ def _tensorflow(path):
     return tf
 
 
+@contextlib.contextmanager
+def _stdout_to_stderr():
+    """TensorFlow's converter prints progress on stdout (from Python and C++);
+    the report, and --json, own stdout."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def convert(path, calibration, io_dtype):
     """(.tflite bytes, held-back inputs per sample, float outputs per sample)."""
+    with _stdout_to_stderr():
+        return _convert(path, calibration, io_dtype)
+
+
+def _convert(path, calibration, io_dtype):
     tf = _tensorflow(path)
     try:
         if os.path.isdir(path):

@@ -59,7 +59,7 @@ class Lowering:
         return self.b.tensor(name, shape, dtype, **quant.kwargs())
 
     def int32_const(self, name, values):
-        return self.b.const(name, np.asarray(values, np.int32).reshape(-1))
+        return self.b.const(name, np.asarray(values, np.int32))
 
     def out_quant(self, name, node):
         if name not in self.ranges:
