@@ -169,3 +169,21 @@ def trained_classifier(seed=4):
     y = g.node("Softmax", [g.node("Gemm", [y, g.const(w2.astype(np.float32)), g.const(b2.astype(np.float32))])])
     accuracy = float(np.mean((np.maximum(feats @ w1 + b1, 0) @ w2 + b2).argmax(1) == labels))
     return g.model([("features", [1, 16])], [(y, [1, 4])]), feats, accuracy
+
+
+def sensor_1d(seed=5):
+    """1-D windows over a 3-axis time series: Conv (k5, pads)+BN+Relu, MaxPool,
+    depthwise Conv, AveragePool (SAME_UPPER), strided Conv, GlobalAveragePool,
+    Flatten, Gemm, Softmax."""
+    g = Graph(seed)
+    x = "motion"
+    y = g.node("Conv", [x, g.weights(8, 3, 5), g.const(np.zeros(8, np.float32))], kernel_shape=[5], pads=[2, 2])
+    y = g.node("Relu", [g.bn(y, 8)])
+    y = g.node("MaxPool", [y], kernel_shape=[2], strides=[2])
+    y = g.node("Conv", [y, g.weights(8, 1, 3)], kernel_shape=[3], group=8, pads=[1, 1])
+    y = g.node("AveragePool", [y], kernel_shape=[3], auto_pad="SAME_UPPER")
+    y = g.node("Conv", [y, g.weights(12, 8, 3)], kernel_shape=[3], strides=[2])
+    y = g.node("GlobalAveragePool", [y])
+    y = g.node("Flatten", [y])
+    y = g.node("Softmax", [g.node("Gemm", [y, g.weights(4, 12)], transB=1)])
+    return g.model([(x, [1, 3, 32])], [(y, [1, 4])])

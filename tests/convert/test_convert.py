@@ -60,6 +60,7 @@ CASES = {
     "cnn_classifier": (onnx_models.cnn_classifier, lambda: uniform((40, 1, 16, 16), lo=0.0)),
     "branches": (onnx_models.branches, lambda: uniform((30, 3, 12, 12))),
     "windows": (onnx_models.windows, lambda: uniform((30, 4, 16, 16))),
+    "sensor_1d": (onnx_models.sensor_1d, lambda: uniform((40, 3, 32), 3, -2, 2)),
     "two_inputs": (onnx_models.two_inputs,
                    lambda: {"seq": uniform((200, 5, 6), 1, -2, 2), "bias": uniform((200, 4), 2)}),
 }
