@@ -26,6 +26,16 @@ SUPPORTED = sorted(set(HANDLERS) | {"BatchNormalization"})
 IO_TYPES = ("int8", "uint8")
 
 
+def _input_layout(L, inp):
+    """Images (rank 4) are NHWC; a rank-3 input read by a 1-D window is NLC."""
+    rank = len(inp.shape)
+    if rank == 4:
+        return NHWC
+    if rank == 3 and any(L.nodes[j].op_type in ops_window.WINDOWS for j in L.consumers.get(inp.name, [])):
+        return (0, 2, 1)
+    return identity(rank)
+
+
 def convert(model, inputs, shapes, ranges, io_dtype="int8"):
     """The .tflite bytes and, per input, the layout its samples take (`perm`)."""
     if io_dtype not in IO_TYPES:
@@ -33,7 +43,7 @@ def convert(model, inputs, shapes, ranges, io_dtype="int8"):
     L = Lowering(model, shapes, ranges)
     in_tensors, perms = [], []
     for inp in inputs:
-        perm = NHWC if len(inp.shape) == 4 else identity(len(inp.shape))
+        perm = _input_layout(L, inp)
         quant = Q.activation_quant(*ranges[inp.name])
         stored = [inp.shape[p] for p in perm]
         t = L.tensor(inp.name, stored, quant)

@@ -53,6 +53,8 @@ class Lowering:
         self.graph_outputs = [o.name for o in model.graph.output]
         self.skip = set()
         self._layout_cache = {}
+        # NLC tensor -> its N1LC twin, so 1-D windows in a row share one tensor.
+        self.as_2d = {}
 
     # ------------------------------------------------------------ tensors
     def tensor(self, name, shape, quant, dtype="int8"):
@@ -105,9 +107,15 @@ class Lowering:
         if key not in self._layout_cache:
             inv = np.argsort(v.perm)
             q = [int(inv[p]) for p in perm]
-            out = self.tensor("%s/transposed" % self._name(v), [v.shape[p] for p in perm], v.quant)
-            self.b.op("TRANSPOSE", [v.tensor, self.int32_const("perm", q)], [out],
-                      options=S.TransposeOptionsT())
+            shape = [v.shape[p] for p in perm]
+            out = self.tensor("%s/transposed" % self._name(v), shape, v.quant)
+            moved = [a for a in q if v.stored_shape[a] != 1]
+            if moved == sorted(moved):
+                # Only axes of size 1 move: the bytes keep their order.
+                self.reshape_op(v.tensor, out, shape)
+            else:
+                self.b.op("TRANSPOSE", [v.tensor, self.int32_const("perm", q)], [out],
+                          options=S.TransposeOptionsT())
             self._layout_cache[key] = Value(out, v.shape, perm, v.quant)
         return self._layout_cache[key]
 

@@ -11,6 +11,8 @@ from .lowering import NHWC, Value
 from .ops_common import fold_batch_norm, fuse_activation
 from .tflite_builder import S
 
+WINDOWS = ("Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool")
+
 
 class _Window:
     """A Conv/pool node's input and window in 2-D: a 1-D window over a rank-3
@@ -22,10 +24,12 @@ class _Window:
         self.one_d = len(x.shape) == 3
         if self.one_d:
             x = L.layout(x, (0, 2, 1))
-            shape = (x.shape[0], x.shape[1], 1, x.shape[2])
-            t = L.tensor("%s/2d" % L._name(x), [shape[p] for p in NHWC], x.quant)
-            L.reshape_op(x.tensor, t, [shape[p] for p in NHWC])
-            x = Value(t, shape, NHWC, x.quant)
+            if x.tensor not in L.as_2d:
+                shape = (x.shape[0], x.shape[1], 1, x.shape[2])
+                t = L.tensor("%s/2d" % L._name(x), [shape[p] for p in NHWC], x.quant)
+                L.reshape_op(x.tensor, t, [shape[p] for p in NHWC])
+                L.as_2d[x.tensor] = Value(t, shape, NHWC, x.quant)
+            x = L.as_2d[x.tensor]
         elif len(x.shape) == 4:
             x = L.layout(x, NHWC)
         else:
@@ -95,14 +99,23 @@ class _Window:
                              (list(onnx_shape), list(shape[:2] + shape[3:] if self.one_d else shape)))
         if not self.one_d:
             return L.new_value(name, NHWC, quant, self.node).tensor
+        users = L.consumers.get(name, [])
+        if users and name not in L.graph_outputs and all(L.nodes[j].op_type in WINDOWS for j in users):
+            # Only 1-D windows read it: they take the N1LC tensor, no NLC twin is written.
+            t = L.tensor(name, [shape[p] for p in NHWC], quant)
+            L.values[name] = Value(t, onnx_shape, (0, 2, 1), quant)
+            L.as_2d[t] = Value(t, shape, NHWC, quant)
+            self._finish = None
+            return t
         t = L.tensor(name + "/2d", [shape[p] for p in NHWC], quant)
         y = L.new_value(name, (0, 2, 1), quant, self.node)
+        L.as_2d[y.tensor] = Value(t, shape, NHWC, quant)
         self._finish = (t, y)
         return t
 
     def finish(self):
         """Writes the reshape back to NCL of a 1-D window (after the operator)."""
-        if self.one_d:
+        if self.one_d and self._finish is not None:
             t, y = self._finish
             self.L.reshape_op(t, y.tensor, y.stored_shape)
 
