@@ -130,6 +130,23 @@ def test_small_operators(tmp_path, microml_bin):
     check_report(report)
 
 
+def test_image_folder_calibration(tmp_path, microml_bin):
+    """A folder of images of any size and mode: converted to the input's
+    channels, resized to its height and width, scaled to [0, 1]."""
+    image = pytest.importorskip("PIL.Image", reason="Pillow is not installed (pip install -r requirements.txt)")
+    folder = tmp_path / "images"
+    folder.mkdir()
+    rng = np.random.default_rng(5)
+    for k in range(12):
+        pixels = rng.integers(0, 256, (20 + k, 24, 3), dtype=np.uint8)
+        image.fromarray(pixels).save(folder / ("%02d.png" % k))
+    (folder / "notes.txt").write_text("not an image")
+    status, report, stderr = convert(tmp_path, microml_bin, onnx_models.cnn_classifier(), folder)
+    assert status == 0, stderr
+    assert report["samples"] == 2  # 20 % of 12 held back
+    check_report(report)
+
+
 # --------------------------------------------------------------------------- refusals
 
 def refused(tmp_path, microml_bin, model, samples, *words):
