@@ -273,3 +273,28 @@ def test_cli_points_to_the_converter(microml_bin):
     done = subprocess.run([str(microml_bin), "convert", "m.onnx"], capture_output=True, text=True)
     assert done.returncode == 2
     assert "tools/convert/microml-convert MODEL -o OUT.tflite --calibration DATA" in done.stderr
+
+
+def test_example_on_micropython(tmp_path, microml_bin):
+    """examples/convert: the MNIST-style network converted, then run by the ml
+    module on the unix MicroPython port; its outputs are microml CLI's, dequantized."""
+    builds = Path(os.environ.get("MICROPY_OUT", REPO / "build" / "micropython"))
+    micropython = builds / "unix" / "micropython"
+    if not micropython.is_file():
+        pytest.fail(f"{micropython} is not built: run scripts/build_micropython.sh unix", pytrace=False)
+    done = subprocess.run([sys.executable, str(REPO / "examples" / "convert" / "mnist_style.py"), str(tmp_path)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "bit-exact on every sample" in done.stdout
+    model, raw = tmp_path / "mnist_style.tflite", tmp_path / "input0.bin"
+    ran = subprocess.run([str(micropython), str(REPO / "examples" / "convert" / "run_converted.py"), str(model),
+                          str(raw)], capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    line = next(x for x in ran.stdout.splitlines() if x.startswith("output 0:"))
+    got = np.array([float(v) for v in line.split(":")[1].split()])
+    subprocess.run([str(microml_bin), "run", str(model), "--input", str(raw), "--output-dir", str(tmp_path)],
+                   check=True, capture_output=True)
+    info = json.loads(subprocess.run([str(microml_bin), "inspect", str(model), "--json"], capture_output=True,
+                                     text=True, check=True).stdout)["outputs"][0]
+    want = (np.fromfile(tmp_path / "output0.bin", np.int8).astype(np.float64) - info["zero_point"]) * info["scale"]
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
