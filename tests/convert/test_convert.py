@@ -275,13 +275,21 @@ def test_cli_points_to_the_converter(microml_bin):
     assert "tools/convert/microml-convert MODEL -o OUT.tflite --calibration DATA" in done.stderr
 
 
+MICROPY_BUILDS = Path(os.environ.get("MICROPY_OUT", REPO / "build" / "micropython"))
+
+
+def built(path, target):
+    if not path.is_file():
+        pytest.fail(f"{path} is not built: run scripts/build_micropython.sh {target}", pytrace=False)
+    return path
+
+
 def test_example_on_micropython(tmp_path, microml_bin):
     """examples/convert: the MNIST-style network converted, then run by the ml
-    module on the unix MicroPython port; its outputs are microml CLI's, dequantized."""
-    builds = Path(os.environ.get("MICROPY_OUT", REPO / "build" / "micropython"))
-    micropython = builds / "unix" / "micropython"
-    if not micropython.is_file():
-        pytest.fail(f"{micropython} is not built: run scripts/build_micropython.sh unix", pytrace=False)
+    module on the unix MicroPython port and on the Cortex-M4 qemu firmware; the
+    outputs are microml CLI's, dequantized."""
+    micropython = built(MICROPY_BUILDS / "unix" / "micropython", "unix")
+    firmware = built(MICROPY_BUILDS / "qemu-m4f" / "firmware.elf", "qemu")
     done = subprocess.run([sys.executable, str(REPO / "examples" / "convert" / "mnist_style.py"), str(tmp_path)],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
@@ -292,9 +300,18 @@ def test_example_on_micropython(tmp_path, microml_bin):
     assert ran.returncode == 0, ran.stderr
     line = next(x for x in ran.stdout.splitlines() if x.startswith("output 0:"))
     got = np.array([float(v) for v in line.split(":")[1].split()])
+    sys.path.insert(0, str(REPO / "scripts"))
+    import run_micropython_qemu as qemu
+    # The firmware has no file system here: the model and input go in as bytes literals.
+    script = ("import ml\nm = ml.Model(%r)\nprint(' '.join('%%.6g' %% v for v in m.predict([%r])[0].flatten()"
+              ".tolist()))\n" % (model.read_bytes(), raw.read_bytes()))
+    out, err, status = qemu.run(script, "m4f", firmware=firmware)
+    assert status == 0, err
+    on_m4 = np.array([float(v) for v in out.split()])
     subprocess.run([str(microml_bin), "run", str(model), "--input", str(raw), "--output-dir", str(tmp_path)],
                    check=True, capture_output=True)
     info = json.loads(subprocess.run([str(microml_bin), "inspect", str(model), "--json"], capture_output=True,
                                      text=True, check=True).stdout)["outputs"][0]
     want = (np.fromfile(tmp_path / "output0.bin", np.int8).astype(np.float64) - info["zero_point"]) * info["scale"]
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(on_m4, want, rtol=1e-5, atol=1e-6)
