@@ -315,3 +315,29 @@ def test_example_on_micropython(tmp_path, microml_bin):
     want = (np.fromfile(tmp_path / "output0.bin", np.int8).astype(np.float64) - info["zero_point"]) * info["scale"]
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(on_m4, want, rtol=1e-5, atol=1e-6)
+
+
+def test_mutated_onnx_files_fail_in_one_line(tmp_path, microml_bin, capsys):
+    """Random byte changes to a valid model: each converts (bit-exact) or is
+    refused with one error line and status 1, never a traceback."""
+    from microml_convert import cli
+    raw = bytearray(onnx_models.windows().SerializeToString())
+    np.save(tmp_path / "d.npy", uniform((6, 4, 16, 16)))
+    rng = np.random.default_rng(11)
+    outcomes = {0: 0, 1: 0}
+    for k in range(25):
+        data = bytearray(raw)
+        for pos in rng.integers(0, len(data), rng.integers(1, 4)):
+            data[pos] = rng.integers(0, 256)
+        (tmp_path / "m.onnx").write_bytes(bytes(data))
+        status = cli.main([str(tmp_path / "m.onnx"), "-o", str(tmp_path / "m.tflite"), "--calibration",
+                           str(tmp_path / "d.npy"), "--json", "--microml", str(microml_bin)])
+        out, err = capsys.readouterr()
+        assert status in outcomes, (k, status, err)
+        outcomes[status] += 1
+        if status == 0:
+            assert json.loads(out)["microml"]["bit_exact"], k
+        else:
+            lines = err.strip().splitlines()
+            assert len(lines) == 1 and lines[0].startswith("microml convert: error: "), (k, err)
+    assert outcomes[1] > 0

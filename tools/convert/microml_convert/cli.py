@@ -70,6 +70,13 @@ def main(argv=None):
     except ConvertError as exc:
         print("microml convert: error: %s" % exc, file=sys.stderr)
         return 1
+    except Exception as exc:  # noqa: BLE001 - a bug, still reported in one line
+        if os.environ.get("MICROML_CONVERT_DEBUG"):
+            raise
+        first = (str(exc).strip().splitlines() or [""])[0]
+        print("microml convert: internal error: %s: %s (MICROML_CONVERT_DEBUG=1 shows where)" %
+              (type(exc).__name__, first), file=sys.stderr)
+        return 1
     print(json.dumps(report, indent=1) if args.json else verify.format_report(report))
     m = report["microml"]
     if m["ran"] and not m["bit_exact"]:
