@@ -108,7 +108,7 @@ class Lowering:
             inv = np.argsort(v.perm)
             q = [int(inv[p]) for p in perm]
             shape = [v.shape[p] for p in perm]
-            out = self.tensor("%s/transposed" % self._name(v), shape, v.quant)
+            out = self.tensor("%s/transposed" % self.name_of(v), shape, v.quant)
             moved = [a for a in q if v.stored_shape[a] != 1]
             if moved == sorted(moved):
                 # Only axes of size 1 move: the bytes keep their order.
@@ -125,14 +125,14 @@ class Lowering:
             return v
         v = self.layout(v, identity(len(v.shape)))
         shape = (1,) * (rank - len(v.shape)) + v.shape
-        out = self.tensor("%s/expanded" % self._name(v), shape, v.quant)
+        out = self.tensor("%s/expanded" % self.name_of(v), shape, v.quant)
         self.reshape_op(v.tensor, out, shape)
         return Value(out, shape, identity(rank), v.quant)
 
     def requantize(self, v, quant):
         if v.quant == quant:
             return v
-        out = self.tensor("%s/requantized" % self._name(v), v.stored_shape, quant)
+        out = self.tensor("%s/requantized" % self.name_of(v), v.stored_shape, quant)
         self.b.op("QUANTIZE", [v.tensor], [out])
         return Value(out, v.shape, v.perm, quant)
 
@@ -141,8 +141,8 @@ class Lowering:
         opts.newShape = [int(d) for d in shape]
         self.b.op("RESHAPE", [src, self.int32_const("shape", shape)], [dst], options=opts)
 
-    def _name(self, v):
-        return self.b._sub.tensors[v.tensor].name
+    def name_of(self, v):
+        return self.b.tensor_name(v.tensor)
 
     # ------------------------------------------------------------ graph walking
     def attr(self, node, name, default=None):

@@ -26,7 +26,7 @@ class _Window:
             x = L.layout(x, (0, 2, 1))
             if x.tensor not in L.as_2d:
                 shape = (x.shape[0], x.shape[1], 1, x.shape[2])
-                t = L.tensor("%s/2d" % L._name(x), [shape[p] for p in NHWC], x.quant)
+                t = L.tensor("%s/2d" % L.name_of(x), [shape[p] for p in NHWC], x.quant)
                 L.reshape_op(x.tensor, t, [shape[p] for p in NHWC])
                 L.as_2d[x.tensor] = Value(t, shape, NHWC, x.quant)
             x = L.as_2d[x.tensor]
@@ -74,7 +74,7 @@ class _Window:
         x, L = self.x, self.L
         t, l, b, r = pads
         shape = [x.shape[0], x.shape[1], x.shape[2] + t + b, x.shape[3] + l + r]
-        out = L.tensor("%s/padded" % L._name(x), [shape[p] for p in NHWC], x.quant)
+        out = L.tensor("%s/padded" % L.name_of(x), [shape[p] for p in NHWC], x.quant)
         paddings = L.int32_const("paddings", [[0, 0], [t, b], [l, r], [0, 0]])
         if value is None:
             L.b.op("PAD", [x.tensor, paddings], [out], options=S.PadOptionsT())

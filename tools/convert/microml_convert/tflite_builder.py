@@ -128,6 +128,9 @@ class SubgraphBuilder:
             op.customOptions = list(custom_options)
         self._sub.operators.append(op)
 
+    def tensor_name(self, index) -> str:
+        return self._sub.tensors[index].name
+
     def inputs(self, indices):
         self._sub.inputs = [int(i) for i in indices]
 
