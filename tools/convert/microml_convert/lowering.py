@@ -15,6 +15,24 @@ from .tflite_builder import ModelBuilder, S
 NHWC = (0, 2, 3, 1)
 
 
+# The versions TensorFlow's converter writes for these int8 operators (read
+# from its output); TFLM ignores them, desktop TFLite and other tools check them.
+INT8_VERSIONS = {
+    "CONV_2D": 3, "DEPTHWISE_CONV_2D": 3, "FULLY_CONNECTED": 4, "CONCATENATION": 2,
+    "MAX_POOL_2D": 2, "AVERAGE_POOL_2D": 2, "PAD": 2, "PADV2": 2, "LOGISTIC": 2, "MUL": 2,
+    "ADD": 2, "SUB": 2, "MINIMUM": 2, "MAXIMUM": 2, "TRANSPOSE": 2, "SOFTMAX": 2, "RELU": 2,
+    "RELU6": 2, "RESIZE_BILINEAR": 2, "RESIZE_NEAREST_NEIGHBOR": 2,
+}
+
+
+class _Builder(ModelBuilder):
+    def op(self, name, inputs, outputs, *, options=None, **kwargs):
+        version = INT8_VERSIONS.get(name, 1)
+        if getattr(options, "halfPixelCenters", False):
+            version = 3
+        super().op(name, inputs, outputs, options=options, version=version, **kwargs)
+
+
 def identity(rank):
     return tuple(range(rank))
 
@@ -42,7 +60,7 @@ class Lowering:
         self.nodes = list(model.graph.node)
         self.opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 13)
         self.shapes, self.ranges = shapes, ranges
-        self.b = ModelBuilder("microml convert (from ONNX)")
+        self.b = _Builder("microml convert (from ONNX)")
         self.values = {}
         self.consts = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
         self.consumers = {}
