@@ -16,6 +16,7 @@ void Usage() {
       "                   [--timing] [--profile]\n"
       "       microml ops [--json]       (the operators this build runs)\n"
       "       microml plan MODEL [--json] [--svg FILE]   (where and when each tensor lives)\n"
+      "       microml convert ...        (a Python tool: see 'microml convert')\n"
       "env:   MICROML_KERNELS=optimized|reference  (kernel set; default optimized)\n"
       "       MICROML_X86_LEVEL=portable|sse4.1|avx2|avx512-vnni  (x86-64: lower the optimized\n"
       "                   kernels' level; default the CPU's highest)\n");
@@ -32,6 +33,13 @@ int main(int argc, char** argv) {
   if (strcmp(argv[1], "run") == 0) return microml_cli::Run(argc - 2, argv + 2);
   if (strcmp(argv[1], "ops") == 0) return microml_cli::Ops(argc - 2, argv + 2);
   if (strcmp(argv[1], "plan") == 0) return microml_cli::Plan(argc - 2, argv + 2);
+  if (strcmp(argv[1], "convert") == 0) {
+    // Conversion needs onnx/onnxruntime (or TensorFlow): it lives in Python, not in this binary.
+    fprintf(stderr,
+            "microml: convert is a Python tool; run tools/convert/microml-convert MODEL -o "
+            "OUT.tflite --calibration DATA (or python -m microml_convert where it is installed)\n");
+    return 2;
+  }
   if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
     Usage();
     return 0;

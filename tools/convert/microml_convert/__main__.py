@@ -1,0 +1,5 @@
+import sys
+
+from microml_convert.cli import main
+
+sys.exit(main())
