@@ -169,7 +169,7 @@ def test_classification_matches_cli(target, cli, shared_dir, tmp_path):
     text = run_unix(source, tmp_path) if target == "unix" else run_qemu(target, source, with_files=False)
     top, label, got_raw, got_scores = parse_classification(text)
     assert got_raw == raw.tolist()
-    assert top == int(np.argmax(scores)) and label == ("no person", "person")[top]
+    assert top == int(np.argmax(scores)) and label == ("no_person", "person")[top]
     np.testing.assert_allclose(got_scores, scores, rtol=0, atol=1e-6)
 
 

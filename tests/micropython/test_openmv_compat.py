@@ -108,3 +108,108 @@ def test_images_match_openmv(tmp_path):
             pytest.fail("case %d (%s %dx%d roi %r -> %dx%dx%d %s): got %s, OpenMV %s" % (
                 i, FORMATS[c["fmt"]], c["w"], c["h"], c["roi"], c["th"], c["tw"], c["tc"], c["dtype"],
                 g[:48].hex(), want[:48].hex()))
+
+
+# --------------------------------------------------------------------------- MicroSpeech
+
+CLIPS = ("yes_1000ms", "no_1000ms", "noise_1000ms", "silence_1000ms")
+
+
+def openmv_micro_speech(samples: np.ndarray, labels=("Silence", "Unknown", "Yes", "No"),
+                        threshold=0.65, keywords=("Yes", "No")):
+    """OpenMV's ml.apps.MicroSpeech on a sample stream (20 ms blocks, then one
+    second of silence), run with TFLM's own Python interpreter: the keywords
+    listen() reports, in order, each followed by the state reset."""
+    from tflite_micro.python.tflite_micro import runtime
+    models = REPO_SHARED / "models"
+    pre = runtime.Interpreter.from_file(str(models / "tflm_audio_preprocessor_float" / "model.tflite"))
+    ms = runtime.Interpreter.from_file(str(models / "tflm_micro_speech_quantized" / "model.tflite"))
+    x = np.concatenate([samples, np.zeros(320 * 50, np.int16)])
+    audio = np.zeros(480, np.int16)
+    spec = np.zeros(1960, np.int8)
+    history = np.zeros((34, 4), np.float32)
+    heard = []
+    for k in range(len(x) // 320):
+        audio = np.roll(audio, -320)
+        audio[160:] = x[320 * k:320 * k + 320]
+        pre.set_input(audio.reshape(1, 480), 0)
+        pre.invoke()
+        features = pre.get_output(0).flatten()
+        spec = np.roll(spec, -40)
+        spec[-40:] = (np.sign(features) * np.floor(np.abs(features) + 0.5)).astype(np.int32).astype(np.int8)
+        # The int8 spectrogram holds real numbers: quantized with the input's scale and zero point.
+        q = np.clip(np.round(spec.astype(np.float32) / np.float32(0.101715684)) - 128, -128, 127)
+        ms.set_input(q.astype(np.int8).reshape(1, 1960), 0)
+        ms.invoke()
+        history = np.roll(history, -1, axis=0)
+        history[-1] = (ms.get_output(0).flatten().astype(np.float32) + 128) * np.float32(0.00390625)
+        average = history.mean(axis=0)
+        best = int(np.argmax(average))
+        if average[best] > threshold and labels[best] in keywords:
+            heard.append(labels[best])
+            history[:] = 0
+            spec[:] = 0
+    return heard
+
+
+REPO_SHARED = None
+
+
+def wav_samples(path) -> np.ndarray:
+    import wave
+    with wave.open(str(path)) as w:
+        assert (w.getframerate(), w.getsampwidth(), w.getnchannels()) == (16000, 2, 1)
+        return np.frombuffer(w.readframes(w.getnframes()), np.int16)
+
+
+@pytest.fixture
+def audio_dir(shared_dir):
+    global REPO_SHARED
+    REPO_SHARED = shared_dir
+    return shared_dir / "audio"
+
+
+def test_micro_speech_clips(audio_dir, tmp_path):
+    """listen() on each clip says what OpenMV's algorithm says (TFLM reference):
+    yes -> Yes, no -> No, noise -> nothing; silence (a +-3 LSB dither whose
+    top filter-bank bins the preprocessor lifts) -> what the reference hears."""
+    source = "from ml.apps import MicroSpeech\n"
+    for clip in CLIPS:
+        source += ("label, scores = MicroSpeech(audio=%r).listen()\nprint(label, len(scores))\n"
+                   % str(audio_dir / (clip + ".wav")))
+    got = run_unix(source, tmp_path).split("\n")
+    for clip, line in zip(CLIPS, got):
+        want = openmv_micro_speech(wav_samples(audio_dir / (clip + ".wav")))
+        assert line == "%s 4" % (want[0] if want else None), clip
+    assert got[:3] == ["Yes 4", "No 4", "None 4"]
+
+
+def test_micro_speech_polling_sequence(audio_dir, tmp_path):
+    """A concatenation of clips, polled with timeout=-1 (one 20 ms block per
+    call), gives OpenMV's sequence of keywords; a callback sees the same."""
+    order = ("yes_1000ms", "noise_1000ms", "no_1000ms", "noise_1000ms", "yes_1000ms", "noise_1000ms")
+    samples = np.concatenate([wav_samples(audio_dir / (c + ".wav")) for c in order])
+    want = openmv_micro_speech(samples)
+    # OpenMV's reset (spectrogram zeroed after a keyword) makes the model hear
+    # an extra "Yes" in the noise that follows: the reference has it too.
+    assert want[:2] == ["Yes", "No"] and want.count("Yes") >= 2
+    source = f"""import io
+from ml.apps import MicroSpeech
+pcm = {samples.tobytes()!r}
+s = MicroSpeech(audio=io.BytesIO(pcm))
+heard = []
+while not s.ended or s._flush < 50:
+    label, scores = s.listen(timeout=-1)
+    if label:
+        heard.append(label)
+print(heard)
+got = []
+s = MicroSpeech(audio=io.BytesIO(pcm))
+print(s.listen(callback=lambda label, scores: got.append(label))[0], got)
+s = MicroSpeech(audio=io.BytesIO(pcm))
+print(s.listen(timeout=200))
+"""
+    lines = run_unix(source, tmp_path).splitlines()
+    assert lines[0] == repr(want)
+    assert lines[1] == "None " + repr(want)
+    assert lines[2].startswith("(None, ")
