@@ -1,8 +1,12 @@
-# Input preprocessing. Normalization (native) crops the roi of an image,
-# resizes it bilinearly to the input tensor's H x W, converts it to the
-# tensor's channels, normalizes ((pixel / 255) * (max - min) + min - mean) /
-# stdev per channel and quantizes to the tensor's type.
+# Input preprocessing. Normalization (native) makes the input tensor OpenMV
+# makes from an image: the roi (cut to the image) drawn at the tensor's H x W
+# with imlib's fixed-point bilinear scaling in the grayscale or RGB565
+# domain, stored as the pixel (uint8), pixel ^ 0x80 (int8) or, for float
+# tensors, ((pixel / 255) * (max - min) + min - mean) / stdev. With
+# quantize=True: float bilinear resize, then that normalization quantized
+# with the tensor's scale and zero point, for every dtype.
 from _ml import Normalization
+from ml._draw import Drawing
 
 # Pixel formats for Image and for format() of duck-typed images (the low byte
 # is the bytes per pixel, as in OpenMV's image module).
@@ -14,10 +18,12 @@ RGB888 = 3
 _FORMATS = {"GRAYSCALE": GRAYSCALE, "RGB565": RGB565, "RGB888": RGB888}
 
 
-class Image:
+class Image(Drawing):
     """A raw pixel buffer (row-major; RGB565 as little-endian 16-bit words)
     usable wherever predict() and Normalization take an image. `format` is
-    GRAYSCALE, RGB565, RGB888 or one of those names."""
+    GRAYSCALE, RGB565, RGB888 or one of those names. Drawing methods
+    (draw_rectangle, draw_circle, draw_line, draw_cross, draw_string,
+    set_pixel) work on a writable buffer; save(path) writes a BMP."""
 
     def __init__(self, buffer, width, height, format=GRAYSCALE):
         if isinstance(format, str):
