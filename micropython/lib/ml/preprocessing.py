@@ -54,5 +54,25 @@ class Image(Drawing):
     def bytearray(self):
         return self._buffer
 
+    def crop(self, roi=None):
+        """Keeps the part of the image inside roi (x, y, w, h), in place, as
+        OpenMV's crop(roi=...) does; returns the image."""
+        if roi is None:
+            return self
+        x, y, w, h = roi
+        x0, y0 = max(0, x), max(0, y)
+        x1, y1 = min(self._width, x + w), min(self._height, y + h)
+        if x1 <= x0 or y1 <= y0:
+            raise ValueError("roi %r does not overlap the %dx%d image" % (roi, self._width, self._height))
+        bpp = self._format & 0xFF
+        out = bytearray((x1 - x0) * (y1 - y0) * bpp)
+        src = memoryview(self._buffer)
+        row = (x1 - x0) * bpp
+        for i, yy in enumerate(range(y0, y1)):
+            start = (yy * self._width + x0) * bpp
+            out[i * row:(i + 1) * row] = src[start:start + row]
+        self._buffer, self._width, self._height = out, x1 - x0, y1 - y0
+        return self
+
     def __repr__(self):
         return "Image(%dx%d, format=%d)" % (self._width, self._height, self._format)
