@@ -202,6 +202,17 @@ for i in range(len(mv)):
     mv[i] = 5.0
 print("18", mv[0], mv[999], len(mv), "canaries intact:", intact(cs))
 
+print("-- OpenMV's image mapping at the extremes: 16.16 steps and starts that overflow 32 bits")
+big = bytearray(96 * 96 * 12)
+wide = Image(bytes(range(256)) * 128, 32767, 1)
+tall = Image(bytes(32767), 1, 32767)
+attempt("32767 wide to 1x1", lambda: (Normalization()(wide)(big, (1, 1, 1, 1), "B"), big[0])[1])
+attempt("1 pixel to 96x96", lambda: (Normalization(roi=(0, 32000, 1, 1))(tall)(big, (1, 96, 96, 3), "f"), big[0])[1])
+attempt("roi far outside", lambda: (Normalization(roi=(0, -2**30, 1, 2**30 + 2))(tall)(big, (1, 2, 3, 1), "b"), big[0])[1])
+cs = canaries()
+Normalization(roi=(-3, -3, 5, 5))(Image(bytes(8), 2, 2, 2))(big, (1, 96, 96, 3), "f")
+print("canaries intact:", intact(cs))
+
 print("-- views into a model's arena are read-only through the buffer protocol")
 def grab(model, inputs, outputs):
     return outputs[0], memoryview(outputs[0])
