@@ -109,15 +109,17 @@ static void get_image(mp_obj_t obj, mp_obj_t roi, ml_image_t* img, mp_obj_t* pix
       v[i] = mp_obj_get_int(ml_seq_item(roi, i, n));
     }
     // As OpenMV: a roi reaching outside the image is cut to the image; one
-    // that does not overlap it is an error. Sums in 64 bits: x + w could
-    // overflow a machine word.
-    int64_t x0 = v[0] > 0 ? v[0] : 0;
-    int64_t y0 = v[1] > 0 ? v[1] : 0;
-    int64_t x1 = (int64_t)v[0] + (int64_t)v[2];
-    int64_t y1 = (int64_t)v[1] + (int64_t)v[3];
-    x1 = x1 < img->width ? x1 : img->width;
-    y1 = y1 < img->height ? y1 : img->height;
-    if (v[2] < 1 || v[3] < 1 || x1 <= x0 || y1 <= y0) {
+    // that does not overlap it is an error. With w, h >= 1, x + w and y + h
+    // can only overflow upwards, past the image's edge.
+    mp_int_t x0 = v[0] > 0 ? v[0] : 0;
+    mp_int_t y0 = v[1] > 0 ? v[1] : 0;
+    bool sized = v[2] >= 1 && v[3] >= 1;
+    mp_int_t end;
+    mp_int_t x1 =
+        sized && !__builtin_add_overflow(v[0], v[2], &end) && end < img->width ? end : img->width;
+    mp_int_t y1 =
+        sized && !__builtin_add_overflow(v[1], v[3], &end) && end < img->height ? end : img->height;
+    if (!sized || x1 <= x0 || y1 <= y0) {
       mp_raise_msg_varg(&mp_type_ValueError,
                         MP_ERROR_TEXT("roi (%ld, %ld, %ld, %ld) does not overlap the %dx%d image"),
                         (long)v[0], (long)v[1], (long)v[2], (long)v[3], (int)img->width,
