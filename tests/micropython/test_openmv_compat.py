@@ -42,7 +42,7 @@ def make_case(rng: random.Random, i: int):
     return dict(fmt=fmt, w=w, h=h, data=data, roi=roi, th=th, tw=tw, tc=tc, dtype=dtype, norm=norm)
 
 
-def run_cases(cases, tmp_path) -> list[bytes]:
+def run_cases(cases, tmp_path, asan=False) -> list[bytes]:
     lines = ["import ubinascii", "from ml.preprocessing import Normalization, Image", "CASES = ["]
     for c in cases:
         lines.append("  (%r, %d, %d, %d, %r, %r, %r, %r)," % (
@@ -56,7 +56,7 @@ def run_cases(cases, tmp_path) -> list[bytes]:
         "    Normalization(roi=roi, **norm)(Image(data, w, h, fmt))(buf, shape, dtype)",
         "    print(ubinascii.hexlify(buf).decode())",
     ]
-    out = run_unix("\n".join(lines) + "\n", tmp_path).split()
+    out = run_unix("\n".join(lines) + "\n", tmp_path, asan=asan).split()
     return [bytes.fromhex(line) for line in out]
 
 
@@ -86,7 +86,8 @@ def test_reference_by_hand():
     assert np.frombuffer(ref.tensor_bytes(1, 1, 1, bytes([51]), None, 1, 1, 1, "f"), "<f4")[0] == np.float32(51) * (np.float32(1) / np.float32(255))
 
 
-def test_images_match_openmv(tmp_path):
+@pytest.mark.parametrize("asan", (False, True), ids=("unix", "unix-asan"))
+def test_images_match_openmv(asan, tmp_path):
     rng = random.Random(9)
     cases = [make_case(rng, i) for i in range(180)]
     # Fixed cases: shapes where imlib's float scale falls a pixel short (96 / 37),
@@ -100,7 +101,7 @@ def test_images_match_openmv(tmp_path):
         dict(fmt=1, w=160, h=120, data=big[:19200], roi=(150, 110, 30, 30), th=40, tw=40, tc=3, dtype="B",
              norm={}),
     ]
-    got = run_cases(cases, tmp_path)
+    got = run_cases(cases, tmp_path, asan)
     assert len(got) == len(cases)
     for i, (c, g) in enumerate(zip(cases, got)):
         want = expected(c)
