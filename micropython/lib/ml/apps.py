@@ -91,7 +91,8 @@ class MicroSpeech:
         self._audio_view = memoryview(self.audio_buffer)
         self._spectrogram_view = memoryview(self.spectrogram)
         self.audio_started = False
-        self.ended = False
+        self.ended = False  # the audio and the second of silence after it are consumed
+        self._eof = False
         self._flush = 0
         self._reader = None
         self._block = array.array("h", bytes(2 * _BLOCK))
@@ -143,15 +144,16 @@ class MicroSpeech:
     def _next_block(self):
         # One block from the reader; after its end, silence; False when flushed.
         block = self._block
-        if not self.ended:
+        if not self._eof:
             n = self._reader.readinto(block) or 0
             if n < 2 * _BLOCK:
                 for i in range(n // 2, _BLOCK):
                     block[i] = 0
-                self.ended = True
+                self._eof = True
             self.audio_callback(block)
             return True
         if self._flush >= _FLUSH_BLOCKS:
+            self.ended = True
             return False
         self._flush += 1
         for i in range(_BLOCK):
