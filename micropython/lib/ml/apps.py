@@ -166,10 +166,11 @@ class MicroSpeech:
         return ndarray([sum(row[i] for row in self.pred_history) / n for i in range(_CATEGORY_COUNT)])
 
     def listen(self, timeout=0, callback=None, threshold=0.65, filter=["Yes", "No"]):
-        import time
-
         self.start_audio_streaming()
-        start_ms = time.ticks_ms() if self._reader is None else 0
+        if self._reader is None:
+            import time  # the board's clock; a file or reader runs on audio time
+
+            start_ms = time.ticks_ms()
         audio_ms = 0
         while True:
             if self._reader is not None:
