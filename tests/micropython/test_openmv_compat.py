@@ -65,6 +65,7 @@ def expected(c) -> bytes:
                             c["dtype"], **c["norm"])
 
 
+@pytest.mark.suite("micropython-openmv", "OpenMV behaviours match")
 def test_reference_by_hand():
     """The reference itself, on cases worked out from imlib's arithmetic by hand."""
     gray = bytes(range(16))  # 4x4, pixel (x, y) = 4 y + x
@@ -86,6 +87,7 @@ def test_reference_by_hand():
     assert np.frombuffer(ref.tensor_bytes(1, 1, 1, bytes([51]), None, 1, 1, 1, "f"), "<f4")[0] == np.float32(51) * (np.float32(1) / np.float32(255))
 
 
+@pytest.mark.suite("micropython-openmv", "OpenMV behaviours match")
 @pytest.mark.parametrize("asan", (False, True), ids=("unix", "unix-asan"))
 def test_images_match_openmv(asan, tmp_path):
     rng = random.Random(9)
@@ -170,6 +172,7 @@ def audio_dir(shared_dir):
     return shared_dir / "audio"
 
 
+@pytest.mark.suite("micropython-openmv", "OpenMV behaviours match")
 def test_micro_speech_clips(audio_dir, tmp_path):
     """listen() on each clip says what OpenMV's algorithm says (TFLM reference):
     yes -> Yes, no -> No, noise -> nothing; silence (a +-3 LSB dither whose
@@ -185,6 +188,7 @@ def test_micro_speech_clips(audio_dir, tmp_path):
     assert got[:3] == ["Yes 4", "No 4", "None 4"]
 
 
+@pytest.mark.suite("micropython-openmv", "OpenMV behaviours match")
 def test_micro_speech_polling_sequence(audio_dir, tmp_path):
     """A concatenation of clips, polled with timeout=-1 (one 20 ms block per
     call), gives OpenMV's sequence of keywords; a callback sees the same."""
@@ -216,6 +220,7 @@ print(s.listen(timeout=200))
     assert lines[2].startswith("(None, ")
 
 
+@pytest.mark.suite("micropython-openmv", "OpenMV behaviours match")
 @pytest.mark.parametrize("cpu", ("m4f", "m55"))
 def test_micro_speech_on_qemu(cpu, audio_dir):
     """The keyword spotter on the Cortex-M firmware (built-in models, the clip

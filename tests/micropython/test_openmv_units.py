@@ -34,7 +34,7 @@ def read(repo: Path, path: str) -> bytes:
                           capture_output=True).stdout
 
 
-@pytest.mark.suite("micropython-openmv", "OpenMV unit tests pass")
+@pytest.mark.suite("micropython-openmv", "OpenMV behaviours match")
 def test_openmv_ml_unit_tests(tmp_path):
     repo = os.environ.get("OPENMV_REPO")
     if not repo:
