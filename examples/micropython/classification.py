@@ -8,7 +8,7 @@
 # person_detect (run in place from the firmware image, labels included).
 import sys
 import ml
-from ml.preprocessing import Image, Normalization, GRAYSCALE
+from ml.preprocessing import Image, GRAYSCALE
 
 
 def read_pgm(path):
@@ -40,7 +40,9 @@ def gradient(size=96):
 model = ml.Model("person_detect")
 print(model)
 image = read_pgm(sys.argv[1]) if len(sys.argv) > 1 else gradient()
-# The model takes pixels scaled to [-1, 1]; the crop/resize/quantize runs in C++.
-scores = model.predict([Normalization(scale=(-1.0, 1.0))(image)])[0].flatten()
+# As on OpenMV, the picture is resized with imlib's bilinear scaling and an
+# int8 input gets pixel ^ 0x80 (pixel - 128): this model's [-1, 1] quantized.
+# Normalization(roi=...)(image) would classify a part of the picture.
+scores = model.predict([image])[0].flatten()
 for label, score in sorted(zip(model.labels, scores.tolist()), key=lambda x: -x[1]):
     print("%-10s %.3f" % (label, score))

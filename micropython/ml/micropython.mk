@@ -27,6 +27,7 @@ SRC_USERMOD_CXX += \
 	$(ML_MOD_DIR)/ml_engine.cpp \
 	$(ML_MOD_DIR)/ml_tensor_ops.cpp \
 	$(ML_MOD_DIR)/ml_preprocess.cpp \
+	$(ML_MOD_DIR)/ml_preprocess_openmv.cpp \
 	$(ML_MOD_DIR)/ml_decode.cpp
 
 CFLAGS_USERMOD += -I$(ML_MOD_DIR)

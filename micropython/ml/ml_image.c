@@ -21,6 +21,7 @@ typedef struct _ml_normalization_obj_t {
   mp_obj_t stdev;
   mp_obj_t roi;    // (x, y, w, h) or None
   mp_obj_t image;  // the bound image, or MP_OBJ_NULL
+  bool quantize;   // the tensor's quantization rather than OpenMV's pixel values
   ml_norm_t norm;
 } ml_normalization_obj_t;
 
@@ -107,18 +108,27 @@ static void get_image(mp_obj_t obj, mp_obj_t roi, ml_image_t* img, mp_obj_t* pix
     for (size_t i = 0; i < 4; ++i) {
       v[i] = mp_obj_get_int(ml_seq_item(roi, i, n));
     }
-    // Compared without sums: x + w could overflow for x near the int limit.
-    if (v[2] < 1 || v[3] < 1 || v[0] < 0 || v[1] < 0 || v[0] >= img->width || v[1] >= img->height ||
-        v[2] > img->width - v[0] || v[3] > img->height - v[1]) {
+    // As OpenMV: a roi reaching outside the image is cut to the image; one
+    // that does not overlap it is an error. With w, h >= 1, x + w and y + h
+    // can only overflow upwards, past the image's edge.
+    mp_int_t x0 = v[0] > 0 ? v[0] : 0;
+    mp_int_t y0 = v[1] > 0 ? v[1] : 0;
+    bool sized = v[2] >= 1 && v[3] >= 1;
+    mp_int_t end;
+    mp_int_t x1 =
+        sized && !__builtin_add_overflow(v[0], v[2], &end) && end < img->width ? end : img->width;
+    mp_int_t y1 =
+        sized && !__builtin_add_overflow(v[1], v[3], &end) && end < img->height ? end : img->height;
+    if (!sized || x1 <= x0 || y1 <= y0) {
       mp_raise_msg_varg(&mp_type_ValueError,
-                        MP_ERROR_TEXT("roi (%ld, %ld, %ld, %ld) is not inside the %dx%d image"),
+                        MP_ERROR_TEXT("roi (%ld, %ld, %ld, %ld) does not overlap the %dx%d image"),
                         (long)v[0], (long)v[1], (long)v[2], (long)v[3], (int)img->width,
                         (int)img->height);
     }
-    img->roi_x = (int32_t)v[0];
-    img->roi_y = (int32_t)v[1];
-    img->roi_w = (int32_t)v[2];
-    img->roi_h = (int32_t)v[3];
+    img->roi_x = (int32_t)x0;
+    img->roi_y = (int32_t)y0;
+    img->roi_w = (int32_t)(x1 - x0);
+    img->roi_h = (int32_t)(y1 - y0);
   }
   mp_obj_t pixels = call_method0(obj, MP_QSTR_bytearray);
   *pixels_keepalive = pixels;
@@ -155,8 +165,9 @@ static void get_triple(mp_obj_t obj, float* out, const char* what) {
 }
 
 static ml_normalization_obj_t* new_normalization(mp_obj_t scale, mp_obj_t mean, mp_obj_t stdev,
-                                                 mp_obj_t roi) {
+                                                 mp_obj_t roi, bool quantize) {
   ml_normalization_obj_t* self = mp_obj_malloc(ml_normalization_obj_t, &ml_normalization_type);
+  self->quantize = quantize;
   self->scale = scale;
   self->mean = mean;
   self->stdev = stdev;
@@ -192,17 +203,19 @@ static const mp_rom_obj_tuple_t default_stdev = {
 static mp_obj_t normalization_make_new(const mp_obj_type_t* type, size_t n_args, size_t n_kw,
                                        const mp_obj_t* all_args) {
   (void)type;
-  enum { ARG_scale, ARG_mean, ARG_stdev, ARG_roi };
+  enum { ARG_scale, ARG_mean, ARG_stdev, ARG_roi, ARG_quantize };
   static const mp_arg_t allowed[] = {
       {MP_QSTR_scale, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_PTR(&default_scale)}},
       {MP_QSTR_mean, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_PTR(&default_mean)}},
       {MP_QSTR_stdev, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_PTR(&default_stdev)}},
       {MP_QSTR_roi, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE}},
+      {MP_QSTR_quantize, MP_ARG_KW_ONLY | MP_ARG_BOOL, {.u_bool = false}},
   };
   mp_arg_val_t args[MP_ARRAY_SIZE(allowed)];
   mp_arg_parse_all_kw_array(n_args, n_kw, all_args, MP_ARRAY_SIZE(allowed), allowed, args);
   return MP_OBJ_FROM_PTR(new_normalization(args[ARG_scale].u_obj, args[ARG_mean].u_obj,
-                                           args[ARG_stdev].u_obj, args[ARG_roi].u_obj));
+                                           args[ARG_stdev].u_obj, args[ARG_roi].u_obj,
+                                           args[ARG_quantize].u_bool));
 }
 
 static mp_obj_t bind(ml_normalization_obj_t* self, mp_obj_t image) {
@@ -235,7 +248,7 @@ static mp_obj_t bind(ml_normalization_obj_t* self, mp_obj_t image) {
 mp_obj_t ml_normalization_default(mp_obj_t image) {
   ml_normalization_obj_t* n =
       new_normalization(MP_OBJ_FROM_PTR(&default_scale), MP_OBJ_FROM_PTR(&default_mean),
-                        MP_OBJ_FROM_PTR(&default_stdev), mp_const_none);
+                        MP_OBJ_FROM_PTR(&default_stdev), mp_const_none, false);
   return bind(n, image);
 }
 
@@ -293,7 +306,13 @@ static void fill(ml_normalization_obj_t* self, void* data, mp_obj_t buffer, cons
     }
     out.data = bi.buf;
   }
-  ml_preprocess_image(&img, &self->norm, &out);
+  // OpenMV fills only int8, uint8 and float tensors; int16 ones get the
+  // quantized mapping.
+  if (self->quantize || dtype == 'h' || dtype == 'H') {
+    ml_preprocess_image(&img, &self->norm, &out);
+  } else {
+    ml_preprocess_image_openmv(&img, &self->norm, &out);
+  }
 }
 
 void ml_normalization_fill(mp_obj_t norm, size_t index, const ml_tensor_t* t) {
@@ -302,8 +321,9 @@ void ml_normalization_fill(mp_obj_t norm, size_t index, const ml_tensor_t* t) {
 }
 
 // n(image) -> a copy bound to image; n(buffer, shape, dtype) fills buffer the
-// way predict() does for a tensor quantized so that `scale` spans its range
-// (for int8: pixel - 128 with the default scale (0, 1)).
+// way predict() fills such a tensor (OpenMV's pixel values), or with
+// quantize=True for a tensor quantized so that `scale` spans its range (for
+// int8: pixel - 128 with the default scale (0, 1)).
 static mp_obj_t normalization_call(mp_obj_t self_in, size_t n_args, size_t n_kw,
                                    const mp_obj_t* args) {
   ml_normalization_obj_t* self = MP_OBJ_TO_PTR(self_in);
@@ -372,6 +392,9 @@ static void normalization_attr(mp_obj_t self_in, qstr attr, mp_obj_t* dest) {
     case MP_QSTR_roi:
       dest[0] = self->roi;
       break;
+    case MP_QSTR_quantize:
+      dest[0] = mp_obj_new_bool(self->quantize);
+      break;
     case MP_QSTR_image:
       dest[0] = self->image == MP_OBJ_NULL ? mp_const_none : self->image;
       break;
@@ -391,7 +414,7 @@ static void normalization_print(const mp_print_t* print, mp_obj_t self_in, mp_pr
   mp_obj_print_helper(print, self->stdev, PRINT_REPR);
   mp_print_str(print, ", roi=");
   mp_obj_print_helper(print, self->roi, PRINT_REPR);
-  mp_print_str(print, ")");
+  mp_print_str(print, self->quantize ? ", quantize=True)" : ")");
 }
 
 MP_DEFINE_CONST_OBJ_TYPE(ml_normalization_type, MP_QSTR_Normalization, MP_TYPE_FLAG_NONE, make_new,

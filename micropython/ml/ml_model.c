@@ -522,23 +522,6 @@ static void quantize_values(size_t index, const ml_tensor_t* t, mp_obj_t seq, si
   ml_quantize_one(v, t->data, (*pos)++, t->dtype, t->scale, t->zero_point);
 }
 
-static const char* dtype_name(char dtype) {
-  switch (dtype) {
-    case 'b':
-      return "int8";
-    case 'B':
-      return "uint8";
-    case 'h':
-      return "int16";
-    case 'H':
-      return "uint16";
-    case 'i':
-      return "int32";
-    default:
-      return "float32";
-  }
-}
-
 static void fill_from_ndarray(size_t index, const ml_tensor_t* t, ml_ndarray_obj_t* a) {
   bool same = a->rank == t->rank;
   for (size_t d = 0; same && d < a->rank; ++d) {
@@ -550,14 +533,12 @@ static void fill_from_ndarray(size_t index, const ml_tensor_t* t, ml_ndarray_obj
     ml_raise_tensor_error("input", index, t, "expected an array of that shape, got shape %s",
                           mp_obj_str_get_str(ml_shape_str(a->shape, a->rank)));
   }
-  if (a->dtype == t->dtype) {
+  // As on OpenMV, an array holds real numbers whatever its dtype: they are
+  // quantized with the tensor's scale and zero point (rounded and clamped
+  // here, truncated and wrapped on OpenMV). Raw bytes go in as a buffer.
+  if (a->dtype == 'f' && t->dtype == 'f') {
     ml_ndarray_copy_to(a, t->data);
     return;
-  }
-  if (a->dtype != 'f') {
-    ml_raise_tensor_error("input", index, t,
-                          "expected an array of dtype %s ('%c') or float32 ('f'), got %s ('%c')",
-                          t->type_name, t->dtype, dtype_name(a->dtype), a->dtype);
   }
   size_t count = ml_ndarray_count(a);
   for (size_t i = 0; i < count; ++i) {

@@ -243,7 +243,7 @@ static mp_obj_t nms_get_bounding_boxes(size_t n_args, const mp_obj_t* pos_args, 
   mp_obj_t result = mp_obj_new_list(classes, NULL);
   mp_obj_t* lists = ((mp_obj_list_t*)MP_OBJ_TO_PTR(result))->items;
   for (int32_t c = 0; c < classes; ++c) {
-    lists[c] = mp_const_empty_tuple;
+    lists[c] = mp_obj_new_list(0, NULL);  // as OpenMV: [] for a class without boxes
   }
   float sx = (float)self->roi_f[2] / (float)self->window_w;
   float sy = (float)self->roi_f[3] / (float)self->window_h;
@@ -263,9 +263,6 @@ static mp_obj_t nms_get_bounding_boxes(size_t n_args, const mp_obj_t* pos_args, 
     size_t len = 2;
     if (b[i].keypoints != MP_OBJ_NULL) {
       item[len++] = map_keypoints(b[i].keypoints, sx, sy, ox, oy);
-    }
-    if (lists[b[i].label] == mp_const_empty_tuple) {
-      lists[b[i].label] = mp_obj_new_list(0, NULL);
     }
     mp_obj_list_append(lists[b[i].label], mp_obj_new_tuple(len, item));
   }

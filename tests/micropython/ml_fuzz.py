@@ -186,6 +186,11 @@ def normalization():
         kw["stdev"] = number() if rnd(2) else seq(0, pick((1, 3)))
     if rnd(2):
         kw["roi"] = seq(0, 4) if rnd(4) else None
+    elif rnd(2):
+        # Small rois, often partly outside the image (cut to it) or outside it.
+        kw["roi"] = tuple(rnd(24) - 12 for _ in range(4))
+    if rnd(2):
+        kw["quantize"] = pick((True, False, 0, 1, None))
     return Normalization(**kw)
 
 

@@ -6,6 +6,7 @@ import ml
 from ml import ndarray
 from ml.utils import NMS, sigmoid, logit, threshold, quantize, dequantize
 from ml.postprocessing import YoloV2, YoloLC, YoloV5, YoloV8, Fomo, BlazeFace
+from ml.postprocessing import BlazePalm, HandLandmarks, FaceLandmarks, MoveNet
 
 
 class Model:
@@ -115,8 +116,41 @@ print("-- BlazeFace: coordinates (1, N, 16) and score logits (1, N, 1)")
 coords = [[0.0, 0.0, 32.0, 16.0] + [8.0, -8.0] * 6, [0.0] * 16]
 mb = Model((1, 128, 128, 3), [((1, 2, 16), "f", 1.0, 0), ((1, 2, 1), "f", 1.0, 0)])
 face = BlazeFace(anchors=[[0.5, 0.5], [0.25, 0.25]])
-print(fmt(face(mb, [b""], [ndarray([coords]), ndarray([[[3.0], [-3.0]]])])))
+# OpenMV's result: one flat list of (rect, score, keypoints), [] when nothing is found.
+print(fmt([face(mb, [b""], [ndarray([coords]), ndarray([[[3.0], [-3.0]]])])]))
+print(face(mb, [b""], [ndarray([coords]), ndarray([[[-3.0], [-3.0]]])]))
 print(BlazeFace().anchors.shape, BlazeFace().anchors[0].tolist(), BlazeFace().anchors[895].tolist())
+
+print("-- BlazePalm: scores (1, N, 1) at 0, coordinates (1, N, 18) at 1; 24x24x2 + 12x12x6 anchors")
+# Centre (0.5, 0.5) of 128 px, size 32 x 16: box (48, 56, 32, 16); keypoints (8, -8) from the anchor.
+mp = Model((1, 128, 128, 3), [((1, 1, 1), "f", 1.0, 0), ((1, 1, 18), "f", 1.0, 0)])
+palm = BlazePalm(anchors=[[0.5, 0.5]])
+print(fmt([palm(mp, [b""], [ndarray([[[3.0]]]), ndarray([[[0.0, 0.0, 32.0, 16.0] + [8.0, -8.0] * 7]])])]))
+print(BlazePalm().anchors.shape, ["%.4f" % v for v in BlazePalm().anchors[2].tolist()])
+
+print("-- HandLandmarks: handedness 0, score 2, 21 (x, y, z) landmarks 3; one list per hand")
+# Landmarks (10 + i, 20 + 2 i, i): box (10, 20) to (30, 60); handedness 0.9 -> label 1 (right).
+mh = Model((1, 224, 224, 3), [((1, 1), "f", 1.0, 0), ((1, 1), "f", 1.0, 0), ((1, 1), "f", 1.0, 0),
+                              ((1, 63), "f", 1.0, 0)])
+marks = [[v for i in range(21) for v in (10.0 + i, 20.0 + 2 * i, float(i))]]
+hand = HandLandmarks()
+r = hand(mh, [b""], [ndarray([[0.9]]), ndarray([[0.0]]), ndarray([[0.8]]), ndarray(marks)])
+print(len(r), r[0], r[1][0][0], "%.4f" % r[1][0][1], r[1][0][2].shape, r[1][0][2][20].tolist())
+print(hand(mh, [b""], [ndarray([[0.9]]), ndarray([[0.0]]), ndarray([[0.5]]), ndarray(marks)]))
+
+print("-- FaceLandmarks: landmarks (1, 1, 1, 3 N) at 0, presence logit (1, 1, 1, 1) at 1")
+mf = Model((1, 192, 192, 3), [((1, 1, 1, 9), "f", 1.0, 0), ((1, 1, 1, 1), "f", 1.0, 0)])
+points = ndarray([[[[10.0, 20.0, 0.0, 40.0, 30.0, 1.0, 20.0, 50.0, 2.0]]]])
+print(fmt([FaceLandmarks()(mf, [b""], [points, ndarray([[[[2.0]]]])])]))
+print(FaceLandmarks()(mf, [b""], [points, ndarray([[[[0.0]]]])]))
+
+print("-- MoveNet: heatmaps (1, H, W, K); peaks at cell centres, box over keypoints above threshold")
+# 2x2 cells of a 64 px input: keypoint 0 peaks at cell (0, 1) -> (48, 16), 0.9; keypoint 1 at
+# cell (1, 0) -> (16, 48), 0.7: box (16, 16, 32, 32), score 0.8.
+mm = Model((1, 64, 64, 3), [((1, 2, 2, 2), "f", 1.0, 0)])
+heat = ndarray([[[[0.1, 0.1], [0.9, 0.1]], [[0.2, 0.7], [0.3, 0.1]]]])
+print(fmt([MoveNet()(mm, [b""], [heat])]))
+print(MoveNet(threshold=0.95)(mm, [b""], [heat]))
 
 print("-- errors")
 try:

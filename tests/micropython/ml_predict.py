@@ -26,10 +26,13 @@ show(m.predict([array.array("d", floats)]))
 show(m.predict([ndarray([floats]).reshape((1, 2, 3))]))
 show(m.predict([ndarray([floats]).reshape((1, 2, 3)).T.T]))
 
-# int8 arrays of the tensor's type are copied as they are.
+# Arrays hold real numbers whatever their dtype (as on OpenMV): int8 values
+# 3..8 are quantized to 2 v + 3 and come back as 3..8. Raw bytes go in as a buffer.
 show(m.predict([ndarray([[[3, 4, 5], [6, 7, 8]]], dtype="b")]))
 show(m.predict([ndarray([[[3, 4], [5, 6], [7, 8]]], dtype="b").transpose().reshape((1, 2, 3))]))
 show(m.predict([array.array("b", [3, 5, 7, 9, 11, 13])]))
+# int16 into int8: 200 -> round(400) + 3 clamps to 127, which is 62.0.
+show(m.predict([ndarray([[[200, 0, 1], [2, 3, 4]]], dtype="h")]))
 
 
 # A callable fills the tensor: (uint8 ml.ndarray of its bytes, shape, dtype code), copied in on return.

@@ -5,3 +5,4 @@
 #   boxes = model.predict([img], callback=ml.postprocessing.YoloV8())
 from _ml import Model, ndarray, builtin_models
 from ml import preprocessing, utils, postprocessing
+from ml.preprocessing import Normalization  # top level as in OpenMV

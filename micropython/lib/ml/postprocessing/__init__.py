@@ -6,4 +6,4 @@
 from ml.postprocessing.darknet import YoloV2, YoloLC
 from ml.postprocessing.ultralytics import YoloV5, YoloV8
 from ml.postprocessing.edgeimpulse import Fomo
-from ml.postprocessing.mediapipe import BlazeFace
+from ml.postprocessing.mediapipe import BlazeFace, BlazePalm, HandLandmarks, FaceLandmarks, MoveNet
