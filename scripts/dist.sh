@@ -44,16 +44,17 @@ py_files=()
 while IFS= read -r f; do py_files+=("$f"); done < <(cd micropython/lib && find ml tf.py -name '*.py' | sort)
 
 for arch in "${archs[@]}"; do
-  obj=$repo/build/natmod/$arch${ML_MODELS_INDEX:+-models}
+  obj=$repo/build/natmod/$arch
+  mod=_ml${ML_MODELS_INDEX:+_models}
   target=$dist/$arch
   log "$arch -> $target"
   mkdir -p "$obj"
   # Run from the object directory: dynruntime.mk writes _ml.mpy to the working directory.
   make -C "$obj" -f "$repo/micropython/natmod/Makefile" -j"$JOBS" MPY_DIR="$src" ARCH="$arch" \
-    BUILD="$obj/o" ${ML_MODELS_INDEX:+ML_MODELS_INDEX="$(realpath "$ML_MODELS_INDEX")"} >/dev/null
+    BUILD="$obj/o" MOD="$mod" ${ML_MODELS_INDEX:+ML_MODELS_INDEX="$(realpath "$ML_MODELS_INDEX")"} >/dev/null
   rm -rf "$target"
   mkdir -p "$target"
-  cp "$obj/_ml.mpy" "$target/_ml.mpy"
+  cp "$obj/$mod.mpy" "$target/_ml.mpy"
   urls=("_ml.mpy")
   for f in "${py_files[@]}"; do
     mkdir -p "$target/$(dirname "$f")"
