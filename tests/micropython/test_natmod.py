@@ -102,6 +102,35 @@ print(out.tolist())
     assert native.stdout == builtin.stdout
 
 
+def test_model_path_errors(tmp_path):
+    """A directory and a missing path are named as such, as by the built-in module."""
+    source = """import ml
+for path in ("models", "models/nothing-here.tflite"):
+    try:
+        ml.Model(path)
+    except OSError as e:
+        print(e)
+"""
+    proc = run_stock(source, tmp_path, need(DIST / "x64", "scripts/dist.sh x64"))
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "[Errno 21] EISDIR: 'models' is a directory, not a model file", lines
+    assert lines[1] == ("[Errno 2] ENOENT: no model file 'models/nothing-here.tflite', "
+                        "and no built-in model of that name (built-in: none)"), lines
+
+
+@pytest.mark.parametrize("heap", ("8M", "256K"))
+def test_fuzz(heap, tmp_path):
+    """The hostile-argument fuzzer over the native module's own glue (ml_natmod.c)."""
+    dist = need(DIST_MODELS / "x64", "scripts/test.sh (dist with models)")
+    script = tmp_path / "fuzz.py"
+    script.write_text("SEED = 3\nCALLS = 10000\n" + (HERE / "ml_fuzz.py").read_text())
+    proc = subprocess.run([str(need(STOCK_UNIX, "scripts/build_micropython.sh unix-stock")), "-X",
+                           f"heapsize={heap}", str(script)], cwd=HERE, capture_output=True, text=True,
+                          timeout=600, env={**os.environ, "MICROPYPATH": str(dist)})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.split()[-2:] == ["intact", "True"], proc.stdout[-2000:]
+
+
 @pytest.mark.parametrize("arch", sorted(MPY_ARCH))
 def test_dist_layout(arch):
     target = need(DIST / arch, f"scripts/dist.sh {arch}")
