@@ -185,16 +185,16 @@ static ml_normalization_obj_t* new_normalization(mp_obj_t scale, mp_obj_t mean, 
 #if MICROPY_ENABLE_DYNRUNTIME
 // A native module (micropython/natmod) has no link-time address for the tuple
 // type, so there the defaults are made when needed.
-#define ML_DEFAULT_TUPLE(name, n, ...)                 \
-  static mp_obj_t name(void) {                        \
-    const mp_obj_t items[n] = {__VA_ARGS__};          \
-    return mp_obj_new_tuple(n, items);                \
+#define ML_DEFAULT_TUPLE(name, n, ...)       \
+  static mp_obj_t name(void) {               \
+    const mp_obj_t items[n] = {__VA_ARGS__}; \
+    return mp_obj_new_tuple(n, items);       \
   }
 #else
-#define ML_DEFAULT_TUPLE(name, n, ...)                                           \
+#define ML_DEFAULT_TUPLE(name, n, ...)                                                 \
   static const mp_rom_obj_tuple_t name##_tuple = {{&mp_type_tuple}, n, {__VA_ARGS__}}; \
-  static mp_obj_t name(void) {                                                  \
-    return MP_OBJ_FROM_PTR(&name##_tuple);                                      \
+  static mp_obj_t name(void) {                                                         \
+    return MP_OBJ_FROM_PTR(&name##_tuple);                                             \
   }
 #endif
 ML_DEFAULT_TUPLE(default_scale, 2, MP_OBJ_NEW_SMALL_INT(0), MP_OBJ_NEW_SMALL_INT(1))

@@ -2,10 +2,11 @@
 // types and dicts (a native module has no constant ones, see ml_natmod.h),
 // and the MicroPython API functions that the glue uses and py/dynruntime.h
 // does not provide.
+#include "ml_natmod.h"
+
 #include <stdarg.h>
 
 #include "ml_module.h"
-#include "ml_natmod.h"
 #include "ml_ndarray.h"
 #include "py/objtuple.h"
 
@@ -78,8 +79,8 @@ bool ml_natmod_is_callable(mp_obj_t o) {
 }
 
 bool ml_natmod_is_subclass(mp_const_obj_t object, mp_const_obj_t classinfo) {
-  return mp_obj_is_true(ml_natmod_call(mp_load_global(MP_QSTR_issubclass), 2, (mp_obj_t)object,
-                                       (mp_obj_t)classinfo));
+  return mp_obj_is_true(
+      ml_natmod_call(mp_load_global(MP_QSTR_issubclass), 2, (mp_obj_t)object, (mp_obj_t)classinfo));
 }
 
 mp_obj_t ml_natmod_new_int_from_ll(long long v) {

@@ -6,9 +6,9 @@
 #ifndef ML_NATMOD_H
 #define ML_NATMOD_H
 
-#include "py/dynruntime.h"
 #include "extmod/vfs.h"
 #include "py/builtin.h"
+#include "py/dynruntime.h"
 #include "py/gc.h"
 #include "py/mperrno.h"
 #include "py/runtime.h"
@@ -28,10 +28,12 @@ void ml_natmod_dict_init(mp_obj_dict_t* dict, const mp_rom_map_elem_t* table, si
 #undef MP_DEFINE_CONST_DICT
 // The leading inline function takes the `static` the glue writes before the
 // macro: the natmod linker refuses static BSS variables.
-#define MP_DEFINE_CONST_DICT(name, table)    \
-  inline void name##_natmod_tag(void) {}     \
-  mp_obj_dict_t name;                        \
-  void name##_natmod_init(void) { ml_natmod_dict_init(&name, table, MP_ARRAY_SIZE(table)); }
+#define MP_DEFINE_CONST_DICT(name, table)                    \
+  inline void name##_natmod_tag(void) {}                     \
+  mp_obj_dict_t name;                                        \
+  void name##_natmod_init(void) {                            \
+    ml_natmod_dict_init(&name, table, MP_ARRAY_SIZE(table)); \
+  }
 
 // A type is zeroed storage (BSS) under its usual name, filled by
 // <name>_natmod_init() from the same slot list as MP_DEFINE_CONST_OBJ_TYPE.
@@ -49,19 +51,19 @@ void ml_natmod_dict_init(mp_obj_dict_t* dict, const mp_rom_map_elem_t* table, si
 #define ML_SLOTS_PICK(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, \
                       _18, N, ...)                                                                \
   ML_SLOTS_##N
-#define ML_SLOTS(t, ...)                                                                   \
+#define ML_SLOTS(t, ...)                                                                    \
   ML_SLOTS_PICK(__VA_ARGS__, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1) \
   (t, __VA_ARGS__)
 
 #undef MP_DEFINE_CONST_OBJ_TYPE
-#define MP_DEFINE_CONST_OBJ_TYPE(var, type_name, type_flags, ...)          \
-  mp_obj_full_type_t var##_natmod;                                         \
-  extern const mp_obj_type_t var __attribute__((alias(#var "_natmod")));  \
-  void var##_natmod_init(void) {                                           \
-    var##_natmod.base.type = &mp_type_type;                                \
-    var##_natmod.flags = type_flags;                                       \
-    var##_natmod.name = type_name;                                         \
-    ML_SLOTS(&var##_natmod, __VA_ARGS__)                                   \
+#define MP_DEFINE_CONST_OBJ_TYPE(var, type_name, type_flags, ...)        \
+  mp_obj_full_type_t var##_natmod;                                       \
+  extern const mp_obj_type_t var __attribute__((alias(#var "_natmod"))); \
+  void var##_natmod_init(void) {                                         \
+    var##_natmod.base.type = &mp_type_type;                              \
+    var##_natmod.flags = type_flags;                                     \
+    var##_natmod.name = type_name;                                       \
+    ML_SLOTS(&var##_natmod, __VA_ARGS__)                                 \
   }
 
 // ---------------------------------------------------------------- types
@@ -105,7 +107,8 @@ void ml_natmod_tuple_get(mp_obj_t o, size_t* len, mp_obj_t** items);
 void ml_natmod_slice_indices(mp_obj_t self_in, mp_int_t length, mp_bound_slice_t* result);
 #define mp_obj_new_str_from_vstr(v) ml_natmod_str_from_vstr(v)
 mp_obj_t ml_natmod_str_from_vstr(vstr_t* v);
-#define mp_call_method_n_kw(n_args, n_kw, args) (mp_fun_table.call_method_n_kw((n_args), (n_kw), (args)))
+#define mp_call_method_n_kw(n_args, n_kw, args) \
+  (mp_fun_table.call_method_n_kw((n_args), (n_kw), (args)))
 #define m_malloc0(n) (mp_fun_table.memset_(m_malloc(n), 0, (n)))
 #define m_malloc_maybe(n) (mp_fun_table.realloc_(NULL, (n), false))
 

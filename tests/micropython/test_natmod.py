@@ -41,7 +41,7 @@ EXP_SCRIPTS = sorted(p.name for p in HERE.glob("ml_*.py") if Path(str(p) + ".exp
 # .mpy header byte 2 holds the architecture in its upper six bits (py/persistentcode.h).
 MPY_ARCH = {"x64": 2, "armv6m": 4, "armv7m": 5, "armv7emsp": 7, "armv7emdp": 8}
 # Scripts run on QEMU: each needs the module sent over the emulated UART first.
-QEMU_SCRIPTS = ("ml_predict.py", "ml_errors.py", "ml_postprocess.py")
+QEMU_SCRIPTS = ("ml_predict.py", "ml_postprocess.py", "ml_preprocess.py")
 
 
 def need(path: Path, how: str) -> Path:
