@@ -1,9 +1,9 @@
 """`ml` as a native module (scripts/dist.sh) on stock MicroPython firmware.
 
 Builds nothing; scripts/test.sh makes, before pytest:
-* build/micropython/unix-stock/micropython and qemu-m4f-stock/firmware.elf
-  (scripts/build_micropython.sh unix-stock m4f-stock): firmware without the
-  user C module;
+* build/micropython/unix-stock/micropython and qemu-{m3,m4f}-stock/firmware.elf
+  (scripts/build_micropython.sh unix-stock m3-stock m4f-stock): firmware
+  without the user C module;
 * dist/<arch>/ (scripts/dist.sh): what users copy to a board;
 * build/dist-models/<arch>/ (scripts/dist.sh with ML_MODELS_INDEX = the
   firmware's index): the same module with the firmware's embedded models, so
@@ -11,7 +11,7 @@ Builds nothing; scripts/test.sh makes, before pytest:
 
 The .exp scripts must give the built-in module's output, error messages
 included, with the native module on the stock unix port and (some of them) on
-the stock Cortex-M4F firmware in QEMU.
+the stock Cortex-M4F (armv7emsp) and Cortex-M3 (armv7m) firmware in QEMU.
 """
 
 from __future__ import annotations
@@ -34,12 +34,11 @@ import run_micropython_qemu as qemu  # noqa: E402
 BUILDS = Path(os.environ.get("MICROPY_OUT", REPO / "build" / "micropython"))
 STOCK_UNIX = BUILDS / "unix-stock" / "micropython"
 BUILTIN_UNIX = BUILDS / "unix" / "micropython"
-STOCK_M4F = BUILDS / "qemu-m4f-stock" / "firmware.elf"
 DIST = Path(os.environ.get("ML_DIST", REPO / "dist"))
 DIST_MODELS = REPO / "build" / "dist-models"
 EXP_SCRIPTS = sorted(p.name for p in HERE.glob("ml_*.py") if Path(str(p) + ".exp").is_file())
 # .mpy header byte 2 holds the architecture in its upper six bits (py/persistentcode.h).
-MPY_ARCH = {"x64": 2, "armv6m": 4, "armv7m": 5, "armv7emsp": 7, "armv7emdp": 8}
+MPY_ARCH = {"x64": 2, "armv7m": 5, "armv7emsp": 7, "armv7emdp": 8}
 # Scripts run on QEMU: each needs the module sent over the emulated UART first.
 QEMU_SCRIPTS = ("ml_predict.py", "ml_postprocess.py", "ml_preprocess.py")
 
@@ -191,8 +190,8 @@ class QemuSession:
     """A raw-REPL session on the stock firmware: files are sent in chunks
     (one script holding a whole module would not fit the heap)."""
 
-    def __init__(self, firmware: Path, timeout: float):
-        self.board = qemu.Board("m4f", firmware, time.monotonic() + timeout)
+    def __init__(self, cpu: str, firmware: Path, timeout: float):
+        self.board = qemu.Board(cpu, firmware, time.monotonic() + timeout)
         self.board.read_until(b">>> ")
         self.board.write(b"\r\x01")
         self.board.read_until(b"raw REPL; CTRL-B to exit\r\n>")
@@ -221,11 +220,13 @@ class QemuSession:
         self.board.close()
 
 
-def test_qemu_m4f_scripts():
-    """The armv7emsp module on the stock Cortex-M4F firmware: uploaded once, then each script."""
-    firmware = need(STOCK_M4F, "scripts/build_micropython.sh m4f-stock")
-    dist = need(DIST / "armv7emsp", "scripts/dist.sh armv7emsp")
-    session = QemuSession(firmware, timeout=900)
+# armv7emsp on the Cortex-M4F board, armv7m on the Cortex-M3 one.
+@pytest.mark.parametrize("cpu,arch", [("m4f", "armv7emsp"), ("m3", "armv7m")])
+def test_qemu_scripts(cpu, arch):
+    """The module on stock firmware in QEMU: uploaded once, then each script."""
+    firmware = need(BUILDS / f"qemu-{cpu}-stock" / "firmware.elf", f"scripts/build_micropython.sh {cpu}-stock")
+    dist = need(DIST / arch, f"scripts/dist.sh {arch}")
+    session = QemuSession(cpu, firmware, timeout=900)
     outputs = {}
     try:
         out, err = session.exec(RAMFS)
