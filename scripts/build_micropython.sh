@@ -8,7 +8,7 @@
 #                                                 UndefinedBehaviorSanitizer (target unix-asan)
 #   build/micropython/unix-stock/micropython      unix port without the module (stock firmware
 #                                                 for the native module of scripts/dist.sh)
-#   build/micropython/qemu-{m3,m4f}-stock/firmware.elf  M3 and M4F firmware without the module
+#   build/micropython/qemu-{m3,m4f,m7}-stock/firmware.elf  M3, M4F, M7 firmware without the module
 #
 # The source is Debian's `micropython` source package (trixie, the upstream
 # 1.25.0 tarball repacked without most lib/ submodules), fetched once with a
@@ -16,7 +16,7 @@
 # under build/micropython/src. After that the build needs no network.
 #
 #   scripts/build_micropython.sh [TARGET...]     TARGET = source unix unix-asan unix-stock m3 m4f
-#                                                m7 m55 m3-stock m4f-stock qemu all
+#                                                m7 m55 m3-stock m4f-stock m7-stock qemu all
 #                                                (default: all)
 # Env: JOBS (default nproc), MICROPY_SRC (use this tree instead of the cache),
 #      MODELS_INDEX (default micropython/models/index.txt), ML_RUNTIME (runtime
@@ -145,10 +145,10 @@ targets=("$@")
 expanded=()
 for t in "${targets[@]}"; do
   case $t in
-    all) expanded+=(unix unix-asan unix-stock m3 m4f m7 m55 m3-stock m4f-stock) ;;
+    all) expanded+=(unix unix-asan unix-stock m3 m4f m7 m55 m3-stock m4f-stock m7-stock) ;;
     qemu) expanded+=(m3 m4f m7 m55) ;;
-    source|unix|unix-asan|unix-stock|m3|m4f|m7|m55|m3-stock|m4f-stock) expanded+=("$t") ;;
-    *) die "unknown target '$t' (source unix unix-asan unix-stock m3 m4f m7 m55 m3-stock m4f-stock qemu all)" ;;
+    source|unix|unix-asan|unix-stock|m3|m4f|m7|m55|m3-stock|m4f-stock|m7-stock) expanded+=("$t") ;;
+    *) die "unknown target '$t' (source unix unix-asan unix-stock m3 m4f m7 m55 m3-stock m4f-stock m7-stock qemu all)" ;;
   esac
 done
 
