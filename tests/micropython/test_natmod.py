@@ -1,8 +1,8 @@
 """`ml` as a native module (scripts/dist.sh) on stock MicroPython firmware.
 
 Builds nothing; scripts/test.sh makes, before pytest:
-* build/micropython/unix-stock/micropython and qemu-{m3,m4f}-stock/firmware.elf
-  (scripts/build_micropython.sh unix-stock m3-stock m4f-stock): firmware
+* build/micropython/unix-stock/micropython and qemu-{m3,m4f,m7}-stock/firmware.elf
+  (scripts/build_micropython.sh unix-stock m3-stock m4f-stock m7-stock): firmware
   without the user C module;
 * dist/<arch>/ (scripts/dist.sh): what users copy to a board;
 * build/dist-models/<arch>/ (scripts/dist.sh with ML_MODELS_INDEX = the
@@ -11,7 +11,8 @@ Builds nothing; scripts/test.sh makes, before pytest:
 
 The .exp scripts must give the built-in module's output, error messages
 included, with the native module on the stock unix port and (some of them) on
-the stock Cortex-M4F (armv7emsp) and Cortex-M3 (armv7m) firmware in QEMU.
+the stock Cortex-M4F (armv7emsp), Cortex-M3 (armv7m) and Cortex-M7 (armv7emdp)
+firmware in QEMU.
 """
 
 from __future__ import annotations
@@ -220,8 +221,8 @@ class QemuSession:
         self.board.close()
 
 
-# armv7emsp on the Cortex-M4F board, armv7m on the Cortex-M3 one.
-@pytest.mark.parametrize("cpu,arch", [("m4f", "armv7emsp"), ("m3", "armv7m")])
+# armv7emsp on the Cortex-M4F board, armv7m on the Cortex-M3, armv7emdp on the M7.
+@pytest.mark.parametrize("cpu,arch", [("m4f", "armv7emsp"), ("m3", "armv7m"), ("m7", "armv7emdp")])
 def test_qemu_scripts(cpu, arch):
     """The module on stock firmware in QEMU: uploaded once, then each script."""
     firmware = need(BUILDS / f"qemu-{cpu}-stock" / "firmware.elf", f"scripts/build_micropython.sh {cpu}-stock")
