@@ -6,13 +6,17 @@
 #   build/micropython/qemu-<cpu>/firmware.elf     ports/qemu, cpu = m3 m4f m7 m55
 #   build/micropython/unix-asan/micropython       unix port with AddressSanitizer and
 #                                                 UndefinedBehaviorSanitizer (target unix-asan)
+#   build/micropython/unix-stock/micropython      unix port without the module (stock firmware
+#                                                 for the native module of scripts/dist.sh)
+#   build/micropython/qemu-{m3,m4f,m7}-stock/firmware.elf  M3, M4F, M7 firmware without the module
 #
 # The source is Debian's `micropython` source package (trixie, the upstream
 # 1.25.0 tarball repacked without most lib/ submodules), fetched once with a
 # private apt configuration (deb-src only, nothing is installed) and cached
 # under build/micropython/src. After that the build needs no network.
 #
-#   scripts/build_micropython.sh [TARGET...]     TARGET = source unix unix-asan m3 m4f m7 m55 qemu all
+#   scripts/build_micropython.sh [TARGET...]     TARGET = source unix unix-asan unix-stock m3 m4f
+#                                                m7 m55 m3-stock m4f-stock m7-stock qemu all
 #                                                (default: all)
 # Env: JOBS (default nproc), MICROPY_SRC (use this tree instead of the cache),
 #      MODELS_INDEX (default micropython/models/index.txt), ML_RUNTIME (runtime
@@ -99,6 +103,22 @@ build_unix_asan() {
     CFLAGS_EXTRA="$san" LDFLAGS_EXTRA="$san" STRIP=
 }
 
+# Stock firmware: no user C module, only the port's own frozen modules.
+build_unix_stock() {
+  log "unix without the module -> $out/unix-stock/micropython"
+  make -C "$src/ports/unix" -j"$JOBS" BUILD="$out/unix-stock" \
+    FROZEN_MANIFEST="$boards/manifest_stock_unix.py" MPY_LIB_DIR="$stub" \
+    MICROPY_PY_BTREE=0 MICROPY_PY_SSL=0 MICROPY_SSL_MBEDTLS=0
+}
+
+build_qemu_stock() {
+  local cpu=$1 board
+  board=$(board_of "$cpu")
+  log "qemu $cpu ($board) without the module -> $out/qemu-$cpu-stock/firmware.elf"
+  make -C "$src/ports/qemu" -j"$JOBS" BOARD="$board" BOARD_DIR="$boards/$board" \
+    BUILD="$out/qemu-$cpu-stock" FROZEN_MANIFEST="$boards/manifest_stock_qemu.py" MPY_LIB_DIR="$stub"
+}
+
 board_of() {
   case $1 in
     m3) echo MPS2_AN385 ;;
@@ -125,10 +145,10 @@ targets=("$@")
 expanded=()
 for t in "${targets[@]}"; do
   case $t in
-    all) expanded+=(unix unix-asan m3 m4f m7 m55) ;;
+    all) expanded+=(unix unix-asan unix-stock m3 m4f m7 m55 m3-stock m4f-stock m7-stock) ;;
     qemu) expanded+=(m3 m4f m7 m55) ;;
-    source|unix|unix-asan|m3|m4f|m7|m55) expanded+=("$t") ;;
-    *) die "unknown target '$t' (source unix unix-asan m3 m4f m7 m55 qemu all)" ;;
+    source|unix|unix-asan|unix-stock|m3|m4f|m7|m55|m3-stock|m4f-stock|m7-stock) expanded+=("$t") ;;
+    *) die "unknown target '$t' (source unix unix-asan unix-stock m3 m4f m7 m55 m3-stock m4f-stock m7-stock qemu all)" ;;
   esac
 done
 
@@ -138,6 +158,8 @@ for t in "${expanded[@]}"; do
     source) ;;
     unix) mpy_cross; build_unix ;;
     unix-asan) mpy_cross; build_unix_asan ;;
+    unix-stock) mpy_cross; common_args >/dev/null; build_unix_stock ;;
+    *-stock) mpy_cross; common_args >/dev/null; build_qemu_stock "${t%-stock}" ;;
     *) mpy_cross; build_qemu "$t" ;;
   esac
 done

@@ -24,6 +24,9 @@ echo "== build: host with AddressSanitizer + UBSan"
 ./scripts/build.sh --asan
 echo "== build: MicroPython (unix, qemu)"
 ./scripts/build_micropython.sh
+echo "== build: ml native modules for stock firmware (dist/, and x64 with the firmware's models)"
+./scripts/dist.sh
+ML_MODELS_INDEX=micropython/models/index.txt DIST=build/dist-models ./scripts/dist.sh x64
 
 export MICROML_ASAN_BIN=$PWD/build/asan/bin/microml
 pytest=(.venv/bin/python -m pytest -p no:cacheprovider -q -rs)

@@ -38,7 +38,7 @@ bool ml_is_image(mp_obj_t obj) {
       mp_obj_is_type(obj, &mp_type_tuple)) {
     return false;
   }
-  static const qstr needed[] = {MP_QSTR_bytearray, MP_QSTR_width, MP_QSTR_height, MP_QSTR_format};
+  const qstr needed[] = {MP_QSTR_bytearray, MP_QSTR_width, MP_QSTR_height, MP_QSTR_format};
   for (size_t i = 0; i < MP_ARRAY_SIZE(needed); ++i) {
     mp_obj_t dest[2];
     mp_load_method_maybe(obj, needed[i], dest);
@@ -193,29 +193,50 @@ static ml_normalization_obj_t* new_normalization(mp_obj_t scale, mp_obj_t mean, 
   return self;
 }
 
-static const mp_rom_obj_tuple_t default_scale = {
-    {&mp_type_tuple}, 2, {MP_ROM_INT(0), MP_ROM_INT(1)}};
-static const mp_rom_obj_tuple_t default_mean = {
-    {&mp_type_tuple}, 3, {MP_ROM_INT(0), MP_ROM_INT(0), MP_ROM_INT(0)}};
-static const mp_rom_obj_tuple_t default_stdev = {
-    {&mp_type_tuple}, 3, {MP_ROM_INT(1), MP_ROM_INT(1), MP_ROM_INT(1)}};
+#if MICROPY_ENABLE_DYNRUNTIME
+// A native module (micropython/natmod) has no link-time address for the tuple
+// type, so there the defaults are made when needed.
+#define ML_DEFAULT_TUPLE(name, n, ...)       \
+  static mp_obj_t name(void) {               \
+    const mp_obj_t items[n] = {__VA_ARGS__}; \
+    return mp_obj_new_tuple(n, items);       \
+  }
+#else
+#define ML_DEFAULT_TUPLE(name, n, ...)                                                 \
+  static const mp_rom_obj_tuple_t name##_tuple = {{&mp_type_tuple}, n, {__VA_ARGS__}}; \
+  static mp_obj_t name(void) {                                                         \
+    return MP_OBJ_FROM_PTR(&name##_tuple);                                             \
+  }
+#endif
+ML_DEFAULT_TUPLE(default_scale, 2, MP_OBJ_NEW_SMALL_INT(0), MP_OBJ_NEW_SMALL_INT(1))
+ML_DEFAULT_TUPLE(default_mean, 3, MP_OBJ_NEW_SMALL_INT(0), MP_OBJ_NEW_SMALL_INT(0),
+                 MP_OBJ_NEW_SMALL_INT(0))
+ML_DEFAULT_TUPLE(default_stdev, 3, MP_OBJ_NEW_SMALL_INT(1), MP_OBJ_NEW_SMALL_INT(1),
+                 MP_OBJ_NEW_SMALL_INT(1))
+
+// An argument that was not given (MP_OBJ_NULL: no Python value is NULL) takes its default.
+#define ML_DEFAULT_ARG MP_ROM_PTR(NULL)
+static mp_obj_t or_default(mp_obj_t given, mp_obj_t (*make)(void)) {
+  return given == MP_OBJ_NULL ? make() : given;
+}
 
 static mp_obj_t normalization_make_new(const mp_obj_type_t* type, size_t n_args, size_t n_kw,
                                        const mp_obj_t* all_args) {
   (void)type;
   enum { ARG_scale, ARG_mean, ARG_stdev, ARG_roi, ARG_quantize };
-  static const mp_arg_t allowed[] = {
-      {MP_QSTR_scale, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_PTR(&default_scale)}},
-      {MP_QSTR_mean, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_PTR(&default_mean)}},
-      {MP_QSTR_stdev, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_PTR(&default_stdev)}},
+  const mp_arg_t allowed[] = {
+      {MP_QSTR_scale, MP_ARG_OBJ, {.u_rom_obj = ML_DEFAULT_ARG}},
+      {MP_QSTR_mean, MP_ARG_OBJ, {.u_rom_obj = ML_DEFAULT_ARG}},
+      {MP_QSTR_stdev, MP_ARG_OBJ, {.u_rom_obj = ML_DEFAULT_ARG}},
       {MP_QSTR_roi, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE}},
       {MP_QSTR_quantize, MP_ARG_KW_ONLY | MP_ARG_BOOL, {.u_bool = false}},
   };
   mp_arg_val_t args[MP_ARRAY_SIZE(allowed)];
   mp_arg_parse_all_kw_array(n_args, n_kw, all_args, MP_ARRAY_SIZE(allowed), allowed, args);
-  return MP_OBJ_FROM_PTR(new_normalization(args[ARG_scale].u_obj, args[ARG_mean].u_obj,
-                                           args[ARG_stdev].u_obj, args[ARG_roi].u_obj,
-                                           args[ARG_quantize].u_bool));
+  return MP_OBJ_FROM_PTR(new_normalization(or_default(args[ARG_scale].u_obj, default_scale),
+                                           or_default(args[ARG_mean].u_obj, default_mean),
+                                           or_default(args[ARG_stdev].u_obj, default_stdev),
+                                           args[ARG_roi].u_obj, args[ARG_quantize].u_bool));
 }
 
 static mp_obj_t bind(ml_normalization_obj_t* self, mp_obj_t image) {
@@ -247,8 +268,7 @@ static mp_obj_t bind(ml_normalization_obj_t* self, mp_obj_t image) {
 
 mp_obj_t ml_normalization_default(mp_obj_t image) {
   ml_normalization_obj_t* n =
-      new_normalization(MP_OBJ_FROM_PTR(&default_scale), MP_OBJ_FROM_PTR(&default_mean),
-                        MP_OBJ_FROM_PTR(&default_stdev), mp_const_none, false);
+      new_normalization(default_scale(), default_mean(), default_stdev(), mp_const_none, false);
   return bind(n, image);
 }
 
@@ -379,27 +399,19 @@ static void normalization_attr(mp_obj_t self_in, qstr attr, mp_obj_t* dest) {
     return;
   }
   ml_normalization_obj_t* self = MP_OBJ_TO_PTR(self_in);
-  switch (attr) {
-    case MP_QSTR_scale:
-      dest[0] = self->scale;
-      break;
-    case MP_QSTR_mean:
-      dest[0] = self->mean;
-      break;
-    case MP_QSTR_stdev:
-      dest[0] = self->stdev;
-      break;
-    case MP_QSTR_roi:
-      dest[0] = self->roi;
-      break;
-    case MP_QSTR_quantize:
-      dest[0] = mp_obj_new_bool(self->quantize);
-      break;
-    case MP_QSTR_image:
-      dest[0] = self->image == MP_OBJ_NULL ? mp_const_none : self->image;
-      break;
-    default:
-      break;
+  // if/else rather than switch: qstrs are not constants in a native module.
+  if (attr == MP_QSTR_scale) {
+    dest[0] = self->scale;
+  } else if (attr == MP_QSTR_mean) {
+    dest[0] = self->mean;
+  } else if (attr == MP_QSTR_stdev) {
+    dest[0] = self->stdev;
+  } else if (attr == MP_QSTR_roi) {
+    dest[0] = self->roi;
+  } else if (attr == MP_QSTR_quantize) {
+    dest[0] = mp_obj_new_bool(self->quantize);
+  } else if (attr == MP_QSTR_image) {
+    dest[0] = self->image == MP_OBJ_NULL ? mp_const_none : self->image;
   }
 }
 

@@ -441,7 +441,7 @@ static void setup(ml_model_obj_t* self) {
 static mp_obj_t model_make_new(const mp_obj_type_t* type, size_t n_args, size_t n_kw,
                                const mp_obj_t* all_args) {
   enum { ARG_model, ARG_postprocess, ARG_load_to_fb };
-  static const mp_arg_t allowed[] = {
+  const mp_arg_t allowed[] = {
       {MP_QSTR_model, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE}},
       {MP_QSTR_postprocess, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE}},
       // Accepted for scripts written for OpenMV firmware up to 4.8; no effect.
@@ -651,7 +651,7 @@ static mp_obj_t output_views(mp_obj_t model, ml_model_obj_t* self) {
 
 static mp_obj_t model_predict(size_t n_args, const mp_obj_t* pos_args, mp_map_t* kw_args) {
   enum { ARG_callback };
-  static const mp_arg_t allowed[] = {
+  const mp_arg_t allowed[] = {
       {MP_QSTR_callback, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE}},
   };
   mp_arg_val_t args[MP_ARRAY_SIZE(allowed)];
@@ -727,7 +727,7 @@ static void model_print(const mp_print_t* print, mp_obj_t self_in, mp_print_kind
   (void)kind;
   ml_model_obj_t* self = native_self(self_in);
   mp_printf(print, "{ len: %u, ram: %u", (unsigned)self->len, (unsigned)self->ram);
-  static const struct {
+  const struct {
     qstr name;
     size_t offset;
   } fields[] = {
@@ -763,46 +763,33 @@ static void model_attr(mp_obj_t self_in, qstr attr, mp_obj_t* dest) {
   if (dest[0] != MP_OBJ_NULL) {
     return;
   }
-  switch (attr) {
-    case MP_QSTR_len:
-      dest[0] = mp_obj_new_int_from_uint(self->len);
-      break;
-    case MP_QSTR_ram:
-      dest[0] = mp_obj_new_int_from_uint(self->ram);
-      break;
-    case MP_QSTR_input_shape:
-      dest[0] = self->input_shape;
-      break;
-    case MP_QSTR_input_dtype:
-      dest[0] = self->input_dtype;
-      break;
-    case MP_QSTR_input_scale:
-      dest[0] = self->input_scale;
-      break;
-    case MP_QSTR_input_zero_point:
-      dest[0] = self->input_zero_point;
-      break;
-    case MP_QSTR_output_shape:
-      dest[0] = self->output_shape;
-      break;
-    case MP_QSTR_output_dtype:
-      dest[0] = self->output_dtype;
-      break;
-    case MP_QSTR_output_scale:
-      dest[0] = self->output_scale;
-      break;
-    case MP_QSTR_output_zero_point:
-      dest[0] = self->output_zero_point;
-      break;
-    case MP_QSTR_labels:
-      dest[0] = self->labels;
-      break;
-    case MP_QSTR_postprocess:
-      dest[0] = self->postprocess;
-      break;
-    default:
-      dest[1] = MP_OBJ_SENTINEL;
-      break;
+  // if/else rather than switch: qstrs are not constants in a native module.
+  if (attr == MP_QSTR_len) {
+    dest[0] = mp_obj_new_int_from_uint(self->len);
+  } else if (attr == MP_QSTR_ram) {
+    dest[0] = mp_obj_new_int_from_uint(self->ram);
+  } else if (attr == MP_QSTR_input_shape) {
+    dest[0] = self->input_shape;
+  } else if (attr == MP_QSTR_input_dtype) {
+    dest[0] = self->input_dtype;
+  } else if (attr == MP_QSTR_input_scale) {
+    dest[0] = self->input_scale;
+  } else if (attr == MP_QSTR_input_zero_point) {
+    dest[0] = self->input_zero_point;
+  } else if (attr == MP_QSTR_output_shape) {
+    dest[0] = self->output_shape;
+  } else if (attr == MP_QSTR_output_dtype) {
+    dest[0] = self->output_dtype;
+  } else if (attr == MP_QSTR_output_scale) {
+    dest[0] = self->output_scale;
+  } else if (attr == MP_QSTR_output_zero_point) {
+    dest[0] = self->output_zero_point;
+  } else if (attr == MP_QSTR_labels) {
+    dest[0] = self->labels;
+  } else if (attr == MP_QSTR_postprocess) {
+    dest[0] = self->postprocess;
+  } else {
+    dest[1] = MP_OBJ_SENTINEL;
   }
 }
 

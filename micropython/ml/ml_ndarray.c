@@ -536,8 +536,14 @@ static mp_obj_t ndarray_unary_op(mp_unary_op_t op, mp_obj_t self_in) {
 // middle of a model's arena or of another array are read-only that way (a
 // stale read yields old values, a stale write would corrupt the heap) and
 // are written through indexing, which keeps their owner alive.
-static bool starts_gc_block(const void* p) {
-  return gc_nbytes(p) != 0;
+// A native module (micropython/natmod) cannot ask the GC, so there only arrays
+// that allocated their own data (no owner) count.
+static bool starts_gc_block(const ml_ndarray_obj_t* a) {
+#if MICROPY_ENABLE_DYNRUNTIME
+  return a->owner == MP_OBJ_NULL;
+#else
+  return gc_nbytes(a->data) != 0;
+#endif
 }
 
 static mp_int_t ndarray_get_buffer(mp_obj_t self_in, mp_buffer_info_t* bufinfo, mp_uint_t flags) {
@@ -545,7 +551,7 @@ static mp_int_t ndarray_get_buffer(mp_obj_t self_in, mp_buffer_info_t* bufinfo, 
   if (!ml_ndarray_is_contiguous(a)) {
     return 1;
   }
-  if ((flags & MP_BUFFER_WRITE) && !starts_gc_block(a->data)) {
+  if ((flags & MP_BUFFER_WRITE) && !starts_gc_block(a)) {
     return 1;
   }
   bufinfo->buf = a->data;
@@ -577,28 +583,21 @@ static void ndarray_attr(mp_obj_t self_in, qstr attr, mp_obj_t* dest) {
     return;
   }
   ml_ndarray_obj_t* a = MP_OBJ_TO_PTR(self_in);
-  switch (attr) {
-    case MP_QSTR_shape:
-      dest[0] = shape_tuple(a);
-      break;
-    case MP_QSTR_dtype:
-      dest[0] = mp_obj_new_str(&a->dtype, 1);
-      break;
-    case MP_QSTR_ndim:
-      dest[0] = MP_OBJ_NEW_SMALL_INT(a->rank);
-      break;
-    case MP_QSTR_size:
-      dest[0] = mp_obj_new_int_from_uint(ml_ndarray_count(a));
-      break;
-    case MP_QSTR_itemsize:
-      dest[0] = MP_OBJ_NEW_SMALL_INT(ml_dtype_size(a->dtype));
-      break;
-    case MP_QSTR_T:
-      dest[0] = transposed(a);
-      break;
-    default:
-      dest[1] = MP_OBJ_SENTINEL;
-      break;
+  // if/else rather than switch: qstrs are not constants in a native module.
+  if (attr == MP_QSTR_shape) {
+    dest[0] = shape_tuple(a);
+  } else if (attr == MP_QSTR_dtype) {
+    dest[0] = mp_obj_new_str(&a->dtype, 1);
+  } else if (attr == MP_QSTR_ndim) {
+    dest[0] = MP_OBJ_NEW_SMALL_INT(a->rank);
+  } else if (attr == MP_QSTR_size) {
+    dest[0] = mp_obj_new_int_from_uint(ml_ndarray_count(a));
+  } else if (attr == MP_QSTR_itemsize) {
+    dest[0] = MP_OBJ_NEW_SMALL_INT(ml_dtype_size(a->dtype));
+  } else if (attr == MP_QSTR_T) {
+    dest[0] = transposed(a);
+  } else {
+    dest[1] = MP_OBJ_SENTINEL;
   }
 }
 
@@ -729,7 +728,7 @@ static mp_float_t reduce_mean(const reduction_t* r, char dtype) {
 }
 
 static mp_obj_t reduce(size_t n_args, const mp_obj_t* pos_args, mp_map_t* kw_args, int op) {
-  static const mp_arg_t allowed[] = {
+  const mp_arg_t allowed[] = {
       {MP_QSTR_axis, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE}},
   };
   mp_arg_val_t args[MP_ARRAY_SIZE(allowed)];
@@ -888,7 +887,7 @@ static void fill_nested(ml_ndarray_obj_t* a, mp_obj_t obj, size_t dim, size_t* p
 static mp_obj_t ndarray_make_new(const mp_obj_type_t* type, size_t n_args, size_t n_kw,
                                  const mp_obj_t* all_args) {
   (void)type;
-  static const mp_arg_t allowed[] = {
+  const mp_arg_t allowed[] = {
       {MP_QSTR_values, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE}},
       {MP_QSTR_dtype, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE}},
   };

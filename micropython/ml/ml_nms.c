@@ -124,7 +124,7 @@ void ml_nms_add(mp_obj_t nms, mp_float_t xmin, mp_float_t ymin, mp_float_t xmax,
 }
 
 static mp_obj_t nms_add_bounding_box(size_t n_args, const mp_obj_t* pos_args, mp_map_t* kw_args) {
-  static const mp_arg_t allowed[] = {
+  const mp_arg_t allowed[] = {
       {MP_QSTR_xmin, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE}},
       {MP_QSTR_ymin, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE}},
       {MP_QSTR_xmax, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE}},
@@ -183,7 +183,7 @@ static mp_obj_t map_keypoints(mp_obj_t keypoints, float sx, float sy, float ox, 
 }
 
 static mp_obj_t nms_get_bounding_boxes(size_t n_args, const mp_obj_t* pos_args, mp_map_t* kw_args) {
-  static const mp_arg_t allowed[] = {
+  const mp_arg_t allowed[] = {
       {MP_QSTR_threshold, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE}},
       {MP_QSTR_sigma, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE}},
   };
@@ -287,19 +287,15 @@ static void nms_attr(mp_obj_t self_in, qstr attr, mp_obj_t* dest) {
   if (dest[0] != MP_OBJ_NULL) {
     return;
   }
-  switch (attr) {
-    case MP_QSTR_window_w:
-      dest[0] = mp_obj_new_float(self->window_w);
-      break;
-    case MP_QSTR_window_h:
-      dest[0] = mp_obj_new_float(self->window_h);
-      break;
-    case MP_QSTR_roi:
-      dest[0] = self->roi;
-      break;
-    default:
-      dest[1] = MP_OBJ_SENTINEL;
-      break;
+  // if/else rather than switch: qstrs are not constants in a native module.
+  if (attr == MP_QSTR_window_w) {
+    dest[0] = mp_obj_new_float(self->window_w);
+  } else if (attr == MP_QSTR_window_h) {
+    dest[0] = mp_obj_new_float(self->window_h);
+  } else if (attr == MP_QSTR_roi) {
+    dest[0] = self->roi;
+  } else {
+    dest[1] = MP_OBJ_SENTINEL;
   }
 }
 

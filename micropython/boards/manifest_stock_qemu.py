@@ -1,0 +1,1 @@
+# Frozen modules of the stock qemu firmware (no ml): none.
