@@ -54,11 +54,11 @@ void CheckLevel(Level level) {
     std::vector<int32_t> bias(cols);
     for (auto& b : bias) b = huge ? any(rng) : small(rng);
     std::vector<int32_t> multiplier(per_channel ? cols : 1);
-    std::vector<int32_t> shift(multiplier.size());
+    std::vector<int8_t> shift(multiplier.size());
     for (size_t c = 0; c < multiplier.size(); ++c) {
       int s = 0;
       microml::QuantizeMultiplier(std::pow(2.0, exponent(rng)), &multiplier[c], &s);
-      shift[c] = s;
+      shift[c] = static_cast<int8_t>(s);
     }
     const int32_t offsets[] = {-127, 128, 0, 5};
     microml::arm::GemmS8Output q = {trial % 7 == 0 ? nullptr : bias.data(),

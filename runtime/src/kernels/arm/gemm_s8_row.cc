@@ -217,7 +217,7 @@ void FinishRow(const int32_t* sums, int32_t n, const GemmS8Output& output, int8_
     return;
   }
   const int32_t* multiplier = q.multiplier;
-  const int32_t* shift = q.shift;
+  const int8_t* shift = q.shift;
   for (; c < n; ++c, multiplier += q.step, shift += q.step) {
     store(Requantize(sums[c], *multiplier, *shift), out + c);
   }

@@ -127,7 +127,7 @@ void Walk(const DepthwiseParams& d, const DepthwiseShape& s, const int8_t* input
 void DepthwiseInt8(const DepthwiseParams& d, const DepthwiseShape& s, const int8_t* input,
                    const int8_t* filter, const int32_t* bias, int8_t* output) {
   if (ActiveLevel() < Level::kAvx2 || s.out_c < 8) {
-    arm::DepthwiseConv2DInt8(d, s, input, filter, bias, output);
+    arm::DepthwiseConv2DInt8(d, s, input, filter, bias, nullptr, output);
     return;
   }
   for (int32_t done = 0; done < s.out_c;) {
