@@ -141,9 +141,10 @@ MICROML_TARGET_AVX2 void FinishRowAvx2(const int32_t* sums, const int32_t* bias,
     const __m256i multiplier =
         q.step != 0 ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q.multiplier + c))
                     : _mm256_set1_epi32(q.multiplier[0]);
-    const __m256i shift = q.step != 0
-                              ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q.shift + c))
-                              : _mm256_set1_epi32(q.shift[0]);
+    const __m256i shift =
+        q.step != 0
+            ? _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(q.shift + c)))
+            : _mm256_set1_epi32(q.shift[0]);
     Finish8(sum, multiplier, shift, q.offset, q.act_min, q.act_max, out + c);
   }
   for (; c < n; ++c) {
