@@ -242,7 +242,7 @@ void GemmS8RowFewInputs(const int8_t* lhs, const int8_t* rhs, int32_t cols, int3
     const int32x4_t multiplier =
         q.step != 0 ? vldrwq_z_s32(q.multiplier + c, lanes) : vdupq_n_s32(q.multiplier[0]);
     const int32x4_t shift =
-        q.step != 0 ? vldrwq_z_s32(q.shift + c, lanes) : vdupq_n_s32(q.shift[0]);
+        q.step != 0 ? vldrbq_z_s32(q.shift + c, lanes) : vdupq_n_s32(q.shift[0]);
     const int32x4_t v = vaddq_n_s32(RequantizeMve(acc, multiplier, shift), q.offset);
     vstrbq_p_s32(out + c, vminq_s32(vmaxq_s32(v, act_min), act_max), lanes);
   }
