@@ -36,7 +36,7 @@ int8_t g_input[kMaxBatches * kMaxSide * kMaxSide * kMaxInC];
 int8_t g_filter[kMaxOutC * kMaxTaps * kMaxInC];
 int32_t g_bias[kMaxOutC];
 int32_t g_multiplier[kMaxOutC];
-int32_t g_shift[kMaxOutC];
+int8_t g_shift[kMaxOutC];
 int8_t g_scratch[kScratchBytes];
 int8_t g_expected[kMaxBatches * kMaxSide * kMaxSide * kMaxOutC];
 int8_t g_got[kMaxBatches * kMaxSide * kMaxSide * kMaxOutC];
@@ -97,7 +97,7 @@ bool Conv2DDiffCase(Rng& rng, int index) {
         ldexp(0.5 + static_cast<double>(rng.Next() % 1000000) / 2000000.0, rng.Uniform(-31, 7));
     int shift = 0;
     microml::QuantizeMultiplier(scale, &g_multiplier[i], &shift);
-    g_shift[i] = shift;
+    g_shift[i] = static_cast<int8_t>(shift);
   }
   d.scales.multiplier = g_multiplier;
   d.scales.shift = g_shift;

@@ -30,7 +30,7 @@ int8_t g_input[kMaxBatches * kMaxDepth];
 int8_t g_filter[kMaxWeights];
 int32_t g_bias[kMaxUnits];
 int32_t g_multiplier[kMaxUnits];
-int32_t g_shift[kMaxUnits];
+int8_t g_shift[kMaxUnits];
 int8_t g_expected[kMaxBatches * kMaxUnits];
 int8_t g_got[kMaxBatches * kMaxUnits];
 
@@ -71,7 +71,7 @@ bool FullyConnectedDiffCase(Rng& rng, int index) {
         ldexp(0.5 + static_cast<double>(rng.Next() % 1000000) / 2000000.0, rng.Uniform(-31, 7));
     int shift = 0;
     microml::QuantizeMultiplier(scale, &g_multiplier[i], &shift);
-    g_shift[i] = shift;
+    g_shift[i] = static_cast<int8_t>(shift);
   }
   d.scales.multiplier = g_multiplier;
   d.scales.shift = g_shift;
