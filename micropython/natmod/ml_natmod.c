@@ -49,6 +49,12 @@ int strcmp(const char* a, const char* b) {
   }
   return (unsigned char)*a - (unsigned char)*b;
 }
+// A native module cannot reach the process environment: the x86 kernels run
+// at the level the CPU supports (MICROML_X86_LEVEL is for the CLI and tests).
+char* getenv(const char* name) {
+  (void)name;
+  return NULL;
+}
 
 // ---------------------------------------------------------------- tables
 void ml_natmod_dict_init(mp_obj_dict_t* dict, const mp_rom_map_elem_t* table, size_t n) {

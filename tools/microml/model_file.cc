@@ -32,7 +32,8 @@ bool ReadFile(const std::string& path, AlignedBuffer* out, std::string* error) {
 bool ChooseKernels(const microml::OpResolver** ops, std::string* error) {
   const char* choice = getenv("MICROML_KERNELS");
   if (choice == nullptr || *choice == '\0' || strcmp(choice, "optimized") == 0) {
-    if (const char* level_error = microml::OptimizedKernelsLevelError()) {
+    char level_error[160];
+    if (microml::OptimizedKernelsLevelError(level_error, sizeof(level_error))) {
       *error = level_error;
       return false;
     }

@@ -177,10 +177,11 @@ const OpResolver& OptimizedOpsResolver();
 // other targets "portable" (Arm builds choose their paths at compile time).
 const char* OptimizedKernelsLevel();
 
-// nullptr when MICROML_X86_LEVEL is unset or names a level this CPU has; else
-// why it cannot be honoured (an unknown name, or a level above this CPU's),
-// for tools to report before running anything.
-const char* OptimizedKernelsLevelError();
+// False when MICROML_X86_LEVEL is unset or names a level this CPU has; else
+// true, with why it cannot be honoured (an unknown name, or a level above this
+// CPU's) written to `message` (`size` bytes), for tools to report before
+// running anything.
+[[nodiscard]] bool OptimizedKernelsLevelError(char* message, size_t size);
 
 }  // namespace microml
 

@@ -1,4 +1,3 @@
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "kernels/registry.h"
@@ -50,24 +49,22 @@ const char* OptimizedKernelsLevel() {
   return x86::LevelName(x86::ActiveLevel());
 }
 
-const char* OptimizedKernelsLevelError() {
-  static char message[160];
+bool OptimizedKernelsLevelError(char* message, size_t size) {
   const char* env = getenv("MICROML_X86_LEVEL");
-  if (env == nullptr) return nullptr;
+  if (env == nullptr) return false;
   x86::Level requested;
   if (!x86::ParseLevel(env, &requested)) {
-    snprintf(message, sizeof(message),
-             "MICROML_X86_LEVEL is '%.40s', expected portable, sse4.1, avx2 or avx512-vnni", env);
-    return message;
+    FormatTextF(message, size,
+                "MICROML_X86_LEVEL is '%s', expected portable, sse4.1, avx2 or avx512-vnni", env);
+    return true;
   }
   const x86::Level supported = x86::SupportedLevel();
   if (requested > supported) {
-    snprintf(message, sizeof(message),
-             "MICROML_X86_LEVEL is '%s', above this CPU's highest level '%s'",
-             x86::LevelName(requested), x86::LevelName(supported));
-    return message;
+    FormatTextF(message, size, "MICROML_X86_LEVEL is '%s', above this CPU's highest level '%s'",
+                x86::LevelName(requested), x86::LevelName(supported));
+    return true;
   }
-  return nullptr;
+  return false;
 }
 
 #else
@@ -76,8 +73,8 @@ const char* OptimizedKernelsLevel() {
   return "portable";
 }
 
-const char* OptimizedKernelsLevelError() {
-  return nullptr;
+bool OptimizedKernelsLevelError(char*, size_t) {
+  return false;
 }
 
 #endif
