@@ -10,6 +10,7 @@
 
 #include <immintrin.h>
 
+#include "kernels/x86/gemm_blocks.h"
 #include "kernels/x86/requantize.h"
 
 namespace microml {
@@ -35,99 +36,69 @@ MICROML_TARGET_AVX2 inline __m128i Widen8(const int8_t* p) {
   return _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
 }
 
-// The depth values past the last whole step.
-inline int32_t TailDot(const int8_t* a, const int8_t* b, int32_t from, int32_t depth,
-                       int32_t input_offset) {
-  int32_t s = 0;
-  for (int32_t k = from; k < depth; ++k) s = WrappingAdd(s, (a[k] + input_offset) * b[k]);
-  return s;
-}
-
 // kRows rows x kCols columns (kCols 1 or 4) starting at column c.
 template <int kRows, int kCols>
-MICROML_TARGET_AVX2 void Block(const int8_t* lhs, int32_t lhs_stride, const int8_t* rhs, int32_t c,
-                               int32_t depth, int32_t input_offset, int32_t* sums) {
-  const __m256i offset = _mm256_set1_epi16(static_cast<int16_t>(input_offset));
-  const int32_t whole = depth & ~15;
-  __m256i acc[kRows][kCols];
-  for (int r = 0; r < kRows; ++r) {
-    for (int j = 0; j < kCols; ++j) acc[r][j] = _mm256_setzero_si256();
-  }
-  const int8_t* b = rhs + c * depth;
-  for (int32_t k = 0; k < whole; k += 16) {
-    __m256i a[kRows];
-    for (int r = 0; r < kRows; ++r)
-      a[r] = _mm256_add_epi16(Widen(lhs + r * lhs_stride + k), offset);
-    for (int j = 0; j < kCols; ++j) {
-      const __m256i w = Widen(b + j * depth + k);
-      for (int r = 0; r < kRows; ++r) {
-        acc[r][j] = _mm256_add_epi32(acc[r][j], _mm256_madd_epi16(a[r], w));
-      }
-    }
-  }
-  // A remaining half step of 8 values on 128-bit vectors, into the low lanes.
-  int32_t done = whole;
-  if (depth - whole >= 8) {
-    const __m128i offset8 = _mm_set1_epi16(static_cast<int16_t>(input_offset));
-    __m128i a[kRows];
+struct BlockAvx2 {
+  MICROML_TARGET_AVX2 static void Run(const int8_t* lhs, int32_t lhs_stride, const int8_t* rhs,
+                                      int32_t c, int32_t depth, int32_t input_offset,
+                                      int32_t* sums) {
+    const __m256i offset = _mm256_set1_epi16(static_cast<int16_t>(input_offset));
+    const int32_t whole = depth & ~15;
+    __m256i acc[kRows][kCols];
     for (int r = 0; r < kRows; ++r) {
-      a[r] = _mm_add_epi16(Widen8(lhs + r * lhs_stride + whole), offset8);
+      for (int j = 0; j < kCols; ++j) acc[r][j] = _mm256_setzero_si256();
     }
-    for (int j = 0; j < kCols; ++j) {
-      const __m128i w = Widen8(b + j * depth + whole);
-      for (int r = 0; r < kRows; ++r) {
-        const __m256i p =
-            _mm256_inserti128_si256(_mm256_setzero_si256(), _mm_madd_epi16(a[r], w), 0);
-        acc[r][j] = _mm256_add_epi32(acc[r][j], p);
+    const int8_t* b = rhs + c * depth;
+    for (int32_t k = 0; k < whole; k += 16) {
+      __m256i a[kRows];
+      for (int r = 0; r < kRows; ++r)
+        a[r] = _mm256_add_epi16(Widen(lhs + r * lhs_stride + k), offset);
+      for (int j = 0; j < kCols; ++j) {
+        const __m256i w = Widen(b + j * depth + k);
+        for (int r = 0; r < kRows; ++r) {
+          acc[r][j] = _mm256_add_epi32(acc[r][j], _mm256_madd_epi16(a[r], w));
+        }
       }
     }
-    done = whole + 8;
-  }
-  for (int r = 0; r < kRows; ++r) {
-    int32_t* s = sums + r * arm::kGemmS8ColumnChunk + c;
-    if constexpr (kCols == 4) {
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(s),
-                       Total4(acc[r][0], acc[r][1], acc[r][2], acc[r][3]));
-    } else {
-      s[0] = Total(acc[r][0]);
+    // A remaining half step of 8 values on 128-bit vectors, into the low lanes.
+    int32_t done = whole;
+    if (depth - whole >= 8) {
+      const __m128i offset8 = _mm_set1_epi16(static_cast<int16_t>(input_offset));
+      __m128i a[kRows];
+      for (int r = 0; r < kRows; ++r) {
+        a[r] = _mm_add_epi16(Widen8(lhs + r * lhs_stride + whole), offset8);
+      }
+      for (int j = 0; j < kCols; ++j) {
+        const __m128i w = Widen8(b + j * depth + whole);
+        for (int r = 0; r < kRows; ++r) {
+          const __m256i p =
+              _mm256_inserti128_si256(_mm256_setzero_si256(), _mm_madd_epi16(a[r], w), 0);
+          acc[r][j] = _mm256_add_epi32(acc[r][j], p);
+        }
+      }
+      done = whole + 8;
     }
-    for (int j = 0; j < kCols; ++j) {
-      s[j] = WrappingAdd(s[j],
-                         TailDot(lhs + r * lhs_stride, b + j * depth, done, depth, input_offset));
+    for (int r = 0; r < kRows; ++r) {
+      int32_t* s = sums + r * arm::kGemmS8ColumnChunk + c;
+      if constexpr (kCols == 4) {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(s),
+                         Total4(acc[r][0], acc[r][1], acc[r][2], acc[r][3]));
+      } else {
+        s[0] = Total(acc[r][0]);
+      }
+      for (int j = 0; j < kCols; ++j) {
+        s[j] = WrappingAdd(s[j],
+                           TailDot(lhs + r * lhs_stride, b + j * depth, done, depth, input_offset));
+      }
     }
   }
-}
-
-// All n columns of kRows rows: four at a time, the last four overlapping the
-// previous block when n is not a multiple of 4 (recomputing equal sums).
-template <int kRows>
-MICROML_TARGET_AVX2 void Rows(const int8_t* lhs, int32_t lhs_stride, const int8_t* rhs, int32_t n,
-                              int32_t depth, int32_t input_offset, int32_t* sums) {
-  if (n < 4) {
-    for (int32_t c = 0; c < n; ++c) {
-      Block<kRows, 1>(lhs, lhs_stride, rhs, c, depth, input_offset, sums);
-    }
-    return;
-  }
-  for (int32_t c0 = 0; c0 < n; c0 += 4) {
-    const int32_t c = n - c0 < 4 ? n - 4 : c0;
-    Block<kRows, 4>(lhs, lhs_stride, rhs, c, depth, input_offset, sums);
-  }
-}
+};
 
 }  // namespace
 
 void DotsAvx2(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t* rhs, int32_t n,
               int32_t depth, int32_t input_offset, int32_t* sums) {
-  int32_t r = 0;
-  for (; r + 2 <= rows; r += 2) {
-    Rows<2>(lhs + r * lhs_stride, lhs_stride, rhs, n, depth, input_offset,
-            sums + r * arm::kGemmS8ColumnChunk);
-  }
-  if (r < rows) {
-    Rows<1>(lhs + r * lhs_stride, lhs_stride, rhs, n, depth, input_offset,
-            sums + r * arm::kGemmS8ColumnChunk);
-  }
+  BlockDots<BlockAvx2, 2>(lhs, lhs_stride, rows, rhs, n, depth, input_offset, sums);
 }
 
 MICROML_TARGET_AVX2 void FinishRowAvx2(const int32_t* sums, const int32_t* bias, int32_t n,

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "kernels/quantization.h"
+#include "kernels/x86/gemm_blocks.h"
 #include "kernels/x86/target.h"
 
 namespace microml {
@@ -51,51 +52,40 @@ MICROML_TARGET_VNNI inline __mmask64 MaskOf(int32_t remaining) {
   return remaining >= 64 ? ~__mmask64{0} : (__mmask64{1} << remaining) - 1;
 }
 
+// kRows rows x kCols columns (kCols 1 or 4) starting at column c (the input
+// offset is FoldVnni's).
 template <int kRows, int kCols>
-MICROML_TARGET_VNNI void Block(const int8_t* lhs, int32_t lhs_stride, const int8_t* rhs, int32_t c,
-                               int32_t depth, int32_t* sums) {
-  const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
-  __m512i acc[kRows][kCols];
-  for (int r = 0; r < kRows; ++r) {
-    for (int j = 0; j < kCols; ++j) acc[r][j] = _mm512_setzero_si512();
-  }
-  const int8_t* b = rhs + c * depth;
-  for (int32_t k = 0; k < depth; k += 64) {
-    const __mmask64 mask = MaskOf(depth - k);
-    __m512i a[kRows];
+struct BlockVnni {
+  MICROML_TARGET_VNNI static void Run(const int8_t* lhs, int32_t lhs_stride, const int8_t* rhs,
+                                      int32_t c, int32_t depth, int32_t, int32_t* sums) {
+    const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
+    __m512i acc[kRows][kCols];
     for (int r = 0; r < kRows; ++r) {
-      a[r] = _mm512_xor_si512(_mm512_maskz_loadu_epi8(mask, lhs + r * lhs_stride + k), flip);
+      for (int j = 0; j < kCols; ++j) acc[r][j] = _mm512_setzero_si512();
     }
-    for (int j = 0; j < kCols; ++j) {
-      const __m512i w = _mm512_maskz_loadu_epi8(mask, b + j * depth + k);
-      for (int r = 0; r < kRows; ++r) acc[r][j] = _mm512_dpbusd_epi32(acc[r][j], a[r], w);
+    const int8_t* b = rhs + c * depth;
+    for (int32_t k = 0; k < depth; k += 64) {
+      const __mmask64 mask = MaskOf(depth - k);
+      __m512i a[kRows];
+      for (int r = 0; r < kRows; ++r) {
+        a[r] = _mm512_xor_si512(_mm512_maskz_loadu_epi8(mask, lhs + r * lhs_stride + k), flip);
+      }
+      for (int j = 0; j < kCols; ++j) {
+        const __m512i w = _mm512_maskz_loadu_epi8(mask, b + j * depth + k);
+        for (int r = 0; r < kRows; ++r) acc[r][j] = _mm512_dpbusd_epi32(acc[r][j], a[r], w);
+      }
+    }
+    for (int r = 0; r < kRows; ++r) {
+      int32_t* s = sums + r * arm::kGemmS8ColumnChunk + c;
+      if constexpr (kCols == 4) {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(s),
+                         Total4(acc[r][0], acc[r][1], acc[r][2], acc[r][3]));
+      } else {
+        s[0] = Total(acc[r][0]);
+      }
     }
   }
-  for (int r = 0; r < kRows; ++r) {
-    int32_t* s = sums + r * arm::kGemmS8ColumnChunk + c;
-    if constexpr (kCols == 4) {
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(s),
-                       Total4(acc[r][0], acc[r][1], acc[r][2], acc[r][3]));
-    } else {
-      s[0] = Total(acc[r][0]);
-    }
-  }
-}
-
-// All n columns of kRows rows, four at a time (the last four overlapping the
-// previous block when n is not a multiple of 4).
-template <int kRows>
-MICROML_TARGET_VNNI void Rows(const int8_t* lhs, int32_t lhs_stride, const int8_t* rhs, int32_t n,
-                              int32_t depth, int32_t* sums) {
-  if (n < 4) {
-    for (int32_t c = 0; c < n; ++c) Block<kRows, 1>(lhs, lhs_stride, rhs, c, depth, sums);
-    return;
-  }
-  for (int32_t c0 = 0; c0 < n; c0 += 4) {
-    const int32_t c = n - c0 < 4 ? n - 4 : c0;
-    Block<kRows, 4>(lhs, lhs_stride, rhs, c, depth, sums);
-  }
-}
+};
 
 // One group of four depth values of kRows rows against kVecs packed vectors.
 template <int kRows, int kVecs>
@@ -212,20 +202,7 @@ void DotsVnniPacked(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const i
 
 void DotsVnni(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t* rhs, int32_t n,
               int32_t depth, int32_t* sums) {
-  switch (rows) {
-    case 4:
-      Rows<4>(lhs, lhs_stride, rhs, n, depth, sums);
-      break;
-    case 3:
-      Rows<3>(lhs, lhs_stride, rhs, n, depth, sums);
-      break;
-    case 2:
-      Rows<2>(lhs, lhs_stride, rhs, n, depth, sums);
-      break;
-    default:
-      Rows<1>(lhs, lhs_stride, rhs, n, depth, sums);
-      break;
-  }
+  BlockDots<BlockVnni, kGemmRowBlock>(lhs, lhs_stride, rows, rhs, n, depth, 0, sums);
 }
 
 // Row sums by VPDPBUSD against bytes of 1.
