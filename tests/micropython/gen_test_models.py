@@ -10,7 +10,8 @@ usage: gen_test_models.py [OUT_DIR]
   image_i8_4x4x3     int8 (1, 4, 4, 3), scale 1/255, zero point -128 -> RESHAPE -> (1, 48)
   add_two_inputs     int8 (1, 4) + int8 (1, 4) -> ADD -> int8 (1, 4), all scale 0.1, zero point 0
   missing_op         a CUSTOM operator "ml_test_missing_op" (no kernel anywhere)
-  huge_arena         int8 (1, 8000000) -> RESHAPE: an 8 MB input and output (16 MB arena)
+  huge_arena         int8 (1, 8000000) -> RESHAPE: an 8 MB input and output (an 8 MB
+                     arena: RESHAPE runs in place)
   int64_input        int64 (1, 2) -> RESHAPE (int64 inputs are not exchanged)
   accumulator        int8 (1, 4) x; state += x via resource variables (VAR_HANDLE,
                      READ_VARIABLE, ADD, ASSIGN_VARIABLE); output the new state

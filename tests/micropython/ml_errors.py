@@ -89,7 +89,7 @@ def unaligned_copy():
 
 
 print("-- memory")
-print("heap back:", heap_after(lambda: out_of_memory("arena", lambda: ml.Model("models/huge_arena.tflite"), 16000000)))
+print("heap back:", heap_after(lambda: out_of_memory("arena", lambda: ml.Model("models/huge_arena.tflite"), 8000000)))
 print("heap back:", heap_after(lambda: out_of_memory("model copy", unaligned_copy, 1600000)))
 
 

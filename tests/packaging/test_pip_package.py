@@ -128,4 +128,6 @@ def test_command(env):
     proc = subprocess.run([microml, "inspect", str(REPO / "models" / "hello_world_int8.tflite")],
                           capture_output=True, text=True, check=True)
     info = json.loads(proc.stdout)
-    assert info["ram"] == 1040 and info["input_dtype"] == ["b"] and info["len"] == 2704
+    cli = json.loads(subprocess.run([str(MICROML_BIN), "inspect", str(REPO / "models" / "hello_world_int8.tflite"),
+                                     "--json"], capture_output=True, text=True, check=True).stdout)
+    assert info["ram"] == cli["arena_bytes"] and info["input_dtype"] == ["b"] and info["len"] == 2704
