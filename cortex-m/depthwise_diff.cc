@@ -5,16 +5,13 @@
 // all-(-128) data, biases that make the int32 sums wrap, narrowed clamps;
 // narrow images (most pixels on the border) and whole groups of 8 and 16
 // channels, which take the Helium band path.
-#include <math.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "console.h"
 #include "kernel_diff.h"
+#include "kernel_diff_random.h"
 #include "kernels/arm/depthwise_conv2d.h"
-#include "kernels/padding.h"
 #include "kernels/prepare/depthwise_conv2d.h"
-#include "kernels/quantization.h"
 
 namespace microml_cortex_m {
 
@@ -22,8 +19,6 @@ namespace {
 
 using microml::DepthwiseParams;
 using microml::DepthwiseShape;
-using microml::Padding;
-using microml::WindowOutputSize;
 
 constexpr int32_t kMaxBatches = 2;
 constexpr int32_t kMaxSide = 12;
@@ -63,58 +58,13 @@ bool DepthwiseDiffCase(Rng& rng, int index) {
   const bool three = rng.Uniform(0, 2) != 0;
   s.f_h = three ? 3 : rng.Uniform(1, 5);
   s.f_w = three ? 3 : rng.Uniform(1, 5);
-  d.stride_h = rng.Uniform(1, 3);
-  d.stride_w = rng.Uniform(1, 3);
-  d.dilation_h = rng.Uniform(0, 3) == 0 ? rng.Uniform(2, 4) : 1;
-  d.dilation_w = rng.Uniform(0, 3) == 0 ? rng.Uniform(2, 4) : 1;
-  Padding padding = rng.Uniform(0, 1) == 0 ? Padding::kSame : Padding::kValid;
-  if (WindowOutputSize(Padding::kValid, s.in_h, s.f_h, d.stride_h, d.dilation_h) < 1 ||
-      WindowOutputSize(Padding::kValid, s.in_w, s.f_w, d.stride_w, d.dilation_w) < 1) {
-    padding = Padding::kSame;
-  }
-  s.out_h = WindowOutputSize(padding, s.in_h, s.f_h, d.stride_h, d.dilation_h);
-  s.out_w = WindowOutputSize(padding, s.in_w, s.f_w, d.stride_w, d.dilation_w);
   s.out_c = s.in_c * d.multiplier;
-  int32_t extra = 0;
-  d.pad_h = microml::WindowPadding(d.stride_h, d.dilation_h, s.in_h, s.f_h, s.out_h, &extra);
-  d.pad_w = microml::WindowPadding(d.stride_w, d.dilation_w, s.in_w, s.f_w, s.out_w, &extra);
-  const int32_t zero_points[] = {-128, 127, 0};
-  const int32_t pick = rng.Uniform(0, 5);
-  d.input_offset = -(pick < 3 ? zero_points[pick] : rng.Uniform(-128, 127));
-  d.output_offset = rng.Uniform(-128, 127);
-  d.act_min = rng.Uniform(0, 3) == 0 ? rng.Uniform(-128, 0) : -128;
-  d.act_max = rng.Uniform(0, 3) == 0 ? rng.Uniform(0, 127) : 127;
-  const bool per_channel = rng.Uniform(0, 1) == 0;
-  const int32_t scales = per_channel ? s.out_c : 1;
-  for (int32_t i = 0; i < scales; ++i) {
-    // Effective scales from 2^-32 to 2^7: right and left shifts.
-    const double scale =
-        ldexp(0.5 + static_cast<double>(rng.Next() % 1000000) / 2000000.0, rng.Uniform(-31, 7));
-    int shift = 0;
-    microml::QuantizeMultiplier(scale, &g_multiplier[i], &shift);
-    g_shift[i] = static_cast<int8_t>(shift);
-  }
-  d.scales.multiplier = g_multiplier;
-  d.scales.shift = g_shift;
-  d.scales.step = per_channel ? 1 : 0;
-  const int32_t n_input = s.batches * s.in_h * s.in_w * s.in_c;
-  const int32_t n_filter = s.f_h * s.f_w * s.out_c;
-  const bool extreme = rng.Uniform(0, 7) == 0;
-  for (int32_t i = 0; i < n_input; ++i) {
-    g_input[i] = extreme ? -128 : static_cast<int8_t>(rng.Uniform(-128, 127));
-  }
-  for (int32_t i = 0; i < n_filter; ++i) {
-    g_filter[i] = extreme ? -128 : static_cast<int8_t>(rng.Uniform(-128, 127));
-  }
-  const bool has_bias = rng.Uniform(0, 3) != 0;
-  const bool wrap = rng.Uniform(0, 3) == 0;
-  for (int32_t i = 0; i < s.out_c; ++i) {
-    g_bias[i] = wrap ? static_cast<int32_t>(rng.Next()) : rng.Uniform(-20000, 20000);
-  }
-  const int32_t n_output = s.batches * s.out_h * s.out_w * s.out_c;
-  // A byte the optimized compute fails to write shows as a mismatch.
-  memset(g_got, 0x55, static_cast<size_t>(n_output));
-  const int32_t* bias = has_bias ? g_bias : nullptr;
+  RandomWindow(rng, 4, &d, &s);
+  RandomInt8Output(rng, &d);
+  RandomScales(rng, s.out_c, g_multiplier, g_shift, &d);
+  RandomInt8Data(rng, g_input, s.batches * s.in_h * s.in_w * s.in_c, g_filter,
+                 s.f_h * s.f_w * s.out_c);
+  const int32_t* bias = RandomBias(rng, g_bias, s.out_c);
   microml::reference::DepthwiseConv2DInt8(d, s, g_input, g_filter, bias, g_expected);
   const size_t scratch_bytes = microml::arm::DepthwiseConv2DInt8ScratchBytes(d, s);
   if (scratch_bytes > sizeof(g_scratch)) {
@@ -122,9 +72,9 @@ bool DepthwiseDiffCase(Rng& rng, int index) {
           static_cast<long>(scratch_bytes), static_cast<long>(sizeof(g_scratch)));
     return false;
   }
-  microml::arm::DepthwiseConv2DInt8(d, s, g_input, g_filter, bias, g_scratch, g_got);
-  int32_t bad = 0;
-  for (int32_t i = 0; i < n_output; ++i) bad += g_expected[i] != g_got[i];
+  const int32_t bad = Mismatches(g_expected, g_got, s.batches * s.out_h * s.out_w * s.out_c, [&] {
+    microml::arm::DepthwiseConv2DInt8(d, s, g_input, g_filter, bias, g_scratch, g_got);
+  });
   if (bad == 0) return true;
   Print(
       "depthwise case %d: %ld mismatches: in %ldx%ldx%ldx%ld filter %ldx%ld multiplier %ld "

@@ -17,7 +17,6 @@ firmware (M4F, M55). Builds nothing: run scripts/build_micropython.sh first.
 
 from __future__ import annotations
 
-import difflib
 import os
 import subprocess
 import sys
@@ -30,6 +29,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
 import run_micropython_qemu as qemu  # noqa: E402
+from mp_harness import check_expected, need, ram_fs_prelude  # noqa: E402
 
 # MICROPY_OUT: the builds of scripts/build_micropython.sh run with the same variable.
 BUILDS = Path(os.environ.get("MICROPY_OUT", REPO / "build" / "micropython"))
@@ -47,17 +47,11 @@ PERSON_MODEL = REPO / "models" / "person_detect.tflite"
 
 # --------------------------------------------------------------------------- running
 
-def need(path: Path, target: str) -> Path:
-    if not path.is_file():
-        pytest.fail(f"{path} is not built: run scripts/build_micropython.sh {target}", pytrace=False)
-    return path
-
-
 def run_unix(source: str, tmp_path: Path, *flags: str, timeout: float = 600, asan: bool = False) -> str:
     """Runs script text with the unix port (or its ASan build) from this directory; returns stdout."""
     script = tmp_path / "script.py"
     script.write_text(source)
-    binary = need(UNIX_ASAN, "unix-asan") if asan else need(UNIX, "unix")
+    binary = need(UNIX_ASAN, "scripts/build_micropython.sh unix-asan") if asan else need(UNIX, "scripts/build_micropython.sh unix")
     env = {**os.environ, **SANITIZER_ENV} if asan else None
     try:
         proc = subprocess.run([str(binary), *flags, str(script)], cwd=HERE, capture_output=True,
@@ -70,56 +64,19 @@ def run_unix(source: str, tmp_path: Path, *flags: str, timeout: float = 600, asa
     return proc.stdout
 
 
-def ram_fs_prelude() -> str:
+def models_fs_prelude() -> str:
     """Source that mounts models/ (as files under models/) in RAM and makes it the cwd."""
-    files = {str(p.relative_to(HERE)): p.read_bytes()
-             for p in sorted((HERE / "models").rglob("*")) if p.is_file()}
-    return f'''import io, os, vfs
-class _RamFS:
-    def __init__(self, files):
-        self._files = files
-    def mount(self, readonly, mkfs):
-        pass
-    def umount(self):
-        pass
-    def chdir(self, path):
-        pass
-    def getcwd(self):
-        return ""
-    def _get(self, path):
-        data = self._files.get(path.lstrip("/"))
-        if data is None:
-            raise OSError(2)
-        return data
-    def open(self, path, mode):
-        data = self._get(path)
-        return io.BytesIO(data) if "b" in mode else io.StringIO(data.decode())
-    def stat(self, path):
-        return (0x8000, 0, 0, 0, 0, 0, len(self._get(path)), 0, 0, 0)
-    def ilistdir(self, path):
-        return iter(())
-vfs.mount(_RamFS({files!r}), "/ram")
-os.chdir("/ram")
-del _RamFS
-'''
+    return ram_fs_prelude({str(p.relative_to(HERE)): p.read_bytes()
+                           for p in sorted((HERE / "models").rglob("*")) if p.is_file()})
 
 
 def run_qemu(cpu: str, source: str, with_files: bool = True, timeout: float = 300) -> str:
-    firmware = need(BUILDS / f"qemu-{cpu}" / "firmware.elf", cpu)
-    out, err, status = qemu.run((ram_fs_prelude() if with_files else "") + source, cpu, firmware, timeout)
+    firmware = need(BUILDS / f"qemu-{cpu}" / "firmware.elf", f"scripts/build_micropython.sh {cpu}")
+    out, err, status = qemu.run((models_fs_prelude() if with_files else "") + source, cpu, firmware, timeout)
     if status != 0:
         pytest.fail(f"qemu {cpu}: status {status}\nstdout:\n{out[-3000:]}\nstderr:\n{err[-3000:]}",
                     pytrace=False)
     return out
-
-
-def check_expected(name: str, got: str):
-    if got.strip() == "SKIP":
-        pytest.skip(f"{name} printed SKIP")
-    want = Path(str(HERE / name) + ".exp").read_text()
-    if got != want:
-        diff = "".join(difflib.unified_diff(want.splitlines(True), got.splitlines(True), "expected", "got"))
-        pytest.fail(f"{name}: output differs from {name}.exp\n{diff[:6000]}", pytrace=False)
 
 
 # --------------------------------------------------------------------------- .exp scripts

@@ -17,7 +17,6 @@ firmware in QEMU.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import subprocess
@@ -31,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
 import run_micropython_qemu as qemu  # noqa: E402
+from mp_harness import check_expected, need, ram_fs_prelude  # noqa: E402
 
 BUILDS = Path(os.environ.get("MICROPY_OUT", REPO / "build" / "micropython"))
 STOCK_UNIX = BUILDS / "unix-stock" / "micropython"
@@ -44,25 +44,12 @@ MPY_ARCH = {"x64": 2, "armv7m": 5, "armv7emsp": 7, "armv7emdp": 8}
 QEMU_SCRIPTS = ("ml_predict.py", "ml_postprocess.py", "ml_preprocess.py")
 
 
-def need(path: Path, how: str) -> Path:
-    if not path.exists():
-        pytest.fail(f"{path} is not built: run {how}", pytrace=False)
-    return path
-
-
 def run_stock(source: str, tmp_path: Path, dist: Path, binary: Path = STOCK_UNIX) -> subprocess.CompletedProcess:
     script = tmp_path / "script.py"
     script.write_text(source)
     env = {**os.environ, "MICROPYPATH": str(dist)}
     return subprocess.run([str(binary), str(script)], cwd=HERE, capture_output=True, text=True,
                           timeout=600, env=env)
-
-
-def check_expected(name: str, got: str):
-    want = Path(str(HERE / name) + ".exp").read_text()
-    if got != want:
-        diff = "".join(difflib.unified_diff(want.splitlines(True), got.splitlines(True), "expected", "got"))
-        pytest.fail(f"{name}: output differs from {name}.exp\n{diff[:6000]}", pytrace=False)
 
 
 def test_stock_unix_has_no_ml(tmp_path):
@@ -153,38 +140,8 @@ def test_unix_refuses_other_arch(tmp_path):
 
 # --------------------------------------------------------------------------- QEMU
 
-RAMFS = """import io, os, sys, vfs
-class _RamFS:
-    def __init__(self):
-        self.files = {}
-    def mount(self, readonly, mkfs):
-        pass
-    def umount(self):
-        pass
-    def chdir(self, path):
-        pass
-    def getcwd(self):
-        return ""
-    def _get(self, path):
-        data = self.files.get(path.strip("/"))
-        if data is None:
-            raise OSError(2)
-        return data
-    def open(self, path, mode):
-        data = self._get(path)
-        return io.BytesIO(data) if "b" in mode else io.StringIO(bytes(data).decode())
-    def stat(self, path):
-        path = path.strip("/")
-        if path == "" or any(k.startswith(path + "/") for k in self.files):
-            return (0x4000, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        return (0x8000, 0, 0, 0, 0, 0, len(self._get(path)), 0, 0, 0)
-    def ilistdir(self, path):
-        return iter(())
-_fs = _RamFS()
-vfs.mount(_fs, "/ram")
-os.chdir("/ram")
-sys.path.insert(0, "/ram/lib")
-"""
+# The module and models are sent into the RAM filesystem's files (`_fs.files`).
+RAMFS = ram_fs_prelude({}) + 'sys.path.insert(0, "/ram/lib")\n'
 
 
 class QemuSession:

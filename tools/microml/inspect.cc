@@ -1,6 +1,5 @@
 #include <ctype.h>
 #include <stdio.h>
-#include <string.h>
 
 #include <map>
 #include <string>
@@ -76,22 +75,10 @@ std::string TensorText(const microml::TensorRef& t) {
 }  // namespace
 
 int Inspect(int argc, char** argv) {
-  const char* path = nullptr;
-  bool json = false;
-  for (int i = 0; i < argc; ++i) {
-    if (strcmp(argv[i], "--json") == 0) {
-      json = true;
-    } else if (path == nullptr && argv[i][0] != '-') {
-      path = argv[i];
-    } else {
-      fprintf(stderr, "microml: error: unexpected argument '%s'\n", argv[i]);
-      return 2;
-    }
-  }
-  if (path == nullptr) {
-    fprintf(stderr, "microml: error: inspect needs a MODEL path\n");
-    return 2;
-  }
+  ModelArgs args;
+  if (!ParseModelArgs("inspect", argc, argv, false, &args)) return 2;
+  const char* path = args.path;
+  const bool json = args.json;
   LoadedModel loaded;
   std::string error;
   const bool ready = LoadModel(path, &loaded, &error);

@@ -48,6 +48,26 @@ bool ChooseKernels(const microml::OpResolver** ops, std::string* error) {
   return true;
 }
 
+bool ParseModelArgs(const char* command, int argc, char** argv, bool svg, ModelArgs* args) {
+  for (int i = 0; i < argc; ++i) {
+    if (strcmp(argv[i], "--json") == 0) {
+      args->json = true;
+    } else if (svg && strcmp(argv[i], "--svg") == 0 && i + 1 < argc) {
+      args->svg = argv[++i];
+    } else if (args->path == nullptr && argv[i][0] != '-') {
+      args->path = argv[i];
+    } else {
+      fprintf(stderr, "microml: error: unexpected argument '%s'\n", argv[i]);
+      return false;
+    }
+  }
+  if (args->path == nullptr) {
+    fprintf(stderr, "microml: error: %s needs a MODEL path\n", command);
+    return false;
+  }
+  return true;
+}
+
 bool LoadModel(const std::string& path, LoadedModel* loaded, std::string* error) {
   if (!ReadFile(path, &loaded->bytes, error)) return false;
   microml::ErrorMessage message;

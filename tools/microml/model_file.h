@@ -52,6 +52,17 @@ bool ChooseKernels(const microml::OpResolver** ops, std::string* error);
 
 bool LoadModel(const std::string& path, LoadedModel* loaded, std::string* error);
 
+// The arguments of the commands that read one model and may print JSON:
+// MODEL [--json] [--svg FILE] (--svg only where `svg` is given).
+struct ModelArgs {
+  const char* path = nullptr;
+  bool json = false;
+  const char* svg = nullptr;
+};
+
+// False, after printing the error, when the arguments are not those.
+bool ParseModelArgs(const char* command, int argc, char** argv, bool svg, ModelArgs* args);
+
 }  // namespace microml_cli
 
 #endif  // MICROML_TOOLS_MODEL_FILE_H_

@@ -3,7 +3,6 @@
 // range x offset, the operator with the most live bytes marked): the picture
 // people draw by hand when a model does not fit.
 #include <stdio.h>
-#include <string.h>
 
 #include <string>
 #include <vector>
@@ -191,25 +190,11 @@ std::string Svg(LoadedModel& loaded, const std::vector<Box>& boxes, const std::v
 }  // namespace
 
 int Plan(int argc, char** argv) {
-  const char* path = nullptr;
-  const char* svg = nullptr;
-  bool json = false;
-  for (int i = 0; i < argc; ++i) {
-    if (strcmp(argv[i], "--json") == 0) {
-      json = true;
-    } else if (strcmp(argv[i], "--svg") == 0 && i + 1 < argc) {
-      svg = argv[++i];
-    } else if (path == nullptr && argv[i][0] != '-') {
-      path = argv[i];
-    } else {
-      fprintf(stderr, "microml: error: unexpected argument '%s'\n", argv[i]);
-      return 2;
-    }
-  }
-  if (path == nullptr) {
-    fprintf(stderr, "microml: error: plan needs a MODEL path\n");
-    return 2;
-  }
+  ModelArgs args;
+  if (!ParseModelArgs("plan", argc, argv, true, &args)) return 2;
+  const char* path = args.path;
+  const char* svg = args.svg;
+  const bool json = args.json;
   LoadedModel loaded;
   std::string error;
   if (!LoadModel(path, &loaded, &error)) {

@@ -38,7 +38,7 @@ def builtin_code(name: str) -> int:
     return getattr(S.BuiltinOperator, name)
 
 
-class _AlignedBufferT(S.BufferT):
+class AlignedBufferT(S.BufferT):
     """A buffer whose bytes start 16-byte aligned, as the TFLite converter writes them."""
 
     def Pack(self, builder):
@@ -144,7 +144,7 @@ class ModelBuilder(SubgraphBuilder):
         self._root.version = 3
         self._root.description = description
         self._root.operatorCodes = []
-        self._root.buffers = [_AlignedBufferT()]
+        self._root.buffers = [AlignedBufferT()]
         self._subgraphs = []
         super().__init__(self, "main")
         self._subgraphs.append(self)
@@ -158,7 +158,7 @@ class ModelBuilder(SubgraphBuilder):
     def _buffer(self, data):
         if data is None:
             return 0
-        buf = _AlignedBufferT()
+        buf = AlignedBufferT()
         buf.data = bytes(data)
         self._root.buffers.append(buf)
         return len(self._root.buffers) - 1

@@ -87,6 +87,75 @@ def _landmark_box(nms, coords, score, label):
     nms.add_bounding_box(min(xs), min(ys), max(xs), max(ys), score, label, keypoints=ndarray(rows))
 
 
+class _Landmarks:
+    """A landmark model's decoder: one box around the landmarks, or none when
+    the presence score is below `threshold`."""
+
+    def __init__(self, threshold=0.6, nms_threshold=0.1, nms_sigma=0.1):
+        self.threshold = threshold
+        self.nms_threshold = nms_threshold
+        self.nms_sigma = nms_sigma
+
+    def _boxes(self, model, inputs, outputs, score, landmarks_index, label):
+        if score < self.threshold:
+            return None
+        nms = new_nms(model, inputs)
+        _landmark_box(nms, _real(model, outputs, landmarks_index), score, label)
+        return nms.get_bounding_boxes(threshold=self.nms_threshold, sigma=self.nms_sigma)
+
+
+class HandLandmarks(_Landmarks):
+    """Outputs: handedness (index 0), presence score (2), 21 (x, y, z)
+    landmarks in input pixels (3). Returns one list per hand (label 0: left,
+    1: right) as OpenMV does."""
+
+    def __call__(self, model, inputs, outputs):
+        right = 1 if _real(model, outputs, 0)[0] > 0.5 else 0
+        boxes = self._boxes(model, inputs, outputs, _real(model, outputs, 2)[0], 3, right)
+        return _NO_DETECTION if boxes is None else boxes
+
+
+class FaceLandmarks(_Landmarks):
+    """Outputs: 468 (x, y, z) landmarks in input pixels (index 0) and the face
+    presence logit (1)."""
+
+    def __call__(self, model, inputs, outputs):
+        boxes = self._boxes(model, inputs, outputs, sigmoid(_real(model, outputs, 1)[0]), 0, 0)
+        return _NO_DETECTION if boxes is None else boxes[0]
+
+
+class BlazeFace(mediapipe_detection_postprocess):
+    def __init__(self, threshold=0.6, anchors=None, nms_threshold=0.1, nms_sigma=0.1):
+        super().__init__(threshold=threshold, anchors=anchors, anchor_grid=((16, 2), (8, 6)),
+                         scores=(1, 2), cords=(0, 3), nms_threshold=nms_threshold,
+                         nms_sigma=nms_sigma)
+
+
+class BlazePalm(mediapipe_detection_postprocess):
+    def __init__(self, threshold=0.6, anchors=None, nms_threshold=0.1, nms_sigma=0.1):
+        super().__init__(threshold=threshold, anchors=anchors, anchor_grid=((24, 2), (12, 6)),
+                         scores=(0,), cords=(1,), nms_threshold=nms_threshold,
+                         nms_sigma=nms_sigma)
+
+
+def _real(model, outputs, index):
+    # Output `index` as a flat list of real numbers.
+    values = outputs[index].flatten().tolist()
+    if model.output_dtype[index] == "f":
+        return values
+    scale = model.output_scale[index]
+    zero = model.output_zero_point[index]
+    return [(v - zero) * scale for v in values]
+
+
+def _landmark_box(nms, coords, score, label):
+    # Keypoints (x, y, z) rows; the box spans their x and y.
+    rows = [coords[i:i + 3] for i in range(0, len(coords) - 2, 3)]
+    xs = [r[0] for r in rows]
+    ys = [r[1] for r in rows]
+    nms.add_bounding_box(min(xs), min(ys), max(xs), max(ys), score, label, keypoints=ndarray(rows))
+
+
 class HandLandmarks:
     """Outputs: handedness (index 0), presence score (2), 21 (x, y, z)
     landmarks in input pixels (3). Returns one list per hand (label 0: left,

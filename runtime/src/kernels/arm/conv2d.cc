@@ -32,15 +32,6 @@ int32_t Im2colRows(int32_t depth) {
 #endif
 }
 
-bool IsDirect1x1(const Conv2DParams& d, const Conv2DShape& s) {
-  return s.f_h == 1 && s.f_w == 1 && d.pad_h == 0 && d.pad_w == 0;
-}
-
-GemmS8Output OutputOf(const Conv2DParams& d, const int32_t* bias) {
-  return GemmS8Output{bias,           d.scales.multiplier, d.scales.shift, d.scales.step,
-                      d.input_offset, d.output_offset,     d.act_min,      d.act_max};
-}
-
 // memcpy and memset for the short runs of im2col: newlib-nano's go a byte at a
 // time.
 #if defined(__ARM_FEATURE_MVE)
@@ -122,12 +113,12 @@ bool Conv2DInt8Covers(const Conv2DShape& s) {
 
 size_t Conv2DInt8ScratchBytes(const Conv2DParams& d, const Conv2DShape& s) {
   if (!Conv2DInt8Covers(s)) return 0;
-  const int32_t depth = IsDirect1x1(d, s) ? s.in_c : s.f_h * s.f_w * s.in_c;
+  const int32_t depth = Conv2DIsDirect1x1(d, s) ? s.in_c : s.f_h * s.f_w * s.in_c;
   // Widened rows need 4 bytes a value: 1x1 filters only those, others also two
   // im2col rows; else Im2colRows im2col rows.
   const bool widened = GemmS8WidenedScratchBytes(depth) > 0;
   uint64_t bytes = 0;
-  if (IsDirect1x1(d, s)) {
+  if (Conv2DIsDirect1x1(d, s)) {
     bytes = widened ? uint64_t{4} * static_cast<uint64_t>(depth) : 0;
   } else {
     const int32_t rows = widened ? 6 : Im2colRows(depth);
@@ -204,8 +195,8 @@ void Conv2DInt8(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input
     reference::Conv2DInt8(d, s, input, filter, bias, output);
     return;
   }
-  const GemmS8Output q = OutputOf(d, bias);
-  if (!IsDirect1x1(d, s)) {
+  const GemmS8Output q = GemmS8OutputOf(d, bias);
+  if (!Conv2DIsDirect1x1(d, s)) {
     if (GemmS8WidenedScratchBytes(s.f_h * s.f_w * s.in_c) > 0) {
       Conv2DIm2colWidened(d, s, input, filter, q, scratch, output);
     } else {
@@ -238,8 +229,6 @@ void Conv2DInt8(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input
   }
 }
 
-}  // namespace arm
-
 namespace {
 
 struct OptData {
@@ -247,7 +236,13 @@ struct OptData {
   int scratch_index;
 };
 
-Status Prepare(OpContext& ctx) {
+}  // namespace
+
+bool Conv2DIsDirect1x1(const Conv2DParams& d, const Conv2DShape& s) {
+  return s.f_h == 1 && s.f_w == 1 && d.pad_h == 0 && d.pad_w == 0;
+}
+
+Status PrepareConv2DOptimized(OpContext& ctx) {
   Conv2DParams* params = nullptr;
   MICROML_RETURN_IF_ERROR(PrepareConv2D(ctx, &params));
   OptData* data = ctx.AllocatePersistent<OptData>();
@@ -257,14 +252,14 @@ Status Prepare(OpContext& ctx) {
   ctx.set_op_data(data);
   const Conv2DShape s = Conv2DShapeOf(*ctx.input(0), *ctx.input(1), *ctx.output(0));
   const size_t scratch_bytes =
-      params->kind == Conv2DKind::kInt8 ? arm::Conv2DInt8ScratchBytes(*params, s) : 0;
+      params->kind == Conv2DKind::kInt8 ? Conv2DInt8ScratchBytes(*params, s) : 0;
   if (scratch_bytes > 0) {
     MICROML_RETURN_IF_ERROR(ctx.RequestScratch(scratch_bytes, &data->scratch_index));
   }
   return Status::kOk;
 }
 
-Status Eval(OpContext& ctx) {
+Status EvalConv2DOptimized(OpContext& ctx, Conv2DInt8Compute int8) {
   const OptData& data = *ctx.op_data_as<OptData>();
   if (data.params->kind != Conv2DKind::kInt8) return reference::Conv2DEvalWith(ctx, *data.params);
   const Tensor& input = *ctx.input(0);
@@ -273,17 +268,27 @@ Status Eval(OpContext& ctx) {
   const Tensor& output = *ctx.output(0);
   int8_t* scratch =
       data.scratch_index >= 0 ? static_cast<int8_t*>(ctx.scratch(data.scratch_index)) : nullptr;
-  arm::Conv2DInt8(*data.params, Conv2DShapeOf(input, filter, output), input.data_as<const int8_t>(),
-                  filter.data_as<const int8_t>(),
-                  bias != nullptr ? bias->data_as<const int32_t>() : nullptr, scratch,
-                  output.data_as<int8_t>());
+  int8(*data.params, Conv2DShapeOf(input, filter, output), input.data_as<const int8_t>(),
+       filter.data_as<const int8_t>(), bias != nullptr ? bias->data_as<const int32_t>() : nullptr,
+       scratch, output.data_as<int8_t>());
   return Status::kOk;
 }
 
-}  // namespace
+namespace {
 
-const KernelRegistration kRegisterConv2DOpt = {
-    static_cast<int32_t>(BuiltinOp::kCONV_2D), nullptr, 8, Prepare, Eval, nullptr,
-    "float32 int8 int8_int4 int16 int16_b32"};
+Status Eval(OpContext& ctx) {
+  return EvalConv2DOptimized(ctx, &Conv2DInt8);
+}
+
+}  // namespace
+}  // namespace arm
+
+const KernelRegistration kRegisterConv2DOpt = {static_cast<int32_t>(BuiltinOp::kCONV_2D),
+                                               nullptr,
+                                               8,
+                                               arm::PrepareConv2DOptimized,
+                                               arm::Eval,
+                                               nullptr,
+                                               "float32 int8 int8_int4 int16 int16_b32"};
 
 }  // namespace microml

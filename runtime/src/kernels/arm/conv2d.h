@@ -30,6 +30,20 @@ size_t Conv2DInt8ScratchBytes(const Conv2DParams& d, const Conv2DShape& s);
 void Conv2DInt8(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input,
                 const int8_t* filter, const int32_t* bias, int8_t* scratch, int8_t* output);
 
+// Whether a 1x1 filter reads the input rows in place (no padding): the GEMM
+// takes them directly, strided by the stride, with no im2col.
+bool Conv2DIsDirect1x1(const Conv2DParams& d, const Conv2DShape& s);
+
+// The glue of every optimized CONV_2D registration (this one and x86's): the
+// shared prepare plus the scratch Conv2DInt8ScratchBytes asks for, and an eval
+// that runs `int8` (a compute with Conv2DInt8's contract) for int8 and the
+// reference for every other kind.
+using Conv2DInt8Compute = void (*)(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input,
+                                   const int8_t* filter, const int32_t* bias, int8_t* scratch,
+                                   int8_t* output);
+[[nodiscard]] Status PrepareConv2DOptimized(OpContext& ctx);
+[[nodiscard]] Status EvalConv2DOptimized(OpContext& ctx, Conv2DInt8Compute int8);
+
 }  // namespace arm
 }  // namespace microml
 

@@ -80,8 +80,9 @@ struct OptData {
   int scratch_index;
 };
 
-// The shared prepare, then the scratch request; the op data becomes OptData.
-Status Prepare(OpContext& ctx) {
+}  // namespace
+
+Status PrepareDepthwiseConv2DOptimized(OpContext& ctx) {
   MICROML_RETURN_IF_ERROR(DepthwiseConv2DPrepare(ctx));
   const DepthwiseParams* params = ctx.op_data_as<DepthwiseParams>();
   OptData* data = ctx.AllocatePersistent<OptData>();
@@ -100,7 +101,7 @@ Status Prepare(OpContext& ctx) {
   return Status::kOk;
 }
 
-Status Eval(OpContext& ctx) {
+Status EvalDepthwiseConv2DOptimized(OpContext& ctx, DepthwiseInt8Compute int8) {
   const OptData& data = *ctx.op_data_as<OptData>();
   const DepthwiseParams& d = *data.params;
   if (d.kind != DepthwiseKind::kInt8) return reference::DepthwiseConv2DEvalWith(ctx, d);
@@ -109,11 +110,16 @@ Status Eval(OpContext& ctx) {
   const Tensor* bias = ctx.input(2);
   int8_t* scratch =
       data.scratch_index >= 0 ? static_cast<int8_t*>(ctx.scratch(data.scratch_index)) : nullptr;
-  DepthwiseConv2DInt8(d, DepthwiseShapeOf(input, filter, *ctx.output(0)),
-                      input.data_as<const int8_t>(), filter.data_as<const int8_t>(),
-                      bias != nullptr ? bias->data_as<const int32_t>() : nullptr, scratch,
-                      ctx.output(0)->data_as<int8_t>());
+  int8(d, DepthwiseShapeOf(input, filter, *ctx.output(0)), input.data_as<const int8_t>(),
+       filter.data_as<const int8_t>(), bias != nullptr ? bias->data_as<const int32_t>() : nullptr,
+       scratch, ctx.output(0)->data_as<int8_t>());
   return Status::kOk;
+}
+
+namespace {
+
+Status Eval(OpContext& ctx) {
+  return EvalDepthwiseConv2DOptimized(ctx, &DepthwiseConv2DInt8);
 }
 
 }  // namespace
@@ -127,7 +133,7 @@ const KernelRegistration kRegisterDepthwiseConv2DOpt = {
     static_cast<int32_t>(BuiltinOp::kDEPTHWISE_CONV_2D),
     nullptr,
     7,
-    arm::Prepare,
+    arm::PrepareDepthwiseConv2DOptimized,
     arm::Eval,
     nullptr,
     "float32 int8 int8_int4 int16"};

@@ -19,6 +19,16 @@ void DepthwiseConv2DInt8(const DepthwiseParams& d, const DepthwiseShape& s, cons
                          const int8_t* filter, const int32_t* bias, int8_t* scratch,
                          int8_t* output);
 
+// The glue of every optimized DEPTHWISE_CONV_2D registration (this one and
+// x86's): the shared prepare plus the scratch DepthwiseConv2DInt8ScratchBytes
+// asks for, and an eval that runs `int8` (a compute with DepthwiseConv2DInt8's
+// contract) for int8 and the reference for every other kind.
+using DepthwiseInt8Compute = void (*)(const DepthwiseParams& d, const DepthwiseShape& s,
+                                      const int8_t* input, const int8_t* filter,
+                                      const int32_t* bias, int8_t* scratch, int8_t* output);
+[[nodiscard]] Status PrepareDepthwiseConv2DOptimized(OpContext& ctx);
+[[nodiscard]] Status EvalDepthwiseConv2DOptimized(OpContext& ctx, DepthwiseInt8Compute int8);
+
 }  // namespace arm
 }  // namespace microml
 

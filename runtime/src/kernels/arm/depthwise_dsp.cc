@@ -18,29 +18,13 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "kernels/arm/dsp.h"
+
 namespace microml {
 namespace arm {
 namespace depthwise {
 
 namespace {
-
-inline int32_t Load32(const int8_t* p) {
-  int32_t v;
-  memcpy(&v, p, sizeof(v));
-  return v;
-}
-
-// Bytes 1 and 3 of x sign-extended to two halfwords (plus `add`'s halfwords).
-inline int32_t SignExtendOdd(int32_t x) {
-  int32_t r;
-  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
-  return r;
-}
-inline int32_t SignExtendAddOdd(int32_t add, int32_t x) {
-  int32_t r;
-  __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(add), "r"(x));
-  return r;
-}
 
 struct Acc4 {
   int32_t v[4];
@@ -69,9 +53,9 @@ __attribute__((noinline)) Acc4 AccumulateWord(const Window& win, Acc4 acc, int32
     const int8_t* x = in;
     const int8_t* f = w;
     for (int32_t c = 0; c < cols; ++c) {
-      const int32_t wv = Load32(f);
+      const int32_t wv = Load4(f);
       const int32_t w_even = __sxtb16(wv);
-      const int32_t w_odd = SignExtendOdd(wv);
+      const int32_t w_odd = Sxtb16Ror8(wv);
       if (kShared) {
         const int32_t value = kOffset ? *x + offset : *x;
         a0 = __smlabb(w_even, value, a0);
@@ -79,9 +63,9 @@ __attribute__((noinline)) Acc4 AccumulateWord(const Window& win, Acc4 acc, int32
         a1 = __smlabb(w_odd, value, a1);
         a3 = __smlatb(w_odd, value, a3);
       } else {
-        const int32_t xv = Load32(x);
+        const int32_t xv = Load4(x);
         const int32_t x_even = kOffset ? __sxtab16(offset2, xv) : __sxtb16(xv);
-        const int32_t x_odd = kOffset ? SignExtendAddOdd(offset2, xv) : SignExtendOdd(xv);
+        const int32_t x_odd = kOffset ? Sxtab16Ror8(offset2, xv) : Sxtb16Ror8(xv);
         a0 = __smlabb(x_even, w_even, a0);
         a2 = __smlatt(x_even, w_even, a2);
         a1 = __smlabb(x_odd, w_odd, a1);
@@ -173,7 +157,7 @@ constexpr int32_t kMaxCachedTaps = 9;
 // Input bytes 0 and 2 (kOdd: 1 and 3) as 16-bit pairs, plus offset2's.
 template <bool kOdd, bool kOffset>
 inline int32_t InputPair(int32_t xv, int32_t offset2) {
-  if (kOdd) return kOffset ? SignExtendAddOdd(offset2, xv) : SignExtendOdd(xv);
+  if (kOdd) return kOffset ? Sxtab16Ror8(offset2, xv) : Sxtb16Ror8(xv);
   return kOffset ? __sxtab16(offset2, xv) : __sxtb16(xv);
 }
 
@@ -192,7 +176,7 @@ __attribute__((noinline)) void AccumulatePair(const Window& win, int32_t filter_
     const int32_t* w = weights + win.first_tap + r * filter_w;
     const int32_t* w_end = w + win.cols;
     for (; w != w_end; ++w) {
-      const int32_t pair = InputPair<kOdd, kOffset>(Load32(x), offset2);
+      const int32_t pair = InputPair<kOdd, kOffset>(Load4(x), offset2);
       a = __smlabb(pair, *w, a);
       b = __smlatt(pair, *w, b);
       x += win.in_col_step;
@@ -220,7 +204,7 @@ __attribute__((noinline)) void AccumulateQuad3x3(const Window& win, const int32_
   for (int32_t r = kOffset ? win.rows : 3; r > 0; --r) {
 #pragma GCC unroll 3
     for (int32_t c = 0; c < kCols; ++c) {
-      const int32_t v = Load32(x + c * xs);
+      const int32_t v = Load4(x + c * xs);
       const int32_t even = InputPair<false, kOffset>(v, offset2);
       const int32_t odd = InputPair<true, kOffset>(v, offset2);
       a0 = __smlabb(even, w[c], a0);
@@ -268,8 +252,8 @@ __attribute__((noinline)) void AccumulatePair3x3x2(const Window& win, int32_t ne
 #pragma GCC unroll 9
   for (int32_t t = 0; t < 9; ++t) {
     const int8_t* tap = x + (t % 3) * xs;
-    const int32_t p0 = InputPair<kOdd, false>(Load32(tap), 0);
-    const int32_t p1 = InputPair<kOdd, false>(Load32(tap + next), 0);
+    const int32_t p0 = InputPair<kOdd, false>(Load4(tap), 0);
+    const int32_t p1 = InputPair<kOdd, false>(Load4(tap + next), 0);
     a0 = __smlabb(p0, w[t], a0);
     b0 = __smlatt(p0, w[t], b0);
     a1 = __smlabb(p1, w[t], a1);
@@ -296,10 +280,10 @@ __attribute__((noinline)) void AccumulatePair3x3x2Overlap(const Window& win, con
   const int32_t xs = win.in_col_step;
 #pragma GCC unroll 3
   for (int32_t t = 0; t < 9; t += 3) {
-    const int32_t p0 = InputPair<kOdd, false>(Load32(x), 0);
-    const int32_t p1 = InputPair<kOdd, false>(Load32(x + xs), 0);
-    const int32_t p2 = InputPair<kOdd, false>(Load32(x + 2 * xs), 0);
-    const int32_t p3 = InputPair<kOdd, false>(Load32(x + 3 * xs), 0);
+    const int32_t p0 = InputPair<kOdd, false>(Load4(x), 0);
+    const int32_t p1 = InputPair<kOdd, false>(Load4(x + xs), 0);
+    const int32_t p2 = InputPair<kOdd, false>(Load4(x + 2 * xs), 0);
+    const int32_t p3 = InputPair<kOdd, false>(Load4(x + 3 * xs), 0);
     a0 = __smlabb(p0, w[t], a0);
     b0 = __smlatt(p0, w[t], b0);
     a1 = __smlabb(p1, w[t], a1);
@@ -355,9 +339,9 @@ void ChannelsCached(const DepthwiseParams& d, const DepthwiseShape& s, const int
     int32_t weights[kGroup / 2 * kMaxCachedTaps];
     for (int32_t quad = 0; quad < kGroup / 4; ++quad) {
       for (int32_t t = 0; t < taps; ++t) {
-        const int32_t wv = Load32(filter + t * s.out_c + oc + 4 * quad);
+        const int32_t wv = Load4(filter + t * s.out_c + oc + 4 * quad);
         weights[2 * quad * kMaxCachedTaps + t] = __sxtb16(wv);
-        weights[(2 * quad + 1) * kMaxCachedTaps + t] = SignExtendOdd(wv);
+        weights[(2 * quad + 1) * kMaxCachedTaps + t] = Sxtb16Ror8(wv);
       }
     }
     const auto pixel = [&](const Window& win, bool interior, int8_t* out) {

@@ -11,8 +11,7 @@ namespace arm {
 
 void FullyConnectedInt8(const FullyConnectedParams& d, const int8_t* input, const int8_t* filter,
                         const int32_t* bias, int8_t* output) {
-  const GemmS8Output q = {bias,           d.scales.multiplier, d.scales.shift, d.scales.step,
-                          d.input_offset, d.output_offset,     d.act_min,      d.act_max};
+  const GemmS8Output q = GemmS8OutputOf(d, bias);
   if (d.batches == 1) {
     GemmS8SingleRow(input, filter, d.units, d.depth, q, output);
   } else {

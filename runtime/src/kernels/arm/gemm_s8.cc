@@ -8,6 +8,7 @@
 #include <arm_acle.h>
 #endif
 
+#include "kernels/arm/dsp.h"
 #include "kernels/arm/gemm_s8_row.h"
 #include "kernels/arm/requantize.h"
 #include "kernels/quantization.h"
@@ -306,21 +307,6 @@ void GemmS8Widened(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const in
 #else  // Arm DSP or portable: blocks of 2 lhs rows x 2 rhs rows.
 
 #if defined(__ARM_FEATURE_DSP)
-
-inline uint32_t Load4(const int8_t* p) {
-  uint32_t v;
-  memcpy(&v, p, sizeof(v));
-  return v;
-}
-
-// Bytes 1 and 3 sign-extended to two halfwords (__sxtb16 takes bytes 0 and 2).
-// Both operands of every SMLAD pair are split the same way, so the pairing of
-// products is right.
-inline int32_t Sxtb16Ror8(uint32_t v) {
-  int32_t r;
-  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
-  return r;
-}
 
 // One 4-byte step of a 2x2 block: each lhs word against each rhs word, the
 // rhs words unpacked one at a time to keep every sum in a register.

@@ -27,6 +27,14 @@ struct GemmS8Output {
   int32_t act_max;
 };
 
+// The output of an int8 operator whose params hold scales, offsets and a
+// clamp (CONV_2D, FULLY_CONNECTED).
+template <class Params>
+GemmS8Output GemmS8OutputOf(const Params& d, const int32_t* bias) {
+  return GemmS8Output{bias,           d.scales.multiplier, d.scales.shift, d.scales.step,
+                      d.input_offset, d.output_offset,     d.act_min,      d.act_max};
+}
+
 // Columns folded at a time, on the stack: the folded bias is never kept, so
 // the optimized kernels need no more persistent memory than the reference.
 constexpr int32_t kGemmS8ColumnChunk = 64;

@@ -8,6 +8,7 @@
 #include <arm_acle.h>
 #endif
 
+#include "kernels/arm/dsp.h"
 #include "kernels/arm/requantize.h"
 #include "kernels/quantization.h"
 
@@ -27,24 +28,6 @@ constexpr int32_t kRowChunk = 256;
 // bits, and SMLAD's sums wrap as the reference's do.
 
 #if defined(__ARM_FEATURE_DSP)
-
-inline uint32_t Load4(const int8_t* p) {
-  uint32_t v;
-  memcpy(&v, p, sizeof(v));
-  return v;
-}
-
-inline int32_t Sxtb16Ror8(uint32_t v) {
-  int32_t r;
-  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
-  return r;
-}
-
-inline uint32_t Sxtab16Ror8(uint32_t a, uint32_t v) {
-  uint32_t r;
-  __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(v));
-  return r;
-}
 
 // a[0, n) (n a multiple of 4) in the widened layout.
 void WidenRow(const int8_t* a, int32_t n, int32_t input_offset, uint32_t* wide) {

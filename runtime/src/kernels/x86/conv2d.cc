@@ -18,10 +18,6 @@ namespace microml {
 namespace x86 {
 namespace {
 
-bool IsDirect1x1(const Conv2DParams& d, const Conv2DShape& s) {
-  return s.f_h == 1 && s.f_w == 1 && d.pad_h == 0 && d.pad_w == 0;
-}
-
 // Packing pays off for short rows (few lanes of the unpacked dot products
 // used) over many output pixels. The packed copy lives on the stack, so the
 // arena stays exactly the arm/ twin's (which the arena tests compare with
@@ -78,8 +74,7 @@ void Conv2DInt8(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input
     reference::Conv2DInt8(d, s, input, filter, bias, output);
     return;
   }
-  const arm::GemmS8Output q = {bias,           d.scales.multiplier, d.scales.shift, d.scales.step,
-                               d.input_offset, d.output_offset,     d.act_min,      d.act_max};
+  const arm::GemmS8Output q = arm::GemmS8OutputOf(d, bias);
   alignas(64) int8_t packed_filter[kMaxPackedBytes];
   const int8_t* packed = nullptr;
   if (PackedBytes(s) > 0) {
@@ -92,7 +87,7 @@ void Conv2DInt8(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input
     FoldVnni(filter, s.out_c, s.f_h * s.f_w * s.in_c, d.input_offset, bias, folded_bias);
     folded = folded_bias;
   }
-  if (!IsDirect1x1(d, s)) {
+  if (!arm::Conv2DIsDirect1x1(d, s)) {
     Im2col(d, s, input, filter, packed, folded, q, scratch, output);
     return;
   }
@@ -111,51 +106,21 @@ void Conv2DInt8(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input
   }
 }
 
-struct OpData {
-  const Conv2DParams* params;
-  int scratch_index;
-};
-
-Status Prepare(OpContext& ctx) {
-  Conv2DParams* params = nullptr;
-  MICROML_RETURN_IF_ERROR(PrepareConv2D(ctx, &params));
-  OpData* data = ctx.AllocatePersistent<OpData>();
-  if (data == nullptr) return Status::kArenaTooSmall;
-  data->params = params;
-  data->scratch_index = -1;
-  ctx.set_op_data(data);
-  const Conv2DShape s = Conv2DShapeOf(*ctx.input(0), *ctx.input(1), *ctx.output(0));
-  // The arm/ twin's request at every level: the im2col rows.
-  const size_t scratch_bytes =
-      params->kind == Conv2DKind::kInt8 ? arm::Conv2DInt8ScratchBytes(*params, s) : 0;
-  if (scratch_bytes > 0) {
-    MICROML_RETURN_IF_ERROR(ctx.RequestScratch(scratch_bytes, &data->scratch_index));
-  }
-  return Status::kOk;
-}
-
 Status Eval(OpContext& ctx) {
-  const OpData& data = *ctx.op_data_as<OpData>();
-  if (data.params->kind != Conv2DKind::kInt8) return reference::Conv2DEvalWith(ctx, *data.params);
-  const Tensor& input = *ctx.input(0);
-  const Tensor& filter = *ctx.input(1);
-  const Tensor* bias = ctx.input(2);
-  const Tensor& output = *ctx.output(0);
-  int8_t* scratch =
-      data.scratch_index >= 0 ? static_cast<int8_t*>(ctx.scratch(data.scratch_index)) : nullptr;
-  Conv2DInt8(*data.params, Conv2DShapeOf(input, filter, output), input.data_as<const int8_t>(),
-             filter.data_as<const int8_t>(),
-             bias != nullptr ? bias->data_as<const int32_t>() : nullptr, scratch,
-             output.data_as<int8_t>());
-  return Status::kOk;
+  return arm::EvalConv2DOptimized(ctx, &Conv2DInt8);
 }
 
 }  // namespace
 }  // namespace x86
 
-const KernelRegistration kRegisterConv2DX86 = {
-    static_cast<int32_t>(BuiltinOp::kCONV_2D), nullptr, 8, x86::Prepare, x86::Eval, nullptr,
-    "float32 int8 int8_int4 int16 int16_b32"};
+// The arm/ twin's prepare at every level: its scratch holds the im2col rows.
+const KernelRegistration kRegisterConv2DX86 = {static_cast<int32_t>(BuiltinOp::kCONV_2D),
+                                               nullptr,
+                                               8,
+                                               arm::PrepareConv2DOptimized,
+                                               x86::Eval,
+                                               nullptr,
+                                               "float32 int8 int8_int4 int16 int16_b32"};
 
 }  // namespace microml
 

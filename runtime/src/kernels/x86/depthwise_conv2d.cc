@@ -125,9 +125,9 @@ void Walk(const DepthwiseParams& d, const DepthwiseShape& s, const int8_t* input
 }
 
 void DepthwiseInt8(const DepthwiseParams& d, const DepthwiseShape& s, const int8_t* input,
-                   const int8_t* filter, const int32_t* bias, int8_t* output) {
+                   const int8_t* filter, const int32_t* bias, int8_t* scratch, int8_t* output) {
   if (ActiveLevel() < Level::kAvx2 || s.out_c < 8) {
-    arm::DepthwiseConv2DInt8(d, s, input, filter, bias, nullptr, output);
+    arm::DepthwiseConv2DInt8(d, s, input, filter, bias, scratch, output);
     return;
   }
   for (int32_t done = 0; done < s.out_c;) {
@@ -164,16 +164,7 @@ void DepthwiseInt8(const DepthwiseParams& d, const DepthwiseShape& s, const int8
 }
 
 Status Eval(OpContext& ctx) {
-  const DepthwiseParams& d = *ctx.op_data_as<DepthwiseParams>();
-  if (d.kind != DepthwiseKind::kInt8) return reference::DepthwiseConv2DEval(ctx);
-  const Tensor& input = *ctx.input(0);
-  const Tensor& filter = *ctx.input(1);
-  const Tensor* bias = ctx.input(2);
-  DepthwiseInt8(d, DepthwiseShapeOf(input, filter, *ctx.output(0)), input.data_as<const int8_t>(),
-                filter.data_as<const int8_t>(),
-                bias != nullptr ? bias->data_as<const int32_t>() : nullptr,
-                ctx.output(0)->data_as<int8_t>());
-  return Status::kOk;
+  return arm::EvalDepthwiseConv2DOptimized(ctx, &DepthwiseInt8);
 }
 
 }  // namespace
@@ -183,7 +174,7 @@ const KernelRegistration kRegisterDepthwiseConv2DX86 = {
     static_cast<int32_t>(BuiltinOp::kDEPTHWISE_CONV_2D),
     nullptr,
     7,
-    DepthwiseConv2DPrepare,
+    arm::PrepareDepthwiseConv2DOptimized,
     x86::Eval,
     nullptr,
     "float32 int8 int8_int4 int16"};

@@ -25,15 +25,8 @@ Status Eval(OpContext& ctx) {
     arm::FullyConnectedInt8(d, input, filter, b, output);
     return Status::kOk;
   }
-  const arm::GemmS8Output q = {b,
-                               d.scales.multiplier,
-                               d.scales.shift,
-                               d.scales.step,
-                               d.input_offset,
-                               d.output_offset,
-                               d.act_min,
-                               d.act_max};
-  x86::GemmS8(input, d.depth, d.batches, filter, d.units, d.depth, q, output, d.units);
+  x86::GemmS8(input, d.depth, d.batches, filter, d.units, d.depth, arm::GemmS8OutputOf(d, b),
+              output, d.units);
   return Status::kOk;
 }
 
