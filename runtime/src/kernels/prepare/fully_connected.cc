@@ -55,25 +55,18 @@ Status PrepareQuantized(OpContext& ctx, const Tensor& input, const Tensor& filte
                      : FullyConnectedKind::kInt16Bias64;
   }
   const bool wide = data->kind == FullyConnectedKind::kInt16Bias64;
-  conv::ActivationQuant in_q = {};
-  conv::ActivationQuant out_q = {};
-  VectorRef<float> filter_scales;
-  MICROML_RETURN_IF_ERROR(conv::ReadActivationQuant(ctx, ctx.input_ref(0), type, "input", &in_q));
-  MICROML_RETURN_IF_ERROR(
-      conv::ReadActivationQuant(ctx, ctx.output_ref(0), type, "output", &out_q));
+  conv::QuantInputs q = {};
   // TFLM has no per-channel int4 fully connected kernel.
-  MICROML_RETURN_IF_ERROR(conv::ReadFilterScales(ctx, ctx.input_ref(1), data->units, 0,
-                                                 filter.type == TensorType::kINT8, &filter_scales));
-  if (filter_scales.size() > 1) {
-    MICROML_RETURN_IF_ERROR(conv::ComputeChannelScales(ctx, in_q.scale, filter_scales, out_q.scale,
-                                                       wide, &data->scales));
+  MICROML_RETURN_IF_ERROR(
+      conv::ReadQuantInputs(ctx, 0, 1, type, data->units, 0, filter.type == TensorType::kINT8, &q));
+  if (q.filter_scales.size() > 1) {
+    MICROML_RETURN_IF_ERROR(conv::ComputeChannelScales(ctx, q.input.scale, q.filter_scales,
+                                                       q.output.scale, wide, &data->scales));
   } else {
-    MICROML_RETURN_IF_ERROR(PerTensorScale(ctx, in_q.scale, filter_scales[0], out_q.scale,
+    MICROML_RETURN_IF_ERROR(PerTensorScale(ctx, q.input.scale, q.filter_scales[0], q.output.scale,
                                            bias != nullptr, wide, &data->scales));
   }
-  data->input_offset = -in_q.zero_point;
-  data->output_offset = out_q.zero_point;
-  return conv::QuantizedRange(ctx, activation, out_q, type, &data->act_min, &data->act_max);
+  return conv::SetOffsetsAndRange(ctx, q, type, activation, data);
 }
 
 // TFLite's output shape: [batches, units], or with keep_num_dims the input's
@@ -159,12 +152,8 @@ Status PrepareFullyConnected(OpContext& ctx, FullyConnectedParams** out) {
   if (data == nullptr) return Status::kArenaTooSmall;
   *data = params;
   if (type == TensorType::kFLOAT32) {
-    if (filter->type != TensorType::kFLOAT32) return ctx.FailUnsupportedTypes();
-    if (bias != nullptr && bias->type != TensorType::kFLOAT32) {
-      return conv::FailBiasType(ctx, bias, input);
-    }
     data->kind = FullyConnectedKind::kFloat;
-    FloatActivationRange(activation, &data->float_min, &data->float_max);
+    MICROML_RETURN_IF_ERROR(conv::PrepareFloat(ctx, *input, *filter, bias, activation, data));
   } else {
     MICROML_RETURN_IF_ERROR(PrepareQuantized(ctx, *input, *filter, bias, activation, data));
   }

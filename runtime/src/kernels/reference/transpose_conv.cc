@@ -25,14 +25,7 @@ constexpr int kBiasInput = 3;
 
 enum class Kind : uint8_t { kFloat, kInt8, kInt16Bias16, kInt16Bias64 };
 
-struct OpData {
-  conv::ChannelScales scales;
-  int32_t input_offset;
-  int32_t output_offset;
-  int32_t act_min;
-  int32_t act_max;
-  float float_min;
-  float float_max;
+struct OpData : conv::QuantParams {
   int32_t stride_h;
   int32_t stride_w;
   int32_t pad_h;
@@ -66,20 +59,8 @@ Status PrepareQuantized(OpContext& ctx, const Tensor& input, const Tensor& filte
     data->kind = bias != nullptr && bias->type == TensorType::kINT16 ? Kind::kInt16Bias16
                                                                      : Kind::kInt16Bias64;
   }
-  conv::ActivationQuant in_q = {};
-  conv::ActivationQuant out_q = {};
-  VectorRef<float> filter_scales;
-  MICROML_RETURN_IF_ERROR(
-      conv::ReadActivationQuant(ctx, ctx.input_ref(kDataInput), type, "input", &in_q));
-  MICROML_RETURN_IF_ERROR(
-      conv::ReadActivationQuant(ctx, ctx.output_ref(0), type, "output", &out_q));
-  MICROML_RETURN_IF_ERROR(conv::ReadFilterScales(ctx, ctx.input_ref(kFilterInput), filter.dims[0],
-                                                 0, true, &filter_scales));
-  MICROML_RETURN_IF_ERROR(conv::ComputeChannelScales(ctx, in_q.scale, filter_scales, out_q.scale,
-                                                     type == TensorType::kINT16, &data->scales));
-  data->input_offset = -in_q.zero_point;
-  data->output_offset = out_q.zero_point;
-  return conv::QuantizedRange(ctx, activation, out_q, type, &data->act_min, &data->act_max);
+  return conv::PrepareChannelQuant(ctx, kDataInput, kFilterInput, type, filter.dims[0], 0,
+                                   type == TensorType::kINT16, activation, data);
 }
 
 // TFLM ignores the output-shape input; a constant one must at least agree.
@@ -177,12 +158,8 @@ Status Prepare(OpContext& ctx) {
   if (data == nullptr) return Status::kArenaTooSmall;
   *data = params;
   if (type == TensorType::kFLOAT32) {
-    if (filter->type != TensorType::kFLOAT32) return ctx.FailUnsupportedTypes();
-    if (bias != nullptr && bias->type != TensorType::kFLOAT32) {
-      return conv::FailBiasType(ctx, bias, input);
-    }
     data->kind = Kind::kFloat;
-    FloatActivationRange(activation, &data->float_min, &data->float_max);
+    MICROML_RETURN_IF_ERROR(conv::PrepareFloat(ctx, *input, *filter, bias, activation, data));
   } else {
     MICROML_RETURN_IF_ERROR(PrepareQuantized(ctx, *input, *filter, bias, activation, data));
   }
