@@ -7,6 +7,7 @@
 
 #include "kernels/conv_common.h"
 #include "kernels/padding.h"
+#include "kernels/reference/conv_compute.h"
 #include "microml/kernels.h"
 
 namespace microml {
@@ -221,19 +222,15 @@ void EvalQuantized(const OpData& d, const Shape& s, const In* input, const int8_
                    const Bias* bias, In* output) {
   const int32_t input_offset = d.input_offset;
   const auto mac = [input_offset](Acc acc, In x, int8_t w) {
-    return WrappingAdd(acc, static_cast<Acc>(x + input_offset) * w);
+    return conv::Accumulate(acc, x, w, input_offset);
   };
   for (int32_t b = 0; b < s.batches; ++b) {
     for (int32_t oy = 0; oy < s.out_h; ++oy) {
       for (int32_t ox = 0; ox < s.out_w; ++ox) {
         for (int32_t oc = 0; oc < s.out_c; ++oc) {
-          Acc acc = Gather<Acc>(d, s, input, filter, b, oy, ox, oc, mac);
-          if (bias != nullptr) acc = WrappingAdd(acc, static_cast<Acc>(bias[oc]));
-          const int32_t k = oc * d.scales.step;
-          const int32_t scaled =
-              MultiplyByQuantizedMultiplier(acc, d.scales.multiplier[k], d.scales.shift[k]);
+          const Acc acc = Gather<Acc>(d, s, input, filter, b, oy, ox, oc, mac);
           output[((b * s.out_h + oy) * s.out_w + ox) * s.out_c + oc] =
-              Clamp<In>(WrappingAdd(scaled, d.output_offset), d.act_min, d.act_max);
+              conv::OutputValue<In>(d, acc, bias, oc);
         }
       }
     }
