@@ -220,6 +220,28 @@ inline Status FailBiasType(OpContext& ctx, const Tensor* bias, const Tensor* inp
                   TensorTypeName(bias->type), TensorTypeName(input->type));
 }
 
+// int8 input: int8 or int4 weights and an int32 bias.
+inline Status CheckInt8Operands(OpContext& ctx, const Tensor& input, const Tensor& filter,
+                                const Tensor* bias) {
+  if (filter.type != TensorType::kINT8 && filter.type != TensorType::kINT4) {
+    return ctx.FailUnsupportedTypes();
+  }
+  if (bias != nullptr && bias->type != TensorType::kINT32) return FailBiasType(ctx, bias, &input);
+  return Status::kOk;
+}
+
+// int16 input: int8 weights and an int64 bias, or an int32 one where the
+// operator takes that too.
+inline Status CheckInt16Operands(OpContext& ctx, const Tensor& input, const Tensor& filter,
+                                 const Tensor* bias, bool int32_bias) {
+  if (filter.type != TensorType::kINT8) return ctx.FailUnsupportedTypes();
+  if (bias != nullptr && bias->type != TensorType::kINT64 &&
+      !(int32_bias && bias->type == TensorType::kINT32)) {
+    return FailBiasType(ctx, bias, &input);
+  }
+  return Status::kOk;
+}
+
 // The float variant: float weights and bias, and the activation's float range.
 inline Status PrepareFloat(OpContext& ctx, const Tensor& input, const Tensor& filter,
                            const Tensor* bias, Activation activation, QuantParams* out) {
@@ -228,6 +250,31 @@ inline Status PrepareFloat(OpContext& ctx, const Tensor& input, const Tensor& fi
     return FailBiasType(ctx, bias, &input);
   }
   FloatActivationRange(activation, &out->float_min, &out->float_max);
+  return Status::kOk;
+}
+
+template <typename Params>
+using PrepareQuantizedFn = Status (*)(OpContext&, const Tensor& input, const Tensor& filter,
+                                      const Tensor* bias, Activation, Params*);
+
+// Allocates the op data as a copy of the checked `params` and finishes it: the
+// float variant here, a quantized one by `prepare_quantized`. `out`, when
+// given, receives it.
+template <typename Params>
+Status StoreParams(OpContext& ctx, const Params& params, const Tensor& input, const Tensor& filter,
+                   const Tensor* bias, Activation activation, decltype(Params::kind) float_kind,
+                   PrepareQuantizedFn<Params> prepare_quantized, Params** out = nullptr) {
+  Params* data = ctx.AllocatePersistent<Params>();
+  if (data == nullptr) return Status::kArenaTooSmall;
+  *data = params;
+  if (input.type == TensorType::kFLOAT32) {
+    data->kind = float_kind;
+    MICROML_RETURN_IF_ERROR(PrepareFloat(ctx, input, filter, bias, activation, data));
+  } else {
+    MICROML_RETURN_IF_ERROR(prepare_quantized(ctx, input, filter, bias, activation, data));
+  }
+  ctx.set_op_data(data);
+  if (out != nullptr) *out = data;
   return Status::kOk;
 }
 

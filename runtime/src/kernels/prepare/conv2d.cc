@@ -13,18 +13,10 @@ Status PrepareQuantized(OpContext& ctx, const Tensor& input, const Tensor& filte
                         const Tensor* bias, Activation activation, Conv2DParams* data) {
   const TensorType type = input.type;
   if (type == TensorType::kINT8) {
-    if (filter.type != TensorType::kINT8 && filter.type != TensorType::kINT4) {
-      return ctx.FailUnsupportedTypes();
-    }
-    if (bias != nullptr && bias->type != TensorType::kINT32) {
-      return conv::FailBiasType(ctx, bias, &input);
-    }
+    MICROML_RETURN_IF_ERROR(conv::CheckInt8Operands(ctx, input, filter, bias));
     data->kind = filter.type == TensorType::kINT4 ? Conv2DKind::kInt8Int4 : Conv2DKind::kInt8;
   } else {
-    if (filter.type != TensorType::kINT8) return ctx.FailUnsupportedTypes();
-    if (bias != nullptr && bias->type != TensorType::kINT32 && bias->type != TensorType::kINT64) {
-      return conv::FailBiasType(ctx, bias, &input);
-    }
+    MICROML_RETURN_IF_ERROR(conv::CheckInt16Operands(ctx, input, filter, bias, true));
     data->kind = bias != nullptr && bias->type == TensorType::kINT32 ? Conv2DKind::kInt16Bias32
                                                                      : Conv2DKind::kInt16Bias64;
   }
@@ -61,19 +53,8 @@ Status PrepareConv2D(OpContext& ctx, Conv2DParams** out) {
   MICROML_RETURN_IF_ERROR(conv::PrepareWindowGeometry(ctx, window, *input, *filter, *output, bias,
                                                       filter_count, &params.pad_h, &params.pad_w));
 
-  Conv2DParams* data = ctx.AllocatePersistent<Conv2DParams>();
-  if (data == nullptr) return Status::kArenaTooSmall;
-  *data = params;
-  if (input->type == TensorType::kFLOAT32) {
-    data->kind = Conv2DKind::kFloat;
-    MICROML_RETURN_IF_ERROR(
-        conv::PrepareFloat(ctx, *input, *filter, bias, window.activation, data));
-  } else {
-    MICROML_RETURN_IF_ERROR(PrepareQuantized(ctx, *input, *filter, bias, window.activation, data));
-  }
-  ctx.set_op_data(data);
-  *out = data;
-  return Status::kOk;
+  return conv::StoreParams(ctx, params, *input, *filter, bias, window.activation,
+                           Conv2DKind::kFloat, PrepareQuantized, out);
 }
 
 Status Conv2DPrepare(OpContext& ctx) {

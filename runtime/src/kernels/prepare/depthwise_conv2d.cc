@@ -16,19 +16,11 @@ Status PrepareQuantized(OpContext& ctx, const Tensor& input, const Tensor& filte
                         const Tensor* bias, Activation activation, DepthwiseParams* data) {
   const TensorType type = input.type;
   if (type == TensorType::kINT8) {
-    if (filter.type != TensorType::kINT8 && filter.type != TensorType::kINT4) {
-      return ctx.FailUnsupportedTypes();
-    }
-    if (bias != nullptr && bias->type != TensorType::kINT32) {
-      return conv::FailBiasType(ctx, bias, &input);
-    }
+    MICROML_RETURN_IF_ERROR(conv::CheckInt8Operands(ctx, input, filter, bias));
     data->kind = filter.type == TensorType::kINT4 ? DepthwiseKind::kInt8Int4 : DepthwiseKind::kInt8;
   } else {
-    if (filter.type != TensorType::kINT8) return ctx.FailUnsupportedTypes();
     // TFLM reads a 16x8 depthwise bias as int64 whatever its declared type.
-    if (bias != nullptr && bias->type != TensorType::kINT64) {
-      return conv::FailBiasType(ctx, bias, &input);
-    }
+    MICROML_RETURN_IF_ERROR(conv::CheckInt16Operands(ctx, input, filter, bias, false));
     data->kind = DepthwiseKind::kInt16;
   }
   return conv::PrepareChannelQuant(ctx, 0, 1, type, filter.dims[3], 3,
@@ -66,18 +58,8 @@ Status DepthwiseConv2DPrepare(OpContext& ctx) {
   MICROML_RETURN_IF_ERROR(conv::PrepareWindowGeometry(ctx, window, *input, *filter, *output, bias,
                                                       channels, &params.pad_h, &params.pad_w));
 
-  DepthwiseParams* data = ctx.AllocatePersistent<DepthwiseParams>();
-  if (data == nullptr) return Status::kArenaTooSmall;
-  *data = params;
-  if (input->type == TensorType::kFLOAT32) {
-    data->kind = DepthwiseKind::kFloat;
-    MICROML_RETURN_IF_ERROR(
-        conv::PrepareFloat(ctx, *input, *filter, bias, window.activation, data));
-  } else {
-    MICROML_RETURN_IF_ERROR(PrepareQuantized(ctx, *input, *filter, bias, window.activation, data));
-  }
-  ctx.set_op_data(data);
-  return Status::kOk;
+  return conv::StoreParams(ctx, params, *input, *filter, bias, window.activation,
+                           DepthwiseKind::kFloat, PrepareQuantized);
 }
 
 }  // namespace microml

@@ -37,19 +37,11 @@ Status PrepareQuantized(OpContext& ctx, const Tensor& input, const Tensor& filte
                         const Tensor* bias, Activation activation, FullyConnectedParams* data) {
   const TensorType type = input.type;
   if (type == TensorType::kINT8) {
-    if (filter.type != TensorType::kINT8 && filter.type != TensorType::kINT4) {
-      return ctx.FailUnsupportedTypes();
-    }
-    if (bias != nullptr && bias->type != TensorType::kINT32) {
-      return conv::FailBiasType(ctx, bias, &input);
-    }
+    MICROML_RETURN_IF_ERROR(conv::CheckInt8Operands(ctx, input, filter, bias));
     data->kind = filter.type == TensorType::kINT4 ? FullyConnectedKind::kInt8Int4
                                                   : FullyConnectedKind::kInt8;
   } else {
-    if (filter.type != TensorType::kINT8) return ctx.FailUnsupportedTypes();
-    if (bias != nullptr && bias->type != TensorType::kINT32 && bias->type != TensorType::kINT64) {
-      return conv::FailBiasType(ctx, bias, &input);
-    }
+    MICROML_RETURN_IF_ERROR(conv::CheckInt16Operands(ctx, input, filter, bias, true));
     data->kind = bias != nullptr && bias->type == TensorType::kINT32
                      ? FullyConnectedKind::kInt16Bias32
                      : FullyConnectedKind::kInt16Bias64;
@@ -148,18 +140,8 @@ Status PrepareFullyConnected(OpContext& ctx, FullyConnectedParams** out) {
       CheckOutputShape(ctx, *input, *output, keep_num_dims, params.batches, params.units));
   MICROML_RETURN_IF_ERROR(conv::CheckBias(ctx, bias, params.units));
 
-  FullyConnectedParams* data = ctx.AllocatePersistent<FullyConnectedParams>();
-  if (data == nullptr) return Status::kArenaTooSmall;
-  *data = params;
-  if (type == TensorType::kFLOAT32) {
-    data->kind = FullyConnectedKind::kFloat;
-    MICROML_RETURN_IF_ERROR(conv::PrepareFloat(ctx, *input, *filter, bias, activation, data));
-  } else {
-    MICROML_RETURN_IF_ERROR(PrepareQuantized(ctx, *input, *filter, bias, activation, data));
-  }
-  ctx.set_op_data(data);
-  *out = data;
-  return Status::kOk;
+  return conv::StoreParams(ctx, params, *input, *filter, bias, activation,
+                           FullyConnectedKind::kFloat, PrepareQuantized, out);
 }
 
 Status FullyConnectedPrepare(OpContext& ctx) {

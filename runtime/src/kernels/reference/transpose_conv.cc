@@ -155,17 +155,8 @@ Status Prepare(OpContext& ctx) {
       conv::CheckWindowExtent(ctx, "horizontal", in_w, params.stride_w, params.pad_w, s.f_w, 1));
   MICROML_RETURN_IF_ERROR(conv::CheckBias(ctx, bias, s.out_c));
 
-  OpData* data = ctx.AllocatePersistent<OpData>();
-  if (data == nullptr) return Status::kArenaTooSmall;
-  *data = params;
-  if (type == TensorType::kFLOAT32) {
-    data->kind = Kind::kFloat;
-    MICROML_RETURN_IF_ERROR(conv::PrepareFloat(ctx, *input, *filter, bias, activation, data));
-  } else {
-    MICROML_RETURN_IF_ERROR(PrepareQuantized(ctx, *input, *filter, bias, activation, data));
-  }
-  ctx.set_op_data(data);
-  return Status::kOk;
+  return conv::StoreParams(ctx, params, *input, *filter, bias, activation, Kind::kFloat,
+                           PrepareQuantized);
 }
 
 // Input rows (or columns) feeding output position `out`: those i with
