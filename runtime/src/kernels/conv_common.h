@@ -220,6 +220,36 @@ inline Status FailBiasType(OpContext& ctx, const Tensor* bias, const Tensor* inp
                   TensorTypeName(bias->type), TensorTypeName(input->type));
 }
 
+// The checks every conv-family prepare starts with: `min_inputs` inputs or one
+// more (the optional bias) and 1 output, the input, filter and output
+// present, and the operator's options table.
+inline Status CheckOperator(OpContext& ctx, int min_inputs, int input_index, int filter_index,
+                            OptionsType options_type, const char* options_name) {
+  if (ctx.num_inputs() < min_inputs || ctx.num_inputs() > min_inputs + 1 ||
+      ctx.num_outputs() != 1) {
+    return ctx.Fail(Status::kInvalidModel, "expected %d or %d inputs and 1 output, got %d and %d",
+                    min_inputs, min_inputs + 1, ctx.num_inputs(), ctx.num_outputs());
+  }
+  if (ctx.input(input_index) == nullptr || ctx.input(filter_index) == nullptr ||
+      ctx.output(0) == nullptr) {
+    return ctx.Fail(Status::kInvalidModel, "input, filter and output are required");
+  }
+  if (ctx.options_type() != options_type) {
+    return ctx.Fail(Status::kInvalidModel, "missing %s", options_name);
+  }
+  return Status::kOk;
+}
+
+// Input and output of one type: float32, int8 or int16.
+inline Status CheckActivationTypes(OpContext& ctx, const Tensor& input, const Tensor& output) {
+  const TensorType type = input.type;
+  if (output.type != type ||
+      (type != TensorType::kFLOAT32 && type != TensorType::kINT8 && type != TensorType::kINT16)) {
+    return ctx.FailUnsupportedTypes();
+  }
+  return Status::kOk;
+}
+
 // int8 input: int8 or int4 weights and an int32 bias.
 inline Status CheckInt8Operands(OpContext& ctx, const Tensor& input, const Tensor& filter,
                                 const Tensor* bias) {

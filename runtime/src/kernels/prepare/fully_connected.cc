@@ -86,20 +86,12 @@ Status CheckOutputShape(OpContext& ctx, const Tensor& input, const Tensor& outpu
 }  // namespace
 
 Status PrepareFullyConnected(OpContext& ctx, FullyConnectedParams** out) {
-  if (ctx.num_inputs() < 2 || ctx.num_inputs() > 3 || ctx.num_outputs() != 1) {
-    return ctx.Fail(Status::kInvalidModel, "expected 2 or 3 inputs and 1 output, got %d and %d",
-                    ctx.num_inputs(), ctx.num_outputs());
-  }
+  MICROML_RETURN_IF_ERROR(conv::CheckOperator(ctx, 2, 0, 1, OptionsType::kFullyConnectedOptions,
+                                              "FullyConnectedOptions"));
   const Tensor* input = ctx.input(0);
   const Tensor* filter = ctx.input(1);
   const Tensor* bias = ctx.input(2);
   const Tensor* output = ctx.output(0);
-  if (input == nullptr || filter == nullptr || output == nullptr) {
-    return ctx.Fail(Status::kInvalidModel, "input, filter and output are required");
-  }
-  if (ctx.options_type() != OptionsType::kFullyConnectedOptions) {
-    return ctx.Fail(Status::kInvalidModel, "missing FullyConnectedOptions");
-  }
   const TableRef options = ctx.options();
   const int8_t weights_format = options.GetInt8(kWeightsFormatField, 0);
   if (weights_format != 0) {
@@ -111,11 +103,7 @@ Status PrepareFullyConnected(OpContext& ctx, FullyConnectedParams** out) {
   MICROML_RETURN_IF_ERROR(
       conv::ReadActivation(ctx, options.GetInt8(kActivationField, 0), &activation));
 
-  const TensorType type = input->type;
-  if (output->type != type ||
-      (type != TensorType::kFLOAT32 && type != TensorType::kINT8 && type != TensorType::kINT16)) {
-    return ctx.FailUnsupportedTypes();
-  }
+  MICROML_RETURN_IF_ERROR(conv::CheckActivationTypes(ctx, *input, *output));
   int64_t input_count = 0;
   int64_t count = 0;
   MICROML_RETURN_IF_ERROR(conv::CheckTensor(ctx, input, "input", -1, &input_count));

@@ -30,19 +30,10 @@ struct Window {
 // three rank-4 tensors.
 inline Status PrepareWindowOp(OpContext& ctx, OptionsType options_type, const char* options_name,
                               const WindowFields& fields, Window* out) {
-  if (ctx.num_inputs() < 2 || ctx.num_inputs() > 3 || ctx.num_outputs() != 1) {
-    return ctx.Fail(Status::kInvalidModel, "expected 2 or 3 inputs and 1 output, got %d and %d",
-                    ctx.num_inputs(), ctx.num_outputs());
-  }
+  MICROML_RETURN_IF_ERROR(CheckOperator(ctx, 2, 0, 1, options_type, options_name));
   const Tensor* input = ctx.input(0);
   const Tensor* filter = ctx.input(1);
   const Tensor* output = ctx.output(0);
-  if (input == nullptr || filter == nullptr || output == nullptr) {
-    return ctx.Fail(Status::kInvalidModel, "input, filter and output are required");
-  }
-  if (ctx.options_type() != options_type) {
-    return ctx.Fail(Status::kInvalidModel, "missing %s", options_name);
-  }
   const TableRef options = ctx.options();
   out->padding = options.GetInt8(fields.padding, 0);
   out->stride_w = options.GetInt32(fields.stride_w, 0);
@@ -59,11 +50,7 @@ inline Status PrepareWindowOp(OpContext& ctx, OptionsType options_type, const ch
   }
   MICROML_RETURN_IF_ERROR(
       ReadActivation(ctx, options.GetInt8(fields.activation, 0), &out->activation));
-  const TensorType type = input->type;
-  if (output->type != type ||
-      (type != TensorType::kFLOAT32 && type != TensorType::kINT8 && type != TensorType::kINT16)) {
-    return ctx.FailUnsupportedTypes();
-  }
+  MICROML_RETURN_IF_ERROR(CheckActivationTypes(ctx, *input, *output));
   int64_t count = 0;
   MICROML_RETURN_IF_ERROR(CheckTensor(ctx, input, "input", 4, &count));
   MICROML_RETURN_IF_ERROR(CheckTensor(ctx, filter, "filter", 4, &count));

@@ -84,20 +84,13 @@ Status CheckOutputShapeInput(OpContext& ctx, const Tensor& output) {
 }
 
 Status Prepare(OpContext& ctx) {
-  if (ctx.num_inputs() < 3 || ctx.num_inputs() > 4 || ctx.num_outputs() != 1) {
-    return ctx.Fail(Status::kInvalidModel, "expected 3 or 4 inputs and 1 output, got %d and %d",
-                    ctx.num_inputs(), ctx.num_outputs());
-  }
+  MICROML_RETURN_IF_ERROR(conv::CheckOperator(ctx, 3, kDataInput, kFilterInput,
+                                              OptionsType::kTransposeConvOptions,
+                                              "TransposeConvOptions"));
   const Tensor* filter = ctx.input(kFilterInput);
   const Tensor* input = ctx.input(kDataInput);
   const Tensor* bias = ctx.input(kBiasInput);
   const Tensor* output = ctx.output(0);
-  if (input == nullptr || filter == nullptr || output == nullptr) {
-    return ctx.Fail(Status::kInvalidModel, "input, filter and output are required");
-  }
-  if (ctx.options_type() != OptionsType::kTransposeConvOptions) {
-    return ctx.Fail(Status::kInvalidModel, "missing TransposeConvOptions");
-  }
   const TableRef options = ctx.options();
   const int8_t padding = options.GetInt8(kPaddingField, 0);
   OpData params = {};
@@ -114,11 +107,7 @@ Status Prepare(OpContext& ctx) {
   MICROML_RETURN_IF_ERROR(
       conv::ReadActivation(ctx, options.GetInt8(kActivationField, 0), &activation));
 
-  const TensorType type = input->type;
-  if (output->type != type ||
-      (type != TensorType::kFLOAT32 && type != TensorType::kINT8 && type != TensorType::kINT16)) {
-    return ctx.FailUnsupportedTypes();
-  }
+  MICROML_RETURN_IF_ERROR(conv::CheckActivationTypes(ctx, *input, *output));
   int64_t count = 0;
   MICROML_RETURN_IF_ERROR(conv::CheckTensor(ctx, input, "input", 4, &count));
   MICROML_RETURN_IF_ERROR(conv::CheckTensor(ctx, filter, "filter", 4, &count));
