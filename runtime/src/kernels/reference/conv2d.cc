@@ -79,23 +79,32 @@ Status Conv2DEval(OpContext& ctx) {
 }
 
 Status Conv2DEvalWith(OpContext& ctx, const Conv2DParams& d) {
-  const conv::Operands t(ctx);
-  const Conv2DShape s = Conv2DShapeOf(t.input, t.filter, t.output);
+  const Tensor& input = *ctx.input(0);
+  const Tensor& filter = *ctx.input(1);
+  const Tensor* bias = ctx.input(2);
+  const Tensor& output = *ctx.output(0);
+  const Conv2DShape s = Conv2DShapeOf(input, filter, output);
+  const void* b = bias != nullptr ? bias->data : nullptr;
   switch (d.kind) {
     case Conv2DKind::kFloat:
-      t.Run(Conv2DFloat, d, s);
+      Conv2DFloat(d, s, input.data_as<const float>(), filter.data_as<const float>(),
+                  static_cast<const float*>(b), output.data_as<float>());
       break;
     case Conv2DKind::kInt8:
-      t.Run(Conv2DInt8, d, s);
+      Conv2DInt8(d, s, input.data_as<const int8_t>(), filter.data_as<const int8_t>(),
+                 static_cast<const int32_t*>(b), output.data_as<int8_t>());
       break;
     case Conv2DKind::kInt8Int4:
-      t.Run(Conv2DInt8Int4, d, s);
+      Conv2DInt8Int4(d, s, input.data_as<const int8_t>(), filter.data_as<const uint8_t>(),
+                     static_cast<const int32_t*>(b), output.data_as<int8_t>());
       break;
     case Conv2DKind::kInt16Bias32:
-      t.Run(Conv2DInt16, d, s);
+      Conv2DInt16(d, s, input.data_as<const int16_t>(), filter.data_as<const int8_t>(),
+                  static_cast<const int32_t*>(b), output.data_as<int16_t>());
       break;
     case Conv2DKind::kInt16Bias64:
-      t.Run(Conv2DInt16Bias64, d, s);
+      Conv2DInt16Bias64(d, s, input.data_as<const int16_t>(), filter.data_as<const int8_t>(),
+                        static_cast<const int64_t*>(b), output.data_as<int16_t>());
       break;
   }
   return Status::kOk;

@@ -1,7 +1,7 @@
-// What the conv family's reference computes share: one multiply-accumulate
-// and turning a finished sum into an output value, both as TFLM's reference
-// kernels do them, for float and for each quantized accumulator; and handing
-// an operator's tensors to the compute its prepared kind calls for.
+// The per-element steps the conv family's reference computes share: one
+// multiply-accumulate and turning a finished sum into an output value, both
+// as TFLM's reference kernels do them, for float and for each quantized
+// accumulator.
 #ifndef MICROML_KERNELS_REFERENCE_CONV_COMPUTE_H_
 #define MICROML_KERNELS_REFERENCE_CONV_COMPUTE_H_
 
@@ -10,7 +10,6 @@
 #include "kernels/activation.h"
 #include "kernels/conv_common.h"
 #include "kernels/quantization.h"
-#include "microml/kernel.h"
 
 namespace microml {
 namespace conv {
@@ -43,37 +42,6 @@ inline float OutputValue<float, float, float>(const QuantParams& d, float acc, c
   const float bias_value = bias != nullptr ? bias[channel] : 0.0f;
   return ClampFloat(acc + bias_value, d.float_min, d.float_max);
 }
-
-// The tensors of an operator whose inputs are (input, filter, optional bias);
-// Run passes their data to a compute as the element types it takes.
-struct Operands {
-  explicit Operands(OpContext& ctx)
-      : input(*ctx.input(0)), filter(*ctx.input(1)), bias(ctx.input(2)), output(*ctx.output(0)) {}
-
-  template <typename Params, typename Shape, typename In, typename W, typename B>
-  void Run(void (*compute)(const Params&, const Shape&, const In*, const W*, const B*, In*),
-           const Params& d, const Shape& s) const {
-    compute(d, s, input.data_as<const In>(), filter.data_as<const W>(), BiasData<B>(),
-            output.data_as<In>());
-  }
-  template <typename Params, typename In, typename W, typename B>
-  void Run(void (*compute)(const Params&, const In*, const W*, const B*, In*),
-           const Params& d) const {
-    compute(d, input.data_as<const In>(), filter.data_as<const W>(), BiasData<B>(),
-            output.data_as<In>());
-  }
-
-  const Tensor& input;
-  const Tensor& filter;
-  const Tensor* bias;
-  const Tensor& output;
-
- private:
-  template <typename B>
-  const B* BiasData() const {
-    return bias != nullptr ? bias->data_as<const B>() : nullptr;
-  }
-};
 
 }  // namespace conv
 }  // namespace microml

@@ -69,20 +69,28 @@ Status DepthwiseConv2DEval(OpContext& ctx) {
 }
 
 Status DepthwiseConv2DEvalWith(OpContext& ctx, const DepthwiseParams& d) {
-  const conv::Operands t(ctx);
-  const DepthwiseShape s = DepthwiseShapeOf(t.input, t.filter, t.output);
+  const Tensor& input = *ctx.input(0);
+  const Tensor& filter = *ctx.input(1);
+  const Tensor* bias = ctx.input(2);
+  const Tensor& output = *ctx.output(0);
+  const DepthwiseShape s = DepthwiseShapeOf(input, filter, output);
+  const void* b = bias != nullptr ? bias->data : nullptr;
   switch (d.kind) {
     case DepthwiseKind::kFloat:
-      t.Run(DepthwiseConv2DFloat, d, s);
+      DepthwiseConv2DFloat(d, s, input.data_as<const float>(), filter.data_as<const float>(),
+                           static_cast<const float*>(b), output.data_as<float>());
       break;
     case DepthwiseKind::kInt8:
-      t.Run(DepthwiseConv2DInt8, d, s);
+      DepthwiseConv2DInt8(d, s, input.data_as<const int8_t>(), filter.data_as<const int8_t>(),
+                          static_cast<const int32_t*>(b), output.data_as<int8_t>());
       break;
     case DepthwiseKind::kInt8Int4:
-      t.Run(DepthwiseConv2DInt8Int4, d, s);
+      DepthwiseConv2DInt8Int4(d, s, input.data_as<const int8_t>(), filter.data_as<const uint8_t>(),
+                              static_cast<const int32_t*>(b), output.data_as<int8_t>());
       break;
     case DepthwiseKind::kInt16:
-      t.Run(DepthwiseConv2DInt16, d, s);
+      DepthwiseConv2DInt16(d, s, input.data_as<const int16_t>(), filter.data_as<const int8_t>(),
+                           static_cast<const int64_t*>(b), output.data_as<int16_t>());
       break;
   }
   return Status::kOk;

@@ -62,22 +62,31 @@ Status FullyConnectedEval(OpContext& ctx) {
 }
 
 Status FullyConnectedEvalWith(OpContext& ctx, const FullyConnectedParams& d) {
-  const conv::Operands t(ctx);
+  const Tensor& input = *ctx.input(0);
+  const Tensor& filter = *ctx.input(1);
+  const Tensor* bias = ctx.input(2);
+  const Tensor& output = *ctx.output(0);
+  const void* b = bias != nullptr ? bias->data : nullptr;
   switch (d.kind) {
     case FullyConnectedKind::kFloat:
-      t.Run(FullyConnectedFloat, d);
+      FullyConnectedFloat(d, input.data_as<const float>(), filter.data_as<const float>(),
+                          static_cast<const float*>(b), output.data_as<float>());
       break;
     case FullyConnectedKind::kInt8:
-      t.Run(FullyConnectedInt8, d);
+      FullyConnectedInt8(d, input.data_as<const int8_t>(), filter.data_as<const int8_t>(),
+                         static_cast<const int32_t*>(b), output.data_as<int8_t>());
       break;
     case FullyConnectedKind::kInt8Int4:
-      t.Run(FullyConnectedInt8Int4, d);
+      FullyConnectedInt8Int4(d, input.data_as<const int8_t>(), filter.data_as<const uint8_t>(),
+                             static_cast<const int32_t*>(b), output.data_as<int8_t>());
       break;
     case FullyConnectedKind::kInt16Bias32:
-      t.Run(FullyConnectedInt16, d);
+      FullyConnectedInt16(d, input.data_as<const int16_t>(), filter.data_as<const int8_t>(),
+                          static_cast<const int32_t*>(b), output.data_as<int16_t>());
       break;
     case FullyConnectedKind::kInt16Bias64:
-      t.Run(FullyConnectedInt16Bias64, d);
+      FullyConnectedInt16Bias64(d, input.data_as<const int16_t>(), filter.data_as<const int8_t>(),
+                                static_cast<const int64_t*>(b), output.data_as<int16_t>());
       break;
   }
   return Status::kOk;
