@@ -24,6 +24,19 @@ struct ChannelScales {
   int32_t step;
 };
 
+// The arithmetic every conv-family compute applies around its sums; each
+// operator's params begin with it, so the prepares below fill it for all.
+struct QuantParams {
+  ChannelScales scales;
+  // Added to every input value (minus the input zero point).
+  int32_t input_offset;
+  int32_t output_offset;
+  int32_t act_min;
+  int32_t act_max;
+  float float_min;
+  float float_max;
+};
+
 struct ActivationQuant {
   float scale;
   int32_t zero_point;
@@ -207,6 +220,134 @@ inline Status FailBiasType(OpContext& ctx, const Tensor* bias, const Tensor* inp
                   TensorTypeName(bias->type), TensorTypeName(input->type));
 }
 
+// The checks every conv-family prepare starts with: `min_inputs` inputs or one
+// more (the optional bias) and 1 output, the input, filter and output
+// present, and the operator's options table.
+inline Status CheckOperator(OpContext& ctx, int min_inputs, int input_index, int filter_index,
+                            OptionsType options_type, const char* options_name) {
+  if (ctx.num_inputs() < min_inputs || ctx.num_inputs() > min_inputs + 1 ||
+      ctx.num_outputs() != 1) {
+    return ctx.Fail(Status::kInvalidModel, "expected %d or %d inputs and 1 output, got %d and %d",
+                    min_inputs, min_inputs + 1, ctx.num_inputs(), ctx.num_outputs());
+  }
+  if (ctx.input(input_index) == nullptr || ctx.input(filter_index) == nullptr ||
+      ctx.output(0) == nullptr) {
+    return ctx.Fail(Status::kInvalidModel, "input, filter and output are required");
+  }
+  if (ctx.options_type() != options_type) {
+    return ctx.Fail(Status::kInvalidModel, "missing %s", options_name);
+  }
+  return Status::kOk;
+}
+
+// Input and output of one type: float32, int8 or int16.
+inline Status CheckActivationTypes(OpContext& ctx, const Tensor& input, const Tensor& output) {
+  const TensorType type = input.type;
+  if (output.type != type ||
+      (type != TensorType::kFLOAT32 && type != TensorType::kINT8 && type != TensorType::kINT16)) {
+    return ctx.FailUnsupportedTypes();
+  }
+  return Status::kOk;
+}
+
+// int8 input: int8 or int4 weights and an int32 bias.
+inline Status CheckInt8Operands(OpContext& ctx, const Tensor& input, const Tensor& filter,
+                                const Tensor* bias) {
+  if (filter.type != TensorType::kINT8 && filter.type != TensorType::kINT4) {
+    return ctx.FailUnsupportedTypes();
+  }
+  if (bias != nullptr && bias->type != TensorType::kINT32) return FailBiasType(ctx, bias, &input);
+  return Status::kOk;
+}
+
+// int16 input: int8 weights and an int64 bias, or an int32 one where the
+// operator takes that too.
+inline Status CheckInt16Operands(OpContext& ctx, const Tensor& input, const Tensor& filter,
+                                 const Tensor* bias, bool int32_bias) {
+  if (filter.type != TensorType::kINT8) return ctx.FailUnsupportedTypes();
+  if (bias != nullptr && bias->type != TensorType::kINT64 &&
+      !(int32_bias && bias->type == TensorType::kINT32)) {
+    return FailBiasType(ctx, bias, &input);
+  }
+  return Status::kOk;
+}
+
+// The float variant: float weights and bias, and the activation's float range.
+inline Status PrepareFloat(OpContext& ctx, const Tensor& input, const Tensor& filter,
+                           const Tensor* bias, Activation activation, QuantParams* out) {
+  if (filter.type != TensorType::kFLOAT32) return ctx.FailUnsupportedTypes();
+  if (bias != nullptr && bias->type != TensorType::kFLOAT32) {
+    return FailBiasType(ctx, bias, &input);
+  }
+  FloatActivationRange(activation, &out->float_min, &out->float_max);
+  return Status::kOk;
+}
+
+template <typename Params>
+using PrepareQuantizedFn = Status (*)(OpContext&, const Tensor& input, const Tensor& filter,
+                                      const Tensor* bias, Activation, Params*);
+
+// Allocates the op data as a copy of the checked `params` and finishes it: the
+// float variant here, a quantized one by `prepare_quantized`. `out`, when
+// given, receives it.
+template <typename Params>
+Status StoreParams(OpContext& ctx, const Params& params, const Tensor& input, const Tensor& filter,
+                   const Tensor* bias, Activation activation, decltype(Params::kind) float_kind,
+                   PrepareQuantizedFn<Params> prepare_quantized, Params** out = nullptr) {
+  Params* data = ctx.AllocatePersistent<Params>();
+  if (data == nullptr) return Status::kArenaTooSmall;
+  *data = params;
+  if (input.type == TensorType::kFLOAT32) {
+    data->kind = float_kind;
+    MICROML_RETURN_IF_ERROR(PrepareFloat(ctx, input, filter, bias, activation, data));
+  } else {
+    MICROML_RETURN_IF_ERROR(prepare_quantized(ctx, input, filter, bias, activation, data));
+  }
+  ctx.set_op_data(data);
+  if (out != nullptr) *out = data;
+  return Status::kOk;
+}
+
+// The quantization a quantized variant starts from: the input's and the
+// output's, and the weights' scales along `axis` (see ReadFilterScales).
+struct QuantInputs {
+  ActivationQuant input;
+  ActivationQuant output;
+  VectorRef<float> filter_scales;
+};
+
+inline Status ReadQuantInputs(OpContext& ctx, int input_index, int filter_index, TensorType type,
+                              int32_t channels, int32_t axis, bool allow_per_channel,
+                              QuantInputs* out) {
+  MICROML_RETURN_IF_ERROR(
+      ReadActivationQuant(ctx, ctx.input_ref(input_index), type, "input", &out->input));
+  MICROML_RETURN_IF_ERROR(
+      ReadActivationQuant(ctx, ctx.output_ref(0), type, "output", &out->output));
+  return ReadFilterScales(ctx, ctx.input_ref(filter_index), channels, axis, allow_per_channel,
+                          &out->filter_scales);
+}
+
+// What is left once the scales are stored: the zero points and the clamp range.
+inline Status SetOffsetsAndRange(OpContext& ctx, const QuantInputs& q, TensorType type,
+                                 Activation activation, QuantParams* out) {
+  out->input_offset = -q.input.zero_point;
+  out->output_offset = q.output.zero_point;
+  return QuantizedRange(ctx, activation, q.output, type, &out->act_min, &out->act_max);
+}
+
+// A quantized variant with per-channel (or per-tensor) weights along `axis`
+// requantized as TFLM's PopulateConvolutionQuantizationParams does.
+inline Status PrepareChannelQuant(OpContext& ctx, int input_index, int filter_index,
+                                  TensorType type, int32_t channels, int32_t axis,
+                                  bool wide_accumulator, Activation activation, QuantParams* out) {
+  QuantInputs q = {};
+  MICROML_RETURN_IF_ERROR(
+      ReadQuantInputs(ctx, input_index, filter_index, type, channels, axis, true, &q));
+  MICROML_RETURN_IF_ERROR(ComputeChannelScales(ctx, q.input.scale, q.filter_scales, q.output.scale,
+                                               wide_accumulator, &out->scales));
+  return SetOffsetsAndRange(ctx, q, type, activation, out);
+}
+
 // Keeps every index computed while sliding a window along one axis inside
 // +-2^30: (out - 1) * stride + pad + (filter - 1) * dilation.
 inline Status CheckWindowExtent(OpContext& ctx, const char* axis, int32_t out, int32_t stride,
@@ -218,64 +359,6 @@ inline Status CheckWindowExtent(OpContext& ctx, const char* axis, int32_t out, i
                     static_cast<long long>(extent));
   }
   return Status::kOk;
-}
-
-// Where CONV_2D and DEPTHWISE_CONV_2D keep the window geometry in their
-// options tables (the depthwise table has its depth multiplier in between).
-struct WindowFields {
-  int padding, stride_w, stride_h, activation, dilation_w, dilation_h;
-};
-
-struct Window {
-  int8_t padding;
-  int32_t stride_w, stride_h, dilation_w, dilation_h;
-  Activation activation;
-};
-
-// The checks both sliding-window operators start with: 2 or 3 inputs (input,
-// filter, optional bias) and 1 output, their options table, the window, the
-// fused activation, matching float32/int8/int16 input and output types and
-// three rank-4 tensors.
-inline Status PrepareWindowOp(OpContext& ctx, OptionsType options_type, const char* options_name,
-                              const WindowFields& fields, Window* out) {
-  if (ctx.num_inputs() < 2 || ctx.num_inputs() > 3 || ctx.num_outputs() != 1) {
-    return ctx.Fail(Status::kInvalidModel, "expected 2 or 3 inputs and 1 output, got %d and %d",
-                    ctx.num_inputs(), ctx.num_outputs());
-  }
-  const Tensor* input = ctx.input(0);
-  const Tensor* filter = ctx.input(1);
-  const Tensor* output = ctx.output(0);
-  if (input == nullptr || filter == nullptr || output == nullptr) {
-    return ctx.Fail(Status::kInvalidModel, "input, filter and output are required");
-  }
-  if (ctx.options_type() != options_type) {
-    return ctx.Fail(Status::kInvalidModel, "missing %s", options_name);
-  }
-  const TableRef options = ctx.options();
-  out->padding = options.GetInt8(fields.padding, 0);
-  out->stride_w = options.GetInt32(fields.stride_w, 0);
-  out->stride_h = options.GetInt32(fields.stride_h, 0);
-  out->dilation_w = options.GetInt32(fields.dilation_w, 1);
-  out->dilation_h = options.GetInt32(fields.dilation_h, 1);
-  if (out->padding != 0 && out->padding != 1) {
-    return ctx.Fail(Status::kInvalidModel, "unknown padding %d", static_cast<int>(out->padding));
-  }
-  if (out->stride_w < 1 || out->stride_h < 1 || out->dilation_w < 1 || out->dilation_h < 1) {
-    return ctx.Fail(Status::kInvalidModel, "stride %dx%d and dilation %dx%d must be positive",
-                    static_cast<int>(out->stride_h), static_cast<int>(out->stride_w),
-                    static_cast<int>(out->dilation_h), static_cast<int>(out->dilation_w));
-  }
-  MICROML_RETURN_IF_ERROR(
-      ReadActivation(ctx, options.GetInt8(fields.activation, 0), &out->activation));
-  const TensorType type = input->type;
-  if (output->type != type ||
-      (type != TensorType::kFLOAT32 && type != TensorType::kINT8 && type != TensorType::kINT16)) {
-    return ctx.FailUnsupportedTypes();
-  }
-  int64_t count = 0;
-  MICROML_RETURN_IF_ERROR(CheckTensor(ctx, input, "input", 4, &count));
-  MICROML_RETURN_IF_ERROR(CheckTensor(ctx, filter, "filter", 4, &count));
-  return CheckTensor(ctx, output, "output", 4, &count);
 }
 
 // Signed 4-bit weights, two per byte, the first in the low nibble.

@@ -14,15 +14,7 @@ namespace microml {
 
 enum class Conv2DKind : uint8_t { kFloat, kInt8, kInt8Int4, kInt16Bias32, kInt16Bias64 };
 
-struct Conv2DParams {
-  conv::ChannelScales scales;
-  // Added to every input value (minus the input zero point).
-  int32_t input_offset;
-  int32_t output_offset;
-  int32_t act_min;
-  int32_t act_max;
-  float float_min;
-  float float_max;
+struct Conv2DParams : conv::QuantParams {
   int32_t stride_h;
   int32_t stride_w;
   int32_t dilation_h;

@@ -2,7 +2,7 @@
 // registration.
 #include "kernels/prepare/depthwise_conv2d.h"
 
-#include "kernels/padding.h"
+#include "kernels/prepare/window_op.h"
 
 namespace microml {
 namespace {
@@ -16,35 +16,15 @@ Status PrepareQuantized(OpContext& ctx, const Tensor& input, const Tensor& filte
                         const Tensor* bias, Activation activation, DepthwiseParams* data) {
   const TensorType type = input.type;
   if (type == TensorType::kINT8) {
-    if (filter.type != TensorType::kINT8 && filter.type != TensorType::kINT4) {
-      return ctx.FailUnsupportedTypes();
-    }
-    if (bias != nullptr && bias->type != TensorType::kINT32) {
-      return conv::FailBiasType(ctx, bias, &input);
-    }
+    MICROML_RETURN_IF_ERROR(conv::CheckInt8Operands(ctx, input, filter, bias));
     data->kind = filter.type == TensorType::kINT4 ? DepthwiseKind::kInt8Int4 : DepthwiseKind::kInt8;
   } else {
-    if (filter.type != TensorType::kINT8) return ctx.FailUnsupportedTypes();
     // TFLM reads a 16x8 depthwise bias as int64 whatever its declared type.
-    if (bias != nullptr && bias->type != TensorType::kINT64) {
-      return conv::FailBiasType(ctx, bias, &input);
-    }
+    MICROML_RETURN_IF_ERROR(conv::CheckInt16Operands(ctx, input, filter, bias, false));
     data->kind = DepthwiseKind::kInt16;
   }
-  conv::ActivationQuant in_q = {};
-  conv::ActivationQuant out_q = {};
-  VectorRef<float> filter_scales;
-  MICROML_RETURN_IF_ERROR(conv::ReadActivationQuant(ctx, ctx.input_ref(0), type, "input", &in_q));
-  MICROML_RETURN_IF_ERROR(
-      conv::ReadActivationQuant(ctx, ctx.output_ref(0), type, "output", &out_q));
-  MICROML_RETURN_IF_ERROR(
-      conv::ReadFilterScales(ctx, ctx.input_ref(1), filter.dims[3], 3, true, &filter_scales));
-  MICROML_RETURN_IF_ERROR(conv::ComputeChannelScales(ctx, in_q.scale, filter_scales, out_q.scale,
-                                                     data->kind == DepthwiseKind::kInt16,
-                                                     &data->scales));
-  data->input_offset = -in_q.zero_point;
-  data->output_offset = out_q.zero_point;
-  return conv::QuantizedRange(ctx, activation, out_q, type, &data->act_min, &data->act_max);
+  return conv::PrepareChannelQuant(ctx, 0, 1, type, filter.dims[3], 3,
+                                   data->kind == DepthwiseKind::kInt16, activation, data);
 }
 
 }  // namespace
@@ -57,9 +37,6 @@ Status DepthwiseConv2DPrepare(OpContext& ctx) {
   const Tensor* filter = ctx.input(1);
   const Tensor* bias = ctx.input(2);
   const Tensor* output = ctx.output(0);
-  const TensorType type = input->type;
-  const int8_t padding = window.padding;
-  const Activation activation = window.activation;
   DepthwiseParams params = {};
   params.stride_w = window.stride_w;
   params.stride_h = window.stride_h;
@@ -78,45 +55,11 @@ Status DepthwiseConv2DPrepare(OpContext& ctx) {
                     static_cast<int>(s.in_c), static_cast<int>(params.multiplier),
                     static_cast<int>(channels));
   }
-  const Padding pad = static_cast<Padding>(padding);
-  const int32_t out_h = WindowOutputSize(pad, s.in_h, s.f_h, params.stride_h, params.dilation_h);
-  const int32_t out_w = WindowOutputSize(pad, s.in_w, s.f_w, params.stride_w, params.dilation_w);
-  if (out_h < 1 || out_w < 1) {
-    return ctx.Fail(Status::kInvalidModel, "filter %dx%d does not fit input %dx%d",
-                    static_cast<int>(s.f_h), static_cast<int>(s.f_w), static_cast<int>(s.in_h),
-                    static_cast<int>(s.in_w));
-  }
-  if (output->dims[0] != s.batches || s.out_h != out_h || s.out_w != out_w || s.out_c != channels) {
-    return ctx.Fail(Status::kInvalidModel, "output shape [%d,%d,%d,%d], expected [%d,%d,%d,%d]",
-                    static_cast<int>(output->dims[0]), static_cast<int>(s.out_h),
-                    static_cast<int>(s.out_w), static_cast<int>(s.out_c),
-                    static_cast<int>(s.batches), static_cast<int>(out_h), static_cast<int>(out_w),
-                    static_cast<int>(channels));
-  }
-  int32_t extra = 0;
-  params.pad_h = WindowPadding(params.stride_h, params.dilation_h, s.in_h, s.f_h, out_h, &extra);
-  params.pad_w = WindowPadding(params.stride_w, params.dilation_w, s.in_w, s.f_w, out_w, &extra);
-  MICROML_RETURN_IF_ERROR(conv::CheckWindowExtent(ctx, "vertical", out_h, params.stride_h,
-                                                  params.pad_h, s.f_h, params.dilation_h));
-  MICROML_RETURN_IF_ERROR(conv::CheckWindowExtent(ctx, "horizontal", out_w, params.stride_w,
-                                                  params.pad_w, s.f_w, params.dilation_w));
-  MICROML_RETURN_IF_ERROR(conv::CheckBias(ctx, bias, channels));
+  MICROML_RETURN_IF_ERROR(conv::PrepareWindowGeometry(ctx, window, *input, *filter, *output, bias,
+                                                      channels, &params.pad_h, &params.pad_w));
 
-  DepthwiseParams* data = ctx.AllocatePersistent<DepthwiseParams>();
-  if (data == nullptr) return Status::kArenaTooSmall;
-  *data = params;
-  if (type == TensorType::kFLOAT32) {
-    if (filter->type != TensorType::kFLOAT32) return ctx.FailUnsupportedTypes();
-    if (bias != nullptr && bias->type != TensorType::kFLOAT32) {
-      return conv::FailBiasType(ctx, bias, input);
-    }
-    data->kind = DepthwiseKind::kFloat;
-    FloatActivationRange(activation, &data->float_min, &data->float_max);
-  } else {
-    MICROML_RETURN_IF_ERROR(PrepareQuantized(ctx, *input, *filter, bias, activation, data));
-  }
-  ctx.set_op_data(data);
-  return Status::kOk;
+  return conv::StoreParams(ctx, params, *input, *filter, bias, window.activation,
+                           DepthwiseKind::kFloat, PrepareQuantized);
 }
 
 }  // namespace microml

@@ -13,15 +13,7 @@ namespace microml {
 
 enum class DepthwiseKind : uint8_t { kFloat, kInt8, kInt8Int4, kInt16 };
 
-struct DepthwiseParams {
-  conv::ChannelScales scales;
-  // Added to every input value (minus the input zero point).
-  int32_t input_offset;
-  int32_t output_offset;
-  int32_t act_min;
-  int32_t act_max;
-  float float_min;
-  float float_max;
+struct DepthwiseParams : conv::QuantParams {
   int32_t stride_h;
   int32_t stride_w;
   int32_t dilation_h;

@@ -37,43 +37,28 @@ Status PrepareQuantized(OpContext& ctx, const Tensor& input, const Tensor& filte
                         const Tensor* bias, Activation activation, FullyConnectedParams* data) {
   const TensorType type = input.type;
   if (type == TensorType::kINT8) {
-    if (filter.type != TensorType::kINT8 && filter.type != TensorType::kINT4) {
-      return ctx.FailUnsupportedTypes();
-    }
-    if (bias != nullptr && bias->type != TensorType::kINT32) {
-      return conv::FailBiasType(ctx, bias, &input);
-    }
+    MICROML_RETURN_IF_ERROR(conv::CheckInt8Operands(ctx, input, filter, bias));
     data->kind = filter.type == TensorType::kINT4 ? FullyConnectedKind::kInt8Int4
                                                   : FullyConnectedKind::kInt8;
   } else {
-    if (filter.type != TensorType::kINT8) return ctx.FailUnsupportedTypes();
-    if (bias != nullptr && bias->type != TensorType::kINT32 && bias->type != TensorType::kINT64) {
-      return conv::FailBiasType(ctx, bias, &input);
-    }
+    MICROML_RETURN_IF_ERROR(conv::CheckInt16Operands(ctx, input, filter, bias, true));
     data->kind = bias != nullptr && bias->type == TensorType::kINT32
                      ? FullyConnectedKind::kInt16Bias32
                      : FullyConnectedKind::kInt16Bias64;
   }
   const bool wide = data->kind == FullyConnectedKind::kInt16Bias64;
-  conv::ActivationQuant in_q = {};
-  conv::ActivationQuant out_q = {};
-  VectorRef<float> filter_scales;
-  MICROML_RETURN_IF_ERROR(conv::ReadActivationQuant(ctx, ctx.input_ref(0), type, "input", &in_q));
-  MICROML_RETURN_IF_ERROR(
-      conv::ReadActivationQuant(ctx, ctx.output_ref(0), type, "output", &out_q));
+  conv::QuantInputs q = {};
   // TFLM has no per-channel int4 fully connected kernel.
-  MICROML_RETURN_IF_ERROR(conv::ReadFilterScales(ctx, ctx.input_ref(1), data->units, 0,
-                                                 filter.type == TensorType::kINT8, &filter_scales));
-  if (filter_scales.size() > 1) {
-    MICROML_RETURN_IF_ERROR(conv::ComputeChannelScales(ctx, in_q.scale, filter_scales, out_q.scale,
-                                                       wide, &data->scales));
+  MICROML_RETURN_IF_ERROR(
+      conv::ReadQuantInputs(ctx, 0, 1, type, data->units, 0, filter.type == TensorType::kINT8, &q));
+  if (q.filter_scales.size() > 1) {
+    MICROML_RETURN_IF_ERROR(conv::ComputeChannelScales(ctx, q.input.scale, q.filter_scales,
+                                                       q.output.scale, wide, &data->scales));
   } else {
-    MICROML_RETURN_IF_ERROR(PerTensorScale(ctx, in_q.scale, filter_scales[0], out_q.scale,
+    MICROML_RETURN_IF_ERROR(PerTensorScale(ctx, q.input.scale, q.filter_scales[0], q.output.scale,
                                            bias != nullptr, wide, &data->scales));
   }
-  data->input_offset = -in_q.zero_point;
-  data->output_offset = out_q.zero_point;
-  return conv::QuantizedRange(ctx, activation, out_q, type, &data->act_min, &data->act_max);
+  return conv::SetOffsetsAndRange(ctx, q, type, activation, data);
 }
 
 // TFLite's output shape: [batches, units], or with keep_num_dims the input's
@@ -101,20 +86,12 @@ Status CheckOutputShape(OpContext& ctx, const Tensor& input, const Tensor& outpu
 }  // namespace
 
 Status PrepareFullyConnected(OpContext& ctx, FullyConnectedParams** out) {
-  if (ctx.num_inputs() < 2 || ctx.num_inputs() > 3 || ctx.num_outputs() != 1) {
-    return ctx.Fail(Status::kInvalidModel, "expected 2 or 3 inputs and 1 output, got %d and %d",
-                    ctx.num_inputs(), ctx.num_outputs());
-  }
+  MICROML_RETURN_IF_ERROR(conv::CheckOperator(ctx, 2, 0, 1, OptionsType::kFullyConnectedOptions,
+                                              "FullyConnectedOptions"));
   const Tensor* input = ctx.input(0);
   const Tensor* filter = ctx.input(1);
   const Tensor* bias = ctx.input(2);
   const Tensor* output = ctx.output(0);
-  if (input == nullptr || filter == nullptr || output == nullptr) {
-    return ctx.Fail(Status::kInvalidModel, "input, filter and output are required");
-  }
-  if (ctx.options_type() != OptionsType::kFullyConnectedOptions) {
-    return ctx.Fail(Status::kInvalidModel, "missing FullyConnectedOptions");
-  }
   const TableRef options = ctx.options();
   const int8_t weights_format = options.GetInt8(kWeightsFormatField, 0);
   if (weights_format != 0) {
@@ -126,11 +103,7 @@ Status PrepareFullyConnected(OpContext& ctx, FullyConnectedParams** out) {
   MICROML_RETURN_IF_ERROR(
       conv::ReadActivation(ctx, options.GetInt8(kActivationField, 0), &activation));
 
-  const TensorType type = input->type;
-  if (output->type != type ||
-      (type != TensorType::kFLOAT32 && type != TensorType::kINT8 && type != TensorType::kINT16)) {
-    return ctx.FailUnsupportedTypes();
-  }
+  MICROML_RETURN_IF_ERROR(conv::CheckActivationTypes(ctx, *input, *output));
   int64_t input_count = 0;
   int64_t count = 0;
   MICROML_RETURN_IF_ERROR(conv::CheckTensor(ctx, input, "input", -1, &input_count));
@@ -155,22 +128,8 @@ Status PrepareFullyConnected(OpContext& ctx, FullyConnectedParams** out) {
       CheckOutputShape(ctx, *input, *output, keep_num_dims, params.batches, params.units));
   MICROML_RETURN_IF_ERROR(conv::CheckBias(ctx, bias, params.units));
 
-  FullyConnectedParams* data = ctx.AllocatePersistent<FullyConnectedParams>();
-  if (data == nullptr) return Status::kArenaTooSmall;
-  *data = params;
-  if (type == TensorType::kFLOAT32) {
-    if (filter->type != TensorType::kFLOAT32) return ctx.FailUnsupportedTypes();
-    if (bias != nullptr && bias->type != TensorType::kFLOAT32) {
-      return conv::FailBiasType(ctx, bias, input);
-    }
-    data->kind = FullyConnectedKind::kFloat;
-    FloatActivationRange(activation, &data->float_min, &data->float_max);
-  } else {
-    MICROML_RETURN_IF_ERROR(PrepareQuantized(ctx, *input, *filter, bias, activation, data));
-  }
-  ctx.set_op_data(data);
-  *out = data;
-  return Status::kOk;
+  return conv::StoreParams(ctx, params, *input, *filter, bias, activation,
+                           FullyConnectedKind::kFloat, PrepareQuantized, out);
 }
 
 Status FullyConnectedPrepare(OpContext& ctx) {

@@ -13,15 +13,7 @@ namespace microml {
 
 enum class FullyConnectedKind : uint8_t { kFloat, kInt8, kInt8Int4, kInt16Bias32, kInt16Bias64 };
 
-struct FullyConnectedParams {
-  conv::ChannelScales scales;
-  // Added to every input value (minus the input zero point).
-  int32_t input_offset;
-  int32_t output_offset;
-  int32_t act_min;
-  int32_t act_max;
-  float float_min;
-  float float_max;
+struct FullyConnectedParams : conv::QuantParams {
   int32_t batches;
   int32_t depth;
   int32_t units;

@@ -4,16 +4,17 @@
 
 #include <stdint.h>
 
+#include "kernels/reference/conv_compute.h"
 #include "microml/kernels.h"
 
 namespace microml {
 namespace {
 
-// Acc is TFLM's accumulator type: int32 for int8, and for int16 the bias type
-// (int64 without bias).
+// Acc is TFLM's accumulator type: float for float, int32 for int8, and for
+// int16 the bias type (int64 without bias).
 template <typename In, typename Weights, typename Acc>
-void EvalQuantized(const Conv2DParams& d, const Conv2DShape& s, const In* input, Weights filter,
-                   const Acc* bias, In* output) {
+void Convolve(const Conv2DParams& d, const Conv2DShape& s, const In* input, Weights filter,
+              const Acc* bias, In* output) {
   const int32_t filters_per_group = s.out_c / (s.in_c / s.f_c);
   for (int32_t b = 0; b < s.batches; ++b) {
     for (int32_t oy = 0; oy < s.out_h; ++oy) {
@@ -32,17 +33,12 @@ void EvalQuantized(const Conv2DParams& d, const Conv2DShape& s, const In* input,
               const In* in = input + ((b * s.in_h + iy) * s.in_w + ix) * s.in_c + in_c0;
               const int32_t w0 = ((oc * s.f_h + fy) * s.f_w + fx) * s.f_c;
               for (int32_t ic = 0; ic < s.f_c; ++ic) {
-                acc =
-                    WrappingAdd(acc, static_cast<Acc>(filter[w0 + ic]) * (in[ic] + d.input_offset));
+                acc = conv::Accumulate(acc, in[ic], filter[w0 + ic], d.input_offset);
               }
             }
           }
-          if (bias != nullptr) acc = WrappingAdd(acc, bias[oc]);
-          const int32_t k = oc * d.scales.step;
-          const int32_t scaled =
-              MultiplyByQuantizedMultiplier(acc, d.scales.multiplier[k], d.scales.shift[k]);
           output[((b * s.out_h + oy) * s.out_w + ox) * s.out_c + oc] =
-              Clamp<In>(WrappingAdd(scaled, d.output_offset), d.act_min, d.act_max);
+              conv::OutputValue<In>(d, acc, bias, oc);
         }
       }
     }
@@ -55,53 +51,27 @@ namespace reference {
 
 void Conv2DFloat(const Conv2DParams& d, const Conv2DShape& s, const float* input,
                  const float* filter, const float* bias, float* output) {
-  const int32_t filters_per_group = s.out_c / (s.in_c / s.f_c);
-  for (int32_t b = 0; b < s.batches; ++b) {
-    for (int32_t oy = 0; oy < s.out_h; ++oy) {
-      const int32_t y0 = oy * d.stride_h - d.pad_h;
-      for (int32_t ox = 0; ox < s.out_w; ++ox) {
-        const int32_t x0 = ox * d.stride_w - d.pad_w;
-        for (int32_t oc = 0; oc < s.out_c; ++oc) {
-          const int32_t in_c0 = (oc / filters_per_group) * s.f_c;
-          float total = 0.0f;
-          for (int32_t fy = 0; fy < s.f_h; ++fy) {
-            const int32_t iy = y0 + d.dilation_h * fy;
-            if (iy < 0 || iy >= s.in_h) continue;
-            for (int32_t fx = 0; fx < s.f_w; ++fx) {
-              const int32_t ix = x0 + d.dilation_w * fx;
-              if (ix < 0 || ix >= s.in_w) continue;
-              const float* in = input + ((b * s.in_h + iy) * s.in_w + ix) * s.in_c + in_c0;
-              const float* w = filter + ((oc * s.f_h + fy) * s.f_w + fx) * s.f_c;
-              for (int32_t ic = 0; ic < s.f_c; ++ic) total += in[ic] * w[ic];
-            }
-          }
-          const float bias_value = bias != nullptr ? bias[oc] : 0.0f;
-          output[((b * s.out_h + oy) * s.out_w + ox) * s.out_c + oc] =
-              ClampFloat(total + bias_value, d.float_min, d.float_max);
-        }
-      }
-    }
-  }
+  Convolve(d, s, input, filter, bias, output);
 }
 
 void Conv2DInt8(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input,
                 const int8_t* filter, const int32_t* bias, int8_t* output) {
-  EvalQuantized(d, s, input, conv::Int8Weights{filter}, bias, output);
+  Convolve(d, s, input, conv::Int8Weights{filter}, bias, output);
 }
 
 void Conv2DInt8Int4(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input,
                     const uint8_t* filter, const int32_t* bias, int8_t* output) {
-  EvalQuantized(d, s, input, conv::Int4Weights{filter}, bias, output);
+  Convolve(d, s, input, conv::Int4Weights{filter}, bias, output);
 }
 
 void Conv2DInt16(const Conv2DParams& d, const Conv2DShape& s, const int16_t* input,
                  const int8_t* filter, const int32_t* bias, int16_t* output) {
-  EvalQuantized(d, s, input, conv::Int8Weights{filter}, bias, output);
+  Convolve(d, s, input, conv::Int8Weights{filter}, bias, output);
 }
 
 void Conv2DInt16Bias64(const Conv2DParams& d, const Conv2DShape& s, const int16_t* input,
                        const int8_t* filter, const int64_t* bias, int16_t* output) {
-  EvalQuantized(d, s, input, conv::Int8Weights{filter}, bias, output);
+  Convolve(d, s, input, conv::Int8Weights{filter}, bias, output);
 }
 
 Status Conv2DEval(OpContext& ctx) {

@@ -4,30 +4,26 @@
 
 #include <stdint.h>
 
+#include "kernels/reference/conv_compute.h"
 #include "microml/kernels.h"
 
 namespace microml {
 namespace {
 
-// Acc is TFLM's accumulator type: int32 for int8, and for int16 the bias type
-// (int64 without bias).
+// Acc is TFLM's accumulator type: float for float, int32 for int8, and for
+// int16 the bias type (int64 without bias).
 template <typename In, typename Weights, typename Acc>
-void EvalQuantized(const FullyConnectedParams& d, const In* input, Weights filter, const Acc* bias,
-                   In* output) {
+void Multiply(const FullyConnectedParams& d, const In* input, Weights filter, const Acc* bias,
+              In* output) {
   for (int32_t b = 0; b < d.batches; ++b) {
     const In* in = input + b * d.depth;
     for (int32_t u = 0; u < d.units; ++u) {
       const int32_t w0 = u * d.depth;
       Acc acc = 0;
       for (int32_t i = 0; i < d.depth; ++i) {
-        acc = WrappingAdd(acc, static_cast<Acc>(filter[w0 + i]) * (in[i] + d.input_offset));
+        acc = conv::Accumulate(acc, in[i], filter[w0 + i], d.input_offset);
       }
-      if (bias != nullptr) acc = WrappingAdd(acc, bias[u]);
-      const int32_t k = u * d.scales.step;
-      const int32_t scaled =
-          MultiplyByQuantizedMultiplier(acc, d.scales.multiplier[k], d.scales.shift[k]);
-      output[b * d.units + u] =
-          Clamp<In>(WrappingAdd(scaled, d.output_offset), d.act_min, d.act_max);
+      output[b * d.units + u] = conv::OutputValue<In>(d, acc, bias, u);
     }
   }
 }
@@ -38,36 +34,27 @@ namespace reference {
 
 void FullyConnectedFloat(const FullyConnectedParams& d, const float* input, const float* filter,
                          const float* bias, float* output) {
-  for (int32_t b = 0; b < d.batches; ++b) {
-    const float* in = input + b * d.depth;
-    for (int32_t u = 0; u < d.units; ++u) {
-      const float* w = filter + u * d.depth;
-      float total = 0.0f;
-      for (int32_t i = 0; i < d.depth; ++i) total += in[i] * w[i];
-      const float bias_value = bias != nullptr ? bias[u] : 0.0f;
-      output[b * d.units + u] = ClampFloat(total + bias_value, d.float_min, d.float_max);
-    }
-  }
+  Multiply(d, input, filter, bias, output);
 }
 
 void FullyConnectedInt8(const FullyConnectedParams& d, const int8_t* input, const int8_t* filter,
                         const int32_t* bias, int8_t* output) {
-  EvalQuantized(d, input, conv::Int8Weights{filter}, bias, output);
+  Multiply(d, input, conv::Int8Weights{filter}, bias, output);
 }
 
 void FullyConnectedInt8Int4(const FullyConnectedParams& d, const int8_t* input,
                             const uint8_t* filter, const int32_t* bias, int8_t* output) {
-  EvalQuantized(d, input, conv::Int4Weights{filter}, bias, output);
+  Multiply(d, input, conv::Int4Weights{filter}, bias, output);
 }
 
 void FullyConnectedInt16(const FullyConnectedParams& d, const int16_t* input, const int8_t* filter,
                          const int32_t* bias, int16_t* output) {
-  EvalQuantized(d, input, conv::Int8Weights{filter}, bias, output);
+  Multiply(d, input, conv::Int8Weights{filter}, bias, output);
 }
 
 void FullyConnectedInt16Bias64(const FullyConnectedParams& d, const int16_t* input,
                                const int8_t* filter, const int64_t* bias, int16_t* output) {
-  EvalQuantized(d, input, conv::Int8Weights{filter}, bias, output);
+  Multiply(d, input, conv::Int8Weights{filter}, bias, output);
 }
 
 Status FullyConnectedEval(OpContext& ctx) {

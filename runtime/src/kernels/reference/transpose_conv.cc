@@ -7,6 +7,7 @@
 
 #include "kernels/conv_common.h"
 #include "kernels/padding.h"
+#include "kernels/reference/conv_compute.h"
 #include "microml/kernels.h"
 
 namespace microml {
@@ -25,14 +26,7 @@ constexpr int kBiasInput = 3;
 
 enum class Kind : uint8_t { kFloat, kInt8, kInt16Bias16, kInt16Bias64 };
 
-struct OpData {
-  conv::ChannelScales scales;
-  int32_t input_offset;
-  int32_t output_offset;
-  int32_t act_min;
-  int32_t act_max;
-  float float_min;
-  float float_max;
+struct OpData : conv::QuantParams {
   int32_t stride_h;
   int32_t stride_w;
   int32_t pad_h;
@@ -66,20 +60,8 @@ Status PrepareQuantized(OpContext& ctx, const Tensor& input, const Tensor& filte
     data->kind = bias != nullptr && bias->type == TensorType::kINT16 ? Kind::kInt16Bias16
                                                                      : Kind::kInt16Bias64;
   }
-  conv::ActivationQuant in_q = {};
-  conv::ActivationQuant out_q = {};
-  VectorRef<float> filter_scales;
-  MICROML_RETURN_IF_ERROR(
-      conv::ReadActivationQuant(ctx, ctx.input_ref(kDataInput), type, "input", &in_q));
-  MICROML_RETURN_IF_ERROR(
-      conv::ReadActivationQuant(ctx, ctx.output_ref(0), type, "output", &out_q));
-  MICROML_RETURN_IF_ERROR(conv::ReadFilterScales(ctx, ctx.input_ref(kFilterInput), filter.dims[0],
-                                                 0, true, &filter_scales));
-  MICROML_RETURN_IF_ERROR(conv::ComputeChannelScales(ctx, in_q.scale, filter_scales, out_q.scale,
-                                                     type == TensorType::kINT16, &data->scales));
-  data->input_offset = -in_q.zero_point;
-  data->output_offset = out_q.zero_point;
-  return conv::QuantizedRange(ctx, activation, out_q, type, &data->act_min, &data->act_max);
+  return conv::PrepareChannelQuant(ctx, kDataInput, kFilterInput, type, filter.dims[0], 0,
+                                   type == TensorType::kINT16, activation, data);
 }
 
 // TFLM ignores the output-shape input; a constant one must at least agree.
@@ -102,20 +84,13 @@ Status CheckOutputShapeInput(OpContext& ctx, const Tensor& output) {
 }
 
 Status Prepare(OpContext& ctx) {
-  if (ctx.num_inputs() < 3 || ctx.num_inputs() > 4 || ctx.num_outputs() != 1) {
-    return ctx.Fail(Status::kInvalidModel, "expected 3 or 4 inputs and 1 output, got %d and %d",
-                    ctx.num_inputs(), ctx.num_outputs());
-  }
+  MICROML_RETURN_IF_ERROR(conv::CheckOperator(ctx, 3, kDataInput, kFilterInput,
+                                              OptionsType::kTransposeConvOptions,
+                                              "TransposeConvOptions"));
   const Tensor* filter = ctx.input(kFilterInput);
   const Tensor* input = ctx.input(kDataInput);
   const Tensor* bias = ctx.input(kBiasInput);
   const Tensor* output = ctx.output(0);
-  if (input == nullptr || filter == nullptr || output == nullptr) {
-    return ctx.Fail(Status::kInvalidModel, "input, filter and output are required");
-  }
-  if (ctx.options_type() != OptionsType::kTransposeConvOptions) {
-    return ctx.Fail(Status::kInvalidModel, "missing TransposeConvOptions");
-  }
   const TableRef options = ctx.options();
   const int8_t padding = options.GetInt8(kPaddingField, 0);
   OpData params = {};
@@ -132,11 +107,7 @@ Status Prepare(OpContext& ctx) {
   MICROML_RETURN_IF_ERROR(
       conv::ReadActivation(ctx, options.GetInt8(kActivationField, 0), &activation));
 
-  const TensorType type = input->type;
-  if (output->type != type ||
-      (type != TensorType::kFLOAT32 && type != TensorType::kINT8 && type != TensorType::kINT16)) {
-    return ctx.FailUnsupportedTypes();
-  }
+  MICROML_RETURN_IF_ERROR(conv::CheckActivationTypes(ctx, *input, *output));
   int64_t count = 0;
   MICROML_RETURN_IF_ERROR(conv::CheckTensor(ctx, input, "input", 4, &count));
   MICROML_RETURN_IF_ERROR(conv::CheckTensor(ctx, filter, "filter", 4, &count));
@@ -173,21 +144,8 @@ Status Prepare(OpContext& ctx) {
       conv::CheckWindowExtent(ctx, "horizontal", in_w, params.stride_w, params.pad_w, s.f_w, 1));
   MICROML_RETURN_IF_ERROR(conv::CheckBias(ctx, bias, s.out_c));
 
-  OpData* data = ctx.AllocatePersistent<OpData>();
-  if (data == nullptr) return Status::kArenaTooSmall;
-  *data = params;
-  if (type == TensorType::kFLOAT32) {
-    if (filter->type != TensorType::kFLOAT32) return ctx.FailUnsupportedTypes();
-    if (bias != nullptr && bias->type != TensorType::kFLOAT32) {
-      return conv::FailBiasType(ctx, bias, input);
-    }
-    data->kind = Kind::kFloat;
-    FloatActivationRange(activation, &data->float_min, &data->float_max);
-  } else {
-    MICROML_RETURN_IF_ERROR(PrepareQuantized(ctx, *input, *filter, bias, activation, data));
-  }
-  ctx.set_op_data(data);
-  return Status::kOk;
+  return conv::StoreParams(ctx, params, *input, *filter, bias, activation, Kind::kFloat,
+                           PrepareQuantized);
 }
 
 // Input rows (or columns) feeding output position `out`: those i with
@@ -244,19 +202,15 @@ void EvalQuantized(const OpData& d, const Shape& s, const In* input, const int8_
                    const Bias* bias, In* output) {
   const int32_t input_offset = d.input_offset;
   const auto mac = [input_offset](Acc acc, In x, int8_t w) {
-    return WrappingAdd(acc, static_cast<Acc>(x + input_offset) * w);
+    return conv::Accumulate(acc, x, w, input_offset);
   };
   for (int32_t b = 0; b < s.batches; ++b) {
     for (int32_t oy = 0; oy < s.out_h; ++oy) {
       for (int32_t ox = 0; ox < s.out_w; ++ox) {
         for (int32_t oc = 0; oc < s.out_c; ++oc) {
-          Acc acc = Gather<Acc>(d, s, input, filter, b, oy, ox, oc, mac);
-          if (bias != nullptr) acc = WrappingAdd(acc, static_cast<Acc>(bias[oc]));
-          const int32_t k = oc * d.scales.step;
-          const int32_t scaled =
-              MultiplyByQuantizedMultiplier(acc, d.scales.multiplier[k], d.scales.shift[k]);
+          const Acc acc = Gather<Acc>(d, s, input, filter, b, oy, ox, oc, mac);
           output[((b * s.out_h + oy) * s.out_w + ox) * s.out_c + oc] =
-              Clamp<In>(WrappingAdd(scaled, d.output_offset), d.act_min, d.act_max);
+              conv::OutputValue<In>(d, acc, bias, oc);
         }
       }
     }
