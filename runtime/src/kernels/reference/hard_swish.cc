@@ -26,19 +26,11 @@ int16_t ToQ15Multiplier(int32_t multiplier) {
 }
 
 Status HardSwishPrepare(OpContext& ctx) {
-  Tensor *in, *out;
-  MICROML_RETURN_IF_ERROR(PrepareUnaryShapes(ctx, &in, &out));
-  const TensorType t = in->type;
-  if (out->type != t || !(t == TensorType::kFLOAT32 || t == TensorType::kINT8)) {
-    return ctx.FailUnsupportedTypes();
-  }
-  if (t == TensorType::kFLOAT32) return Status::kOk;
-  HardSwishData* d = ctx.AllocatePersistent<HardSwishData>();
-  if (d == nullptr) return Status::kArenaTooSmall;
-  ctx.set_op_data(d);
+  TensorType t = TensorType::kFLOAT32;
+  HardSwishData* d = nullptr;
   QuantParams qi, qo;
-  MICROML_RETURN_IF_ERROR(GetPerTensorQuant(ctx, ctx.input_ref(0), t, "input", &qi));
-  MICROML_RETURN_IF_ERROR(GetPerTensorQuant(ctx, ctx.output_ref(0), t, "output", &qo));
+  MICROML_RETURN_IF_ERROR((PrepareActivation<HardSwishData, false>(ctx, &t, &d, &qi, &qo)));
+  if (d == nullptr) return Status::kOk;
   d->input_zero_point = qi.zero_point;
   d->output_zero_point = qo.zero_point;
   // The ratios are formed in float, as in TFLM.

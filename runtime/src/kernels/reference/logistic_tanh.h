@@ -150,6 +150,13 @@ void SigmoidInt8(const SigmoidData& d, const int8_t* x, int8_t* y, uint32_t n) {
   }
 }
 
+// The int16 kernels: `F` maps the input, on the 1/(3 * 4096) scale, to the
+// output.
+template <int16_t (*F)(int32_t)>
+void SigmoidInt16(const SigmoidData& d, const int16_t* x, int16_t* y, uint32_t n) {
+  for (uint32_t i = 0; i < n; ++i) y[i] = F(SigmoidInt16Input(d, x[i]));
+}
+
 }  // namespace microml
 
 #endif  // MICROML_KERNELS_REFERENCE_LOGISTIC_TANH_H_
