@@ -114,28 +114,6 @@ bool AddInt8Specialised(const ArithData& d, const int8_t* pa, const int8_t* pb, 
 }
 #endif
 
-Status AddOptEval(OpContext& ctx) {
-  const ArithData& d = *ctx.op_data_as<ArithData>();
-  const Tensor& a = *ctx.input(0);
-  const Tensor& b = *ctx.input(1);
-  const Tensor& out = *ctx.output(0);
-  switch (out.type) {
-    case TensorType::kINT8:
-      AddInt8(d, a, b, out);
-      break;
-    case TensorType::kFLOAT32:
-      reference::AddFloat(d, a, b, out);
-      break;
-    case TensorType::kINT32:
-      reference::AddInt32(d, a, b, out);
-      break;
-    default:
-      AddInt16(d, a, b, out);
-      break;
-  }
-  return Status::kOk;
-}
-
 }  // namespace
 
 void AddInt8(const ArithData& d, const Tensor& a, const Tensor& b, const Tensor& out) {
@@ -190,13 +168,14 @@ void AddInt16(const ArithData& d, const Tensor& a, const Tensor& b, const Tensor
 
 }  // namespace arm
 
-const KernelRegistration kRegisterAddOpt = {static_cast<int32_t>(BuiltinOp::kADD),
-                                            nullptr,
-                                            5,
-                                            AddPrepare,
-                                            arm::AddOptEval,
-                                            nullptr,
-                                            "float32 int8 int16 int32",
-                                            0b11};
+const KernelRegistration kRegisterAddOpt = {
+    static_cast<int32_t>(BuiltinOp::kADD),
+    nullptr,
+    5,
+    AddPrepare,
+    EvalArith<reference::AddFloat, reference::AddInt32, arm::AddInt8, arm::AddInt16>,
+    nullptr,
+    "float32 int8 int16 int32",
+    0b11};
 
 }  // namespace microml

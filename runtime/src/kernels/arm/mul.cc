@@ -46,28 +46,6 @@ void MulMve(const ArithData& d, const T* pa, const T* pb, T* po, int32_t n) {
 }
 #endif
 
-Status MulOptEval(OpContext& ctx) {
-  const ArithData& d = *ctx.op_data_as<ArithData>();
-  const Tensor& a = *ctx.input(0);
-  const Tensor& b = *ctx.input(1);
-  const Tensor& out = *ctx.output(0);
-  switch (out.type) {
-    case TensorType::kINT8:
-      MulInt8(d, a, b, out);
-      break;
-    case TensorType::kFLOAT32:
-      reference::MulFloat(d, a, b, out);
-      break;
-    case TensorType::kINT32:
-      reference::MulInt32(d, a, b, out);
-      break;
-    default:
-      MulInt16(d, a, b, out);
-      break;
-  }
-  return Status::kOk;
-}
-
 }  // namespace
 
 void MulInt8(const ArithData& d, const Tensor& a, const Tensor& b, const Tensor& out) {
@@ -116,12 +94,13 @@ void MulInt16(const ArithData& d, const Tensor& a, const Tensor& b, const Tensor
 
 }  // namespace arm
 
-const KernelRegistration kRegisterMulOpt = {static_cast<int32_t>(BuiltinOp::kMUL),
-                                            nullptr,
-                                            7,
-                                            MulPrepare,
-                                            arm::MulOptEval,
-                                            nullptr,
-                                            "float32 int32 int8 int16"};
+const KernelRegistration kRegisterMulOpt = {
+    static_cast<int32_t>(BuiltinOp::kMUL),
+    nullptr,
+    7,
+    MulPrepare,
+    EvalArith<reference::MulFloat, reference::MulInt32, arm::MulInt8, arm::MulInt16>,
+    nullptr,
+    "float32 int32 int8 int16"};
 
 }  // namespace microml

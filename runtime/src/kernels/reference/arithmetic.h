@@ -1,5 +1,6 @@
-// Parameters and loops shared by the ADD and SUB kernels, which differ only in
-// the sign of the second operand and in the int32 activation.
+// Parameters, prepare and loops shared by the ADD, SUB and MUL kernels (ADD
+// and SUB differ only in the sign of the second operand and in the int32
+// activation).
 #ifndef MICROML_KERNELS_REFERENCE_ARITHMETIC_H_
 #define MICROML_KERNELS_REFERENCE_ARITHMETIC_H_
 
@@ -88,6 +89,22 @@ inline Status PrepareArithCommon(OpContext& ctx, ArithData* data, QuantParams* q
   return Status::kOk;
 }
 
+// The opening of ADD's, SUB's and MUL's prepare: their ArithData allocated as
+// persistent op data, PrepareArithCommon, and the fused activation read from
+// the options table of type `options`.
+inline Status PrepareArithActivation(OpContext& ctx, OptionsType options, ArithData** data,
+                                     Activation* act, QuantParams* qa, QuantParams* qb,
+                                     QuantParams* qo) {
+  constexpr int kActivationField = 0;
+  ArithData* d = ctx.AllocatePersistent<ArithData>();
+  if (d == nullptr) return Status::kArenaTooSmall;
+  ctx.set_op_data(d);
+  *data = d;
+  MICROML_RETURN_IF_ERROR(PrepareArithCommon(ctx, d, qa, qb, qo));
+  *act = static_cast<Activation>(OptionsAs(ctx, options).GetInt8(kActivationField, 0));
+  return Status::kOk;
+}
+
 // Rescale factors and clamp range of the quantized path. TFLM computes the
 // factors in double; the inputs are brought to twice the larger input scale.
 inline Status FinishArithQuant(OpContext& ctx, Activation act, TensorType type,
@@ -121,6 +138,34 @@ inline T ArithQuantized(const ArithData& d, T x, T y) {
   const int32_t v =
       MultiplyByQuantizedMultiplierSmallerThanOneExp(raw, d.mult_out, d.shift_out) + d.offset_out;
   return static_cast<T>(ClampMinMax(v, d.act_min, d.act_max));
+}
+
+// A compute of ADD or MUL for one type, reference or optimized.
+using ArithCompute = void (*)(const ArithData& d, const Tensor& a, const Tensor& b,
+                              const Tensor& out);
+
+// The eval of ADD and MUL: the compute for the output type.
+template <ArithCompute kFloat, ArithCompute kInt32, ArithCompute kInt8, ArithCompute kInt16>
+Status EvalArith(OpContext& ctx) {
+  const ArithData& d = *ctx.op_data_as<ArithData>();
+  const Tensor& a = *ctx.input(0);
+  const Tensor& b = *ctx.input(1);
+  const Tensor& out = *ctx.output(0);
+  switch (out.type) {
+    case TensorType::kFLOAT32:
+      kFloat(d, a, b, out);
+      break;
+    case TensorType::kINT32:
+      kInt32(d, a, b, out);
+      break;
+    case TensorType::kINT8:
+      kInt8(d, a, b, out);
+      break;
+    default:
+      kInt16(d, a, b, out);
+      break;
+  }
+  return Status::kOk;
 }
 
 // Runs `f` elementwise, broadcasting when the input shapes differ.

@@ -8,16 +8,12 @@ namespace microml {
 
 namespace {
 
-constexpr int kActivationField = 0;
-
 Status SubPrepare(OpContext& ctx) {
-  ArithData* data = ctx.AllocatePersistent<ArithData>();
-  if (data == nullptr) return Status::kArenaTooSmall;
-  ctx.set_op_data(data);
+  ArithData* data = nullptr;
+  Activation act = Activation::kNone;
   QuantParams qa, qb, qo;
-  MICROML_RETURN_IF_ERROR(PrepareArithCommon(ctx, data, &qa, &qb, &qo));
-  const Activation act = static_cast<Activation>(
-      OptionsAs(ctx, OptionsType::kSubOptions).GetInt8(kActivationField, 0));
+  MICROML_RETURN_IF_ERROR(
+      PrepareArithActivation(ctx, OptionsType::kSubOptions, &data, &act, &qa, &qb, &qo));
   const TensorType type = ctx.output(0)->type;
   if (type == TensorType::kFLOAT32) {
     FloatActivationRange(act, &data->f_min, &data->f_max);
