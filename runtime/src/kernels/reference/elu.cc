@@ -38,16 +38,15 @@ Status EluPrepare(OpContext& ctx) {
   return Status::kOk;
 }
 
+float EluFloat(float x) {
+  return x < 0.0f ? std::expm1(x) : x;
+}
+
 Status EluEval(OpContext& ctx) {
   const Tensor& in = *ctx.input(0);
+  if (in.type == TensorType::kFLOAT32) return EvalFloatUnary<EluFloat>(ctx);
   const Tensor& out = *ctx.output(0);
   const uint32_t n = in.element_count();
-  if (in.type == TensorType::kFLOAT32) {
-    const float* x = in.data_as<const float>();
-    float* y = out.data_as<float>();
-    for (uint32_t i = 0; i < n; ++i) y[i] = x[i] < 0.0f ? std::expm1(x[i]) : x[i];
-    return Status::kOk;
-  }
   const EluData& d = *ctx.op_data_as<EluData>();
   const uint8_t* x = in.data_as<const uint8_t>();
   int8_t* y = out.data_as<int8_t>();
