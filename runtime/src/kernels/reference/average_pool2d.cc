@@ -20,24 +20,6 @@ void AveragePoolQuantized(const PoolData& d, const Tensor& in, const Tensor& out
       });
 }
 
-Status AveragePoolEval(OpContext& ctx) {
-  const PoolData& d = *ctx.op_data_as<PoolData>();
-  const Tensor& in = *ctx.input(0);
-  const Tensor& out = *ctx.output(0);
-  switch (in.type) {
-    case TensorType::kFLOAT32:
-      reference::AveragePool2DFloat(d, in, out);
-      break;
-    case TensorType::kINT8:
-      reference::AveragePool2DInt8(d, in, out);
-      break;
-    default:
-      reference::AveragePool2DInt16(d, in, out);
-      break;
-  }
-  return Status::kOk;
-}
-
 }  // namespace
 
 namespace reference {
@@ -76,7 +58,8 @@ const KernelRegistration kRegisterAveragePool2D = {
     nullptr,
     3,
     PoolPrepare,
-    AveragePoolEval,
+    EvalPool<reference::AveragePool2DFloat, reference::AveragePool2DInt8,
+             reference::AveragePool2DInt16>,
     nullptr,
     "float32 int8 int16"};
 

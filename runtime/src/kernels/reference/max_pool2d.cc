@@ -20,24 +20,6 @@ void MaxPool(const PoolData& d, const Tensor& in, const Tensor& out, T lo, T hi)
       });
 }
 
-Status MaxPoolEval(OpContext& ctx) {
-  const PoolData& d = *ctx.op_data_as<PoolData>();
-  const Tensor& in = *ctx.input(0);
-  const Tensor& out = *ctx.output(0);
-  switch (in.type) {
-    case TensorType::kFLOAT32:
-      reference::MaxPool2DFloat(d, in, out);
-      break;
-    case TensorType::kINT8:
-      reference::MaxPool2DInt8(d, in, out);
-      break;
-    default:
-      reference::MaxPool2DInt16(d, in, out);
-      break;
-  }
-  return Status::kOk;
-}
-
 }  // namespace
 
 namespace reference {
@@ -56,12 +38,13 @@ void MaxPool2DInt16(const PoolData& d, const Tensor& in, const Tensor& out) {
 
 }  // namespace reference
 
-const KernelRegistration kRegisterMaxPool2D = {static_cast<int32_t>(BuiltinOp::kMAX_POOL_2D),
-                                               nullptr,
-                                               3,
-                                               PoolPrepare,
-                                               MaxPoolEval,
-                                               nullptr,
-                                               "float32 int8 int16"};
+const KernelRegistration kRegisterMaxPool2D = {
+    static_cast<int32_t>(BuiltinOp::kMAX_POOL_2D),
+    nullptr,
+    3,
+    PoolPrepare,
+    EvalPool<reference::MaxPool2DFloat, reference::MaxPool2DInt8, reference::MaxPool2DInt16>,
+    nullptr,
+    "float32 int8 int16"};
 
 }  // namespace microml
