@@ -9,20 +9,10 @@ namespace microml {
 namespace {
 
 Status SubPrepare(OpContext& ctx) {
-  ArithData* data = nullptr;
-  Activation act = Activation::kNone;
-  QuantParams qa, qb, qo;
-  MICROML_RETURN_IF_ERROR(
-      PrepareArithActivation(ctx, OptionsType::kSubOptions, &data, &act, &qa, &qb, &qo));
-  const TensorType type = ctx.output(0)->type;
-  if (type == TensorType::kFLOAT32) {
-    FloatActivationRange(act, &data->f_min, &data->f_max);
-  } else if (type == TensorType::kINT32) {
-    Int32ActivationRange(act, &data->act_min, &data->act_max);
-  } else {
-    MICROML_RETURN_IF_ERROR(FinishArithQuant(ctx, act, type, qa, qb, qo, data));
-  }
-  return Status::kOk;
+  ArithSetup s;
+  MICROML_RETURN_IF_ERROR(PrepareArithActivation(ctx, OptionsType::kSubOptions, true, &s));
+  if (s.type != TensorType::kINT8 && s.type != TensorType::kINT16) return Status::kOk;
+  return FinishArithQuant(ctx, s);
 }
 
 Status SubEval(OpContext& ctx) {
