@@ -154,11 +154,11 @@ inline T ArithQuantized(const ArithData& d, T x, T y) {
   return static_cast<T>(ClampMinMax(v, d.act_min, d.act_max));
 }
 
-// A compute of ADD or MUL for one type, reference or optimized.
+// A compute of ADD, SUB or MUL for one type, reference or optimized.
 using ArithCompute = void (*)(const ArithData& d, const Tensor& a, const Tensor& b,
                               const Tensor& out);
 
-// The eval of ADD and MUL: the compute for the output type.
+// The eval of ADD, SUB and MUL: the compute for the output type.
 template <ArithCompute kFloat, ArithCompute kInt32, ArithCompute kInt8, ArithCompute kInt16>
 Status EvalArith(OpContext& ctx) {
   const ArithData& d = *ctx.op_data_as<ArithData>();
