@@ -14,17 +14,7 @@ namespace microml {
 namespace {
 
 Status LogisticPrepare(OpContext& ctx) {
-  TensorType t = TensorType::kFLOAT32;
-  SigmoidData* d = nullptr;
-  QuantParams qi, qo;
-  MICROML_RETURN_IF_ERROR(PrepareActivation(ctx, &t, &d, &qi, &qo));
-  if (d == nullptr) return Status::kOk;
-  if (t == TensorType::kINT16) return PrepareSigmoidInt16(ctx, qi, qo, 0, d);
-  if (qo.zero_point != -128) {
-    return ctx.Fail(Status::kUnsupported, "int8 output zero point must be -128, is %d",
-                    static_cast<int>(qo.zero_point));
-  }
-  return PrepareSigmoidInt8(ctx, qi, d);
+  return PrepareLogisticTanh(ctx, 0, true);
 }
 
 float LogisticFloat(float x) {

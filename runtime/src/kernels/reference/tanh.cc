@@ -14,13 +14,7 @@ namespace microml {
 namespace {
 
 Status TanhPrepare(OpContext& ctx) {
-  TensorType t = TensorType::kFLOAT32;
-  SigmoidData* d = nullptr;
-  QuantParams qi, qo;
-  MICROML_RETURN_IF_ERROR(PrepareActivation(ctx, &t, &d, &qi, &qo));
-  if (d == nullptr) return Status::kOk;
-  if (t == TensorType::kINT16) return PrepareSigmoidInt16(ctx, qi, qo, 1, d);
-  return PrepareSigmoidInt8(ctx, qi, d);
+  return PrepareLogisticTanh(ctx, 1, false);
 }
 
 float TanhFloat(float x) {
