@@ -23,21 +23,16 @@ namespace {
 // and VQRDMULH saturates exactly where the reference does.
 template <typename T>
 void AddMve(const ArithData& d, const T* pa, const T* pb, T* po, int32_t n) {
-  // Locals, as the stores could alias `d` and force reloads.
   const int32_t left = d.left_shift, offset_a = d.offset_a, offset_b = d.offset_b;
   const int32_t mult_a = d.mult_a, mult_b = d.mult_b, mult_out = d.mult_out;
   const int32_t e_a = -d.shift_a, e_b = -d.shift_b, e_out = -d.shift_out;
-  const int32_t offset_out = d.offset_out, lo = d.act_min, hi = d.act_max;
-  for (int32_t i = 0; i < n; i += 4) {
-    const mve_pred16_t lanes = vctp32q(static_cast<uint32_t>(n - i));
-    int32x4_t x = vshlq_r_s32(vaddq_n_s32(Load4(pa + i, lanes), offset_a), left);
-    int32x4_t y = vshlq_r_s32(vaddq_n_s32(Load4(pb + i, lanes), offset_b), left);
-    x = DivideByPotMve(vqrdmulhq_n_s32(x, mult_a), e_a);
-    y = DivideByPotMve(vqrdmulhq_n_s32(y, mult_b), e_b);
-    int32x4_t v = DivideByPotMve(vqrdmulhq_n_s32(vaddq_s32(x, y), mult_out), e_out);
-    v = vminq_s32(vmaxq_s32(vaddq_n_s32(v, offset_out), vdupq_n_s32(lo)), vdupq_n_s32(hi));
-    Store4(po + i, v, lanes);
-  }
+  MveLoop(d, pa, pb, po, n, [=](int32x4_t a, int32x4_t b) {
+    const int32x4_t x =
+        DivideByPotMve(vqrdmulhq_n_s32(vshlq_r_s32(vaddq_n_s32(a, offset_a), left), mult_a), e_a);
+    const int32x4_t y =
+        DivideByPotMve(vqrdmulhq_n_s32(vshlq_r_s32(vaddq_n_s32(b, offset_b), left), mult_b), e_b);
+    return DivideByPotMve(vqrdmulhq_n_s32(vaddq_s32(x, y), mult_out), e_out);
+  });
 }
 
 // AddMve for int8 with the rounding divisions specialised: the input of the
@@ -112,91 +107,56 @@ bool AddInt8Specialised(const ArithData& d, const int8_t* pa, const int8_t* pb, 
   }
   return true;
 }
-#endif
 
-Status AddOptEval(OpContext& ctx) {
-  const ArithData& d = *ctx.op_data_as<ArithData>();
-  const Tensor& a = *ctx.input(0);
-  const Tensor& b = *ctx.input(1);
-  const Tensor& out = *ctx.output(0);
-  switch (out.type) {
-    case TensorType::kINT8:
-      AddInt8(d, a, b, out);
-      break;
-    case TensorType::kFLOAT32:
-      reference::AddFloat(d, a, b, out);
-      break;
-    case TensorType::kINT32:
-      reference::AddInt32(d, a, b, out);
-      break;
-    default:
-      AddInt16(d, a, b, out);
-      break;
-  }
-  return Status::kOk;
+void AddInt8Mve(const ArithData& d, const int8_t* pa, const int8_t* pb, int8_t* po, int32_t n) {
+  if (!AddInt8Specialised(d, pa, pb, po, n)) AddMve(d, pa, pb, po, n);
 }
+#endif
 
 }  // namespace
 
 void AddInt8(const ArithData& d, const Tensor& a, const Tensor& b, const Tensor& out) {
 #if defined(__ARM_FEATURE_MVE)
-  if (d.broadcast) {
-    reference::AddInt8(d, a, b, out);
-    return;
-  }
-  const int32_t n = static_cast<int32_t>(out.element_count());
-  if (AddInt8Specialised(d, a.data_as<const int8_t>(), b.data_as<const int8_t>(),
-                         out.data_as<int8_t>(), n)) {
-    return;
-  }
-  AddMve(d, a.data_as<const int8_t>(), b.data_as<const int8_t>(), out.data_as<int8_t>(), n);
+  HeliumOrReference<int8_t, AddInt8Mve, reference::AddInt8>(d, a, b, out);
 #else
   if (d.broadcast || -d.shift_a > kMaxPotExponent || -d.shift_b > kMaxPotExponent ||
       -d.shift_out > kMaxPotExponent) {
     reference::AddInt8(d, a, b, out);
     return;
   }
-  const int8_t* pa = a.data_as<const int8_t>();
-  const int8_t* pb = b.data_as<const int8_t>();
-  int8_t* po = out.data_as<int8_t>();
-  const int32_t n = static_cast<int32_t>(out.element_count());
-  // Locals, as the int8 stores could alias `d` and force reloads. Inputs are
-  // scaled by 2^(left_shift + 1): the doubled operand of RoundedHighMul.
+  // Inputs are scaled by 2^(left_shift + 1): the doubled operand of
+  // RoundedHighMul.
   const DivideByPot pot_a(-d.shift_a), pot_b(-d.shift_b), pot_out(-d.shift_out);
   const int32_t scale = 2 << d.left_shift;
   const int32_t offset_a = d.offset_a * scale, offset_b = d.offset_b * scale;
   const int32_t mult_a = d.mult_a, mult_b = d.mult_b, mult_out = d.mult_out;
-  const int32_t offset_out = d.offset_out, lo = d.act_min, hi = d.act_max;
-  for (int32_t i = 0; i < n; ++i) {
-    const int32_t x = pot_a(RoundedHighMul(pa[i] * scale + offset_a, mult_a));
-    const int32_t y = pot_b(RoundedHighMul(pb[i] * scale + offset_b, mult_b));
-    int32_t v = pot_out(RoundedHighMul(2 * (x + y), mult_out)) + offset_out;
-    v = v < lo ? lo : v;
-    po[i] = static_cast<int8_t>(v > hi ? hi : v);
-  }
+  const int32_t offset_out = d.offset_out;
+  ScalarInt8Loop(d, a, b, out, [&](int8_t va, int8_t vb) {
+    const int32_t x = pot_a(RoundedHighMul(va * scale + offset_a, mult_a));
+    const int32_t y = pot_b(RoundedHighMul(vb * scale + offset_b, mult_b));
+    return pot_out(RoundedHighMul(2 * (x + y), mult_out)) + offset_out;
+  });
 #endif
 }
 
 void AddInt16(const ArithData& d, const Tensor& a, const Tensor& b, const Tensor& out) {
 #if defined(__ARM_FEATURE_MVE)
-  if (!d.broadcast) {
-    AddMve(d, a.data_as<const int16_t>(), b.data_as<const int16_t>(), out.data_as<int16_t>(),
-           static_cast<int32_t>(out.element_count()));
-    return;
-  }
-#endif
+  HeliumOrReference<int16_t, AddMve<int16_t>, reference::AddInt16>(d, a, b, out);
+#else
   reference::AddInt16(d, a, b, out);
+#endif
 }
 
 }  // namespace arm
 
-const KernelRegistration kRegisterAddOpt = {static_cast<int32_t>(BuiltinOp::kADD),
-                                            nullptr,
-                                            5,
-                                            AddPrepare,
-                                            arm::AddOptEval,
-                                            nullptr,
-                                            "float32 int8 int16 int32",
-                                            0b11};
+const KernelRegistration kRegisterAddOpt = {
+    static_cast<int32_t>(BuiltinOp::kADD),
+    nullptr,
+    5,
+    AddPrepare,
+    EvalArith<reference::AddFloat, reference::AddInt32, arm::AddInt8, arm::AddInt16>,
+    nullptr,
+    "float32 int8 int16 int32",
+    0b11};
 
 }  // namespace microml

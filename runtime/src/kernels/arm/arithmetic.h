@@ -51,6 +51,19 @@ struct DivideByPot {
 };
 
 #if defined(__ARM_FEATURE_MVE)
+// ADD's and MUL's Helium computes: `kMve` on the T data, the reference compute
+// `kReference` where the inputs broadcast.
+template <typename T, void (*kMve)(const ArithData&, const T*, const T*, T*, int32_t),
+          ArithCompute kReference>
+void HeliumOrReference(const ArithData& d, const Tensor& a, const Tensor& b, const Tensor& out) {
+  if (d.broadcast) {
+    kReference(d, a, b, out);
+    return;
+  }
+  kMve(d, a.data_as<const T>(), b.data_as<const T>(), out.data_as<T>(),
+       static_cast<int32_t>(out.element_count()));
+}
+
 // RoundingDivideByPOT by `e` on four lanes: VRSHL rounds half up, so negative
 // lanes are first lowered by one when e > 0 (saturating: INT32_MIN stays).
 inline int32x4_t DivideByPotMve(int32x4_t v, int32_t e) {
@@ -70,6 +83,41 @@ inline void Store4(int8_t* p, int32x4_t v, mve_pred16_t lanes) {
 }
 inline void Store4(int16_t* p, int32x4_t v, mve_pred16_t lanes) {
   vstrhq_p_s32(p, v, lanes);
+}
+
+// ADD's and MUL's Helium loop, four lanes at a time (the last vector
+// predicated): `op` maps the widened inputs to the rescaled result, which gets
+// the output offset and the activation clamp. The caller passes its
+// parameters into `op` as locals, as the stores could alias `d` and force
+// reloads.
+template <typename T, typename Op>
+inline void MveLoop(const ArithData& d, const T* pa, const T* pb, T* po, int32_t n, Op op) {
+  const int32_t offset_out = d.offset_out, lo = d.act_min, hi = d.act_max;
+  for (int32_t i = 0; i < n; i += 4) {
+    const mve_pred16_t lanes = vctp32q(static_cast<uint32_t>(n - i));
+    int32x4_t v = op(Load4(pa + i, lanes), Load4(pb + i, lanes));
+    v = vminq_s32(vmaxq_s32(vaddq_n_s32(v, offset_out), vdupq_n_s32(lo)), vdupq_n_s32(hi));
+    Store4(po + i, v, lanes);
+  }
+}
+#else
+// ADD's and MUL's int8 loop off Helium: `value` maps the inputs to the
+// rescaled result plus the output offset, which gets the activation clamp.
+// The caller passes its parameters into `value` as locals, as the int8 stores
+// could alias `d` and force reloads.
+template <typename Value>
+inline void ScalarInt8Loop(const ArithData& d, const Tensor& a, const Tensor& b, const Tensor& out,
+                           Value value) {
+  const int8_t* pa = a.data_as<const int8_t>();
+  const int8_t* pb = b.data_as<const int8_t>();
+  int8_t* po = out.data_as<int8_t>();
+  const uint32_t n = out.element_count();
+  const int32_t lo = d.act_min, hi = d.act_max;
+  for (uint32_t i = 0; i != n; ++i) {
+    int32_t v = value(pa[i], pb[i]);
+    v = v < lo ? lo : v;
+    po[i] = static_cast<int8_t>(v > hi ? hi : v);
+  }
 }
 #endif
 

@@ -29,55 +29,23 @@ constexpr int32_t kMaxScalarLeftShift = 13;
 // VSHL wraps like the reference's unsigned shift, VQRDMULH saturates where it does.
 template <typename T>
 void MulMve(const ArithData& d, const T* pa, const T* pb, T* po, int32_t n) {
-  // Locals, as the stores could alias `d` and force reloads.
   const int32_t left = d.shift_out > 0 ? d.shift_out : 0;
   const int32_t right = d.shift_out > 0 ? 0 : -d.shift_out;
   const int32_t offset_a = d.offset_a, offset_b = d.offset_b, mult = d.mult_out;
-  const int32_t offset_out = d.offset_out, lo = d.act_min, hi = d.act_max;
-  for (int32_t i = 0; i < n; i += 4) {
-    const mve_pred16_t lanes = vctp32q(static_cast<uint32_t>(n - i));
-    const int32x4_t x = vaddq_n_s32(Load4(pa + i, lanes), offset_a);
-    const int32x4_t y = vaddq_n_s32(Load4(pb + i, lanes), offset_b);
+  MveLoop(d, pa, pb, po, n, [=](int32x4_t a, int32x4_t b) {
+    const int32x4_t x = vaddq_n_s32(a, offset_a);
+    const int32x4_t y = vaddq_n_s32(b, offset_b);
     const int32x4_t product = vshlq_r_s32(vmulq_s32(x, y), left);
-    int32x4_t v = DivideByPotMve(vqrdmulhq_n_s32(product, mult), right);
-    v = vminq_s32(vmaxq_s32(vaddq_n_s32(v, offset_out), vdupq_n_s32(lo)), vdupq_n_s32(hi));
-    Store4(po + i, v, lanes);
-  }
+    return DivideByPotMve(vqrdmulhq_n_s32(product, mult), right);
+  });
 }
 #endif
-
-Status MulOptEval(OpContext& ctx) {
-  const ArithData& d = *ctx.op_data_as<ArithData>();
-  const Tensor& a = *ctx.input(0);
-  const Tensor& b = *ctx.input(1);
-  const Tensor& out = *ctx.output(0);
-  switch (out.type) {
-    case TensorType::kINT8:
-      MulInt8(d, a, b, out);
-      break;
-    case TensorType::kFLOAT32:
-      reference::MulFloat(d, a, b, out);
-      break;
-    case TensorType::kINT32:
-      reference::MulInt32(d, a, b, out);
-      break;
-    default:
-      MulInt16(d, a, b, out);
-      break;
-  }
-  return Status::kOk;
-}
 
 }  // namespace
 
 void MulInt8(const ArithData& d, const Tensor& a, const Tensor& b, const Tensor& out) {
 #if defined(__ARM_FEATURE_MVE)
-  if (d.broadcast) {
-    reference::MulInt8(d, a, b, out);
-    return;
-  }
-  MulMve(d, a.data_as<const int8_t>(), b.data_as<const int8_t>(), out.data_as<int8_t>(),
-         static_cast<int32_t>(out.element_count()));
+  HeliumOrReference<int8_t, MulMve<int8_t>, reference::MulInt8>(d, a, b, out);
 #else
   const int32_t left = d.shift_out > 0 ? d.shift_out : 0;
   const int32_t right = d.shift_out > 0 ? 0 : -d.shift_out;
@@ -85,43 +53,35 @@ void MulInt8(const ArithData& d, const Tensor& a, const Tensor& b, const Tensor&
     reference::MulInt8(d, a, b, out);
     return;
   }
-  const int8_t* pa = a.data_as<const int8_t>();
-  const int8_t* pb = b.data_as<const int8_t>();
-  int8_t* po = out.data_as<int8_t>();
-  const int32_t n = static_cast<int32_t>(out.element_count());
-  // Locals, as the int8 stores could alias `d` and force reloads. The product
-  // is scaled by 2^(left + 1): the doubled operand of RoundedHighMul.
+  // The product is scaled by 2^(left + 1): the doubled operand of
+  // RoundedHighMul.
   const DivideByPot pot(right);
   const int32_t offset_a = d.offset_a, offset_b = d.offset_b, scale = 2 << left;
-  const int32_t mult = d.mult_out, offset_out = d.offset_out, lo = d.act_min, hi = d.act_max;
-  for (int32_t i = 0; i < n; ++i) {
-    const int32_t product = (offset_a + pa[i]) * (offset_b + pb[i]);
-    int32_t v = pot(RoundedHighMul(product * scale, mult)) + offset_out;
-    v = v < lo ? lo : v;
-    po[i] = static_cast<int8_t>(v > hi ? hi : v);
-  }
+  const int32_t mult = d.mult_out, offset_out = d.offset_out;
+  ScalarInt8Loop(d, a, b, out, [&](int8_t va, int8_t vb) {
+    const int32_t product = (offset_a + va) * (offset_b + vb);
+    return pot(RoundedHighMul(product * scale, mult)) + offset_out;
+  });
 #endif
 }
 
 void MulInt16(const ArithData& d, const Tensor& a, const Tensor& b, const Tensor& out) {
 #if defined(__ARM_FEATURE_MVE)
-  if (!d.broadcast) {
-    MulMve(d, a.data_as<const int16_t>(), b.data_as<const int16_t>(), out.data_as<int16_t>(),
-           static_cast<int32_t>(out.element_count()));
-    return;
-  }
-#endif
+  HeliumOrReference<int16_t, MulMve<int16_t>, reference::MulInt16>(d, a, b, out);
+#else
   reference::MulInt16(d, a, b, out);
+#endif
 }
 
 }  // namespace arm
 
-const KernelRegistration kRegisterMulOpt = {static_cast<int32_t>(BuiltinOp::kMUL),
-                                            nullptr,
-                                            7,
-                                            MulPrepare,
-                                            arm::MulOptEval,
-                                            nullptr,
-                                            "float32 int32 int8 int16"};
+const KernelRegistration kRegisterMulOpt = {
+    static_cast<int32_t>(BuiltinOp::kMUL),
+    nullptr,
+    7,
+    MulPrepare,
+    EvalArith<reference::MulFloat, reference::MulInt32, arm::MulInt8, arm::MulInt16>,
+    nullptr,
+    "float32 int32 int8 int16"};
 
 }  // namespace microml

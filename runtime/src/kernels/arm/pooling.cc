@@ -226,42 +226,6 @@ int32_t MaxInt8Simd(const Window<int8_t>& w, int32_t lo, int32_t hi, int8_t* y) 
   return c;
 }
 
-Status AveragePoolOptEval(OpContext& ctx) {
-  const PoolData& d = *ctx.op_data_as<PoolData>();
-  const Tensor& in = *ctx.input(0);
-  const Tensor& out = *ctx.output(0);
-  switch (in.type) {
-    case TensorType::kINT8:
-      AveragePool2DInt8(d, in, out);
-      break;
-    case TensorType::kINT16:
-      AveragePool2DInt16(d, in, out);
-      break;
-    default:
-      reference::AveragePool2DFloat(d, in, out);
-      break;
-  }
-  return Status::kOk;
-}
-
-Status MaxPoolOptEval(OpContext& ctx) {
-  const PoolData& d = *ctx.op_data_as<PoolData>();
-  const Tensor& in = *ctx.input(0);
-  const Tensor& out = *ctx.output(0);
-  switch (in.type) {
-    case TensorType::kINT8:
-      MaxPool2DInt8(d, in, out);
-      break;
-    case TensorType::kINT16:
-      MaxPool2DInt16(d, in, out);
-      break;
-    default:
-      reference::MaxPool2DFloat(d, in, out);
-      break;
-  }
-  return Status::kOk;
-}
-
 }  // namespace
 
 void AveragePool2DInt8(const PoolData& d, const Tensor& in, const Tensor& out) {
@@ -298,16 +262,17 @@ const KernelRegistration kRegisterAveragePool2DOpt = {
     nullptr,
     3,
     PoolPrepare,
-    arm::AveragePoolOptEval,
+    EvalPool<reference::AveragePool2DFloat, arm::AveragePool2DInt8, arm::AveragePool2DInt16>,
     nullptr,
     "float32 int8 int16"};
 
-const KernelRegistration kRegisterMaxPool2DOpt = {static_cast<int32_t>(BuiltinOp::kMAX_POOL_2D),
-                                                  nullptr,
-                                                  3,
-                                                  PoolPrepare,
-                                                  arm::MaxPoolOptEval,
-                                                  nullptr,
-                                                  "float32 int8 int16"};
+const KernelRegistration kRegisterMaxPool2DOpt = {
+    static_cast<int32_t>(BuiltinOp::kMAX_POOL_2D),
+    nullptr,
+    3,
+    PoolPrepare,
+    EvalPool<reference::MaxPool2DFloat, arm::MaxPool2DInt8, arm::MaxPool2DInt16>,
+    nullptr,
+    "float32 int8 int16"};
 
 }  // namespace microml

@@ -2,29 +2,13 @@
 
 namespace microml {
 
-namespace {
-
-constexpr int kActivationField = 0;
-
-}  // namespace
-
 Status MulPrepare(OpContext& ctx) {
-  ArithData* data = ctx.AllocatePersistent<ArithData>();
-  if (data == nullptr) return Status::kArenaTooSmall;
-  ctx.set_op_data(data);
-  QuantParams qa, qb, qo;
-  MICROML_RETURN_IF_ERROR(PrepareArithCommon(ctx, data, &qa, &qb, &qo));
-  const Activation act = static_cast<Activation>(
-      OptionsAs(ctx, OptionsType::kMulOptions).GetInt8(kActivationField, 0));
-  const TensorType type = ctx.output(0)->type;
-  if (type == TensorType::kFLOAT32) {
-    FloatActivationRange(act, &data->f_min, &data->f_max);
-    return Status::kOk;
-  }
-  if (type == TensorType::kINT32) {
-    Int32ActivationRange(act, &data->act_min, &data->act_max);
-    return Status::kOk;
-  }
+  ArithSetup s;
+  MICROML_RETURN_IF_ERROR(PrepareArithActivation(ctx, OptionsType::kMulOptions, true, &s));
+  if (s.type != TensorType::kINT8 && s.type != TensorType::kINT16) return Status::kOk;
+  const TensorType type = s.type;
+  const QuantParams &qa = s.qa, &qb = s.qb, &qo = s.qo;
+  ArithData* data = s.data;
   if (type == TensorType::kINT16 &&
       (qa.zero_point != 0 || qb.zero_point != 0 || qo.zero_point != 0)) {
     return ctx.Fail(Status::kUnsupported, "int16 needs zero points 0, has %d, %d and %d",
@@ -42,7 +26,7 @@ Status MulPrepare(OpContext& ctx) {
   data->shift_out = static_cast<int8_t>(shift);
   const int32_t qmin = type == TensorType::kINT8 ? -128 : -32768;
   const int32_t qmax = type == TensorType::kINT8 ? 127 : 32767;
-  if (!QuantizedActivationRangeChecked(act, qo.scale, qo.zero_point, qmin, qmax, &data->act_min,
+  if (!QuantizedActivationRangeChecked(s.act, qo.scale, qo.zero_point, qmin, qmax, &data->act_min,
                                        &data->act_max)) {
     return ctx.Fail(Status::kUnsupported, "activation bounds do not fit the output quantization");
   }

@@ -1,6 +1,6 @@
 // Shared prepare and window arithmetic of AVERAGE_POOL_2D, MAX_POOL_2D and
-// L2_POOL_2D (NHWC, input and output with equal quantization), and the
-// reference computes of the first two.
+// L2_POOL_2D (NHWC, input and output with equal quantization), and the eval
+// and reference computes of the first two.
 #ifndef MICROML_KERNELS_PREPARE_POOLING_H_
 #define MICROML_KERNELS_PREPARE_POOLING_H_
 
@@ -46,6 +46,30 @@ Status PreparePool(OpContext& ctx, PoolData** out_data);
 
 // The prepare of AVERAGE_POOL_2D and MAX_POOL_2D.
 Status PoolPrepare(OpContext& ctx);
+
+// A compute of AVERAGE_POOL_2D or MAX_POOL_2D for one type, reference or
+// optimized.
+using PoolCompute = void (*)(const PoolData& d, const Tensor& in, const Tensor& out);
+
+// The eval of AVERAGE_POOL_2D and MAX_POOL_2D: the compute for the input type.
+template <PoolCompute kFloat, PoolCompute kInt8, PoolCompute kInt16>
+Status EvalPool(OpContext& ctx) {
+  const PoolData& d = *ctx.op_data_as<PoolData>();
+  const Tensor& in = *ctx.input(0);
+  const Tensor& out = *ctx.output(0);
+  switch (in.type) {
+    case TensorType::kFLOAT32:
+      kFloat(d, in, out);
+      break;
+    case TensorType::kINT8:
+      kInt8(d, in, out);
+      break;
+    default:
+      kInt16(d, in, out);
+      break;
+  }
+  return Status::kOk;
+}
 
 namespace reference {
 

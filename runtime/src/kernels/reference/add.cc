@@ -8,32 +8,6 @@
 
 namespace microml {
 
-namespace {
-
-Status AddEval(OpContext& ctx) {
-  const ArithData& d = *ctx.op_data_as<ArithData>();
-  const Tensor& a = *ctx.input(0);
-  const Tensor& b = *ctx.input(1);
-  const Tensor& out = *ctx.output(0);
-  switch (out.type) {
-    case TensorType::kFLOAT32:
-      reference::AddFloat(d, a, b, out);
-      break;
-    case TensorType::kINT32:
-      reference::AddInt32(d, a, b, out);
-      break;
-    case TensorType::kINT8:
-      reference::AddInt8(d, a, b, out);
-      break;
-    default:
-      reference::AddInt16(d, a, b, out);
-      break;
-  }
-  return Status::kOk;
-}
-
-}  // namespace
-
 namespace reference {
 
 void AddFloat(const ArithData& d, const Tensor& a, const Tensor& b, const Tensor& out) {
@@ -57,13 +31,14 @@ void AddInt16(const ArithData& d, const Tensor& a, const Tensor& b, const Tensor
 
 }  // namespace reference
 
-const KernelRegistration kRegisterAdd = {static_cast<int32_t>(BuiltinOp::kADD),
-                                         nullptr,
-                                         5,
-                                         AddPrepare,
-                                         AddEval,
-                                         nullptr,
-                                         "float32 int8 int16 int32",
-                                         0b11};
+const KernelRegistration kRegisterAdd = {
+    static_cast<int32_t>(BuiltinOp::kADD),
+    nullptr,
+    5,
+    AddPrepare,
+    EvalArith<reference::AddFloat, reference::AddInt32, reference::AddInt8, reference::AddInt16>,
+    nullptr,
+    "float32 int8 int16 int32",
+    0b11};
 
 }  // namespace microml

@@ -1,27 +1,12 @@
 // ADD_N: the sum of two or more tensors of one shape; float32 and per-tensor
 // quantized int8 whose inputs share one scale and zero point, as in TFLM.
-//
-// The int8 path is TFLM's: every input is offset, shifted left by 20 bits and
-// halved, the results summed in int32 (wrapping), then rescaled to the output.
-// Like TFLM, the sum starts from the rescaled negative zero point rather than
-// from zero, an extra term we keep for bit-exactness.
-#include "kernels/reference/arithmetic.h"
+// The int8 sum is TFLM's (int8_sum.h).
+#include "kernels/reference/int8_sum.h"
 #include "microml/kernels.h"
 
 namespace microml {
 
 namespace {
-
-constexpr int kLeftShift = 20;
-
-struct AddNData {
-  int32_t input_offset;
-  int32_t output_offset;
-  int32_t input_multiplier;
-  int32_t output_multiplier;
-  int8_t input_shift;
-  int8_t output_shift;
-};
 
 Status AddNPrepare(OpContext& ctx) {
   if (ctx.num_inputs() < 2 || ctx.num_outputs() != 1) {
@@ -47,7 +32,7 @@ Status AddNPrepare(OpContext& ctx) {
   }
   if (type == TensorType::kFLOAT32) return Status::kOk;
 
-  AddNData* data = ctx.AllocatePersistent<AddNData>();
+  Int8SumQuant* data = ctx.AllocatePersistent<Int8SumQuant>();
   if (data == nullptr) return Status::kArenaTooSmall;
   ctx.set_op_data(data);
   QuantParams q0, qo;
@@ -62,21 +47,7 @@ Status AddNPrepare(OpContext& ctx) {
                       static_cast<int>(q.zero_point), static_cast<int>(q0.zero_point));
     }
   }
-  data->input_offset = -q0.zero_point;
-  data->output_offset = qo.zero_point;
-  const double twice_input_scale = 2.0 * static_cast<double>(q0.scale);
-  MICROML_RETURN_IF_ERROR(
-      SmallerThanOneMultiplier(ctx, static_cast<double>(q0.scale) / twice_input_scale, "input",
-                               &data->input_multiplier, &data->input_shift));
-  return SmallerThanOneMultiplier(
-      ctx,
-      twice_input_scale / (static_cast<double>(1 << kLeftShift) * static_cast<double>(qo.scale)),
-      "output", &data->output_multiplier, &data->output_shift);
-}
-
-int32_t ScaledInput(const AddNData& d, int32_t value) {
-  return MultiplyByQuantizedMultiplierSmallerThanOneExp(
-      (d.input_offset + value) * (1 << kLeftShift), d.input_multiplier, d.input_shift);
+  return PrepareInt8Sum(ctx, q0, qo, data);
 }
 
 Status AddNEval(OpContext& ctx) {
@@ -92,18 +63,15 @@ Status AddNEval(OpContext& ctx) {
     }
     return Status::kOk;
   }
-  const AddNData& d = *ctx.op_data_as<AddNData>();
-  const int32_t start = ScaledInput(d, 0);
+  const Int8SumQuant& q = *ctx.op_data_as<Int8SumQuant>();
+  const int32_t start = Int8SumInput(q, 0);
   int8_t* y = out.data_as<int8_t>();
   for (uint32_t i = 0; i < n; ++i) {
     int32_t sum = start;
     for (int j = 0; j < num_inputs; ++j) {
-      sum = WrapAdd(sum, ScaledInput(d, ctx.input(j)->data_as<const int8_t>()[i]));
+      sum = WrapAdd(sum, Int8SumInput(q, ctx.input(j)->data_as<const int8_t>()[i]));
     }
-    const int32_t v = WrapAdd(
-        MultiplyByQuantizedMultiplierSmallerThanOneExp(sum, d.output_multiplier, d.output_shift),
-        d.output_offset);
-    y[i] = static_cast<int8_t>(ClampMinMax(v, int32_t{-128}, int32_t{127}));
+    y[i] = Int8SumOutput(q, sum);
   }
   return Status::kOk;
 }

@@ -1,5 +1,6 @@
-// Parameters and loops shared by the ADD and SUB kernels, which differ only in
-// the sign of the second operand and in the int32 activation.
+// Parameters, prepare and loops shared by the ADD, SUB and MUL kernels (ADD
+// and SUB differ only in the sign of the second operand and in the int32
+// activation).
 #ifndef MICROML_KERNELS_REFERENCE_ARITHMETIC_H_
 #define MICROML_KERNELS_REFERENCE_ARITHMETIC_H_
 
@@ -88,11 +89,41 @@ inline Status PrepareArithCommon(OpContext& ctx, ArithData* data, QuantParams* q
   return Status::kOk;
 }
 
+// What the opening of ADD's, SUB's and MUL's prepare leaves for the rest.
+struct ArithSetup {
+  ArithData* data;
+  Activation act;
+  TensorType type;
+  QuantParams qa, qb, qo;  // int8 and int16
+};
+
+// The opening of ADD's, SUB's and MUL's prepare: their ArithData allocated as
+// persistent op data, PrepareArithCommon, and the fused activation, read from
+// the options table of type `options`, applied to float32 and, when
+// `int32_activation`, to int32 (TFLM's ADD ignores it there).
+inline Status PrepareArithActivation(OpContext& ctx, OptionsType options, bool int32_activation,
+                                     ArithSetup* s) {
+  constexpr int kActivationField = 0;
+  ArithData* d = ctx.AllocatePersistent<ArithData>();
+  if (d == nullptr) return Status::kArenaTooSmall;
+  ctx.set_op_data(d);
+  s->data = d;
+  MICROML_RETURN_IF_ERROR(PrepareArithCommon(ctx, d, &s->qa, &s->qb, &s->qo));
+  s->act = static_cast<Activation>(OptionsAs(ctx, options).GetInt8(kActivationField, 0));
+  s->type = ctx.output(0)->type;
+  if (s->type == TensorType::kFLOAT32) {
+    FloatActivationRange(s->act, &d->f_min, &d->f_max);
+  } else if (s->type == TensorType::kINT32 && int32_activation) {
+    Int32ActivationRange(s->act, &d->act_min, &d->act_max);
+  }
+  return Status::kOk;
+}
+
 // Rescale factors and clamp range of the quantized path. TFLM computes the
 // factors in double; the inputs are brought to twice the larger input scale.
-inline Status FinishArithQuant(OpContext& ctx, Activation act, TensorType type,
-                               const QuantParams& qa, const QuantParams& qb, const QuantParams& qo,
-                               ArithData* data) {
+inline Status FinishArithQuant(OpContext& ctx, const ArithSetup& s) {
+  const QuantParams &qa = s.qa, &qb = s.qb, &qo = s.qo;
+  ArithData* data = s.data;
   const double twice_max = 2.0 * static_cast<double>(qa.scale > qb.scale ? qa.scale : qb.scale);
   const double real_a = static_cast<double>(qa.scale) / twice_max;
   const double real_b = static_cast<double>(qb.scale) / twice_max;
@@ -104,9 +135,9 @@ inline Status FinishArithQuant(OpContext& ctx, Activation act, TensorType type,
       SmallerThanOneMultiplier(ctx, real_b, "input 1", &data->mult_b, &data->shift_b));
   MICROML_RETURN_IF_ERROR(
       SmallerThanOneMultiplier(ctx, real_out, "output", &data->mult_out, &data->shift_out));
-  const int32_t qmin = type == TensorType::kINT8 ? -128 : -32768;
-  const int32_t qmax = type == TensorType::kINT8 ? 127 : 32767;
-  QuantizedActivationRange(act, qo.scale, qo.zero_point, qmin, qmax, &data->act_min,
+  const int32_t qmin = s.type == TensorType::kINT8 ? -128 : -32768;
+  const int32_t qmax = s.type == TensorType::kINT8 ? 127 : 32767;
+  QuantizedActivationRange(s.act, qo.scale, qo.zero_point, qmin, qmax, &data->act_min,
                            &data->act_max);
   return Status::kOk;
 }
@@ -121,6 +152,34 @@ inline T ArithQuantized(const ArithData& d, T x, T y) {
   const int32_t v =
       MultiplyByQuantizedMultiplierSmallerThanOneExp(raw, d.mult_out, d.shift_out) + d.offset_out;
   return static_cast<T>(ClampMinMax(v, d.act_min, d.act_max));
+}
+
+// A compute of ADD, SUB or MUL for one type, reference or optimized.
+using ArithCompute = void (*)(const ArithData& d, const Tensor& a, const Tensor& b,
+                              const Tensor& out);
+
+// The eval of ADD, SUB and MUL: the compute for the output type.
+template <ArithCompute kFloat, ArithCompute kInt32, ArithCompute kInt8, ArithCompute kInt16>
+Status EvalArith(OpContext& ctx) {
+  const ArithData& d = *ctx.op_data_as<ArithData>();
+  const Tensor& a = *ctx.input(0);
+  const Tensor& b = *ctx.input(1);
+  const Tensor& out = *ctx.output(0);
+  switch (out.type) {
+    case TensorType::kFLOAT32:
+      kFloat(d, a, b, out);
+      break;
+    case TensorType::kINT32:
+      kInt32(d, a, b, out);
+      break;
+    case TensorType::kINT8:
+      kInt8(d, a, b, out);
+      break;
+    default:
+      kInt16(d, a, b, out);
+      break;
+  }
+  return Status::kOk;
 }
 
 // Runs `f` elementwise, broadcasting when the input shapes differ.

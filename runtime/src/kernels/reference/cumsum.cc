@@ -2,11 +2,9 @@
 // its own element) and/or reversed (summing from the end); float32 and
 // per-tensor quantized int8, TFLM's set. The axis (one int32) may be a runtime
 // input, as in TFLM, which then checks it on every invocation.
-//
-// The int8 path is TFLM's: inputs are offset, shifted left by 20 bits and
-// halved, accumulated in int32 (wrapping) and each running sum rescaled to the
-// output. As in TFLM, the sum starts from the rescaled negative zero point.
-#include "kernels/reference/arithmetic.h"
+// The int8 path is TFLM's sum (int8_sum.h), each running sum rescaled to the
+// output.
+#include "kernels/reference/int8_sum.h"
 #include "microml/kernels.h"
 
 namespace microml {
@@ -15,19 +13,13 @@ namespace {
 
 constexpr int kExclusiveField = 0;
 constexpr int kReverseField = 1;
-constexpr int kLeftShift = 20;
 
 struct CumsumData {
   bool exclusive;
   bool reverse;
   bool axis_constant;
-  int32_t axis;  // resolved, when axis_constant
-  int32_t input_offset;
-  int32_t output_offset;
-  int32_t input_multiplier;
-  int32_t output_multiplier;
-  int8_t input_shift;
-  int8_t output_shift;
+  int32_t axis;        // resolved, when axis_constant
+  Int8SumQuant quant;  // int8
 };
 
 Status ResolveAxis(OpContext& ctx, const Tensor& input, const Tensor& axis, int32_t* resolved) {
@@ -78,28 +70,7 @@ Status CumsumPrepare(OpContext& ctx) {
   QuantParams qi, qo;
   MICROML_RETURN_IF_ERROR(GetPerTensorQuant(ctx, ctx.input_ref(0), t, "input", &qi));
   MICROML_RETURN_IF_ERROR(GetPerTensorQuant(ctx, ctx.output_ref(0), t, "output", &qo));
-  data->input_offset = -qi.zero_point;
-  data->output_offset = qo.zero_point;
-  const double twice_input_scale = 2.0 * static_cast<double>(qi.scale);
-  MICROML_RETURN_IF_ERROR(
-      SmallerThanOneMultiplier(ctx, static_cast<double>(qi.scale) / twice_input_scale, "input",
-                               &data->input_multiplier, &data->input_shift));
-  return SmallerThanOneMultiplier(
-      ctx,
-      twice_input_scale / (static_cast<double>(1 << kLeftShift) * static_cast<double>(qo.scale)),
-      "output", &data->output_multiplier, &data->output_shift);
-}
-
-int32_t ScaledInput(const CumsumData& d, int32_t value) {
-  return MultiplyByQuantizedMultiplierSmallerThanOneExp(
-      (d.input_offset + value) * (1 << kLeftShift), d.input_multiplier, d.input_shift);
-}
-
-int8_t RescaledOutput(const CumsumData& d, int32_t sum) {
-  const int32_t v = WrapAdd(
-      MultiplyByQuantizedMultiplierSmallerThanOneExp(sum, d.output_multiplier, d.output_shift),
-      d.output_offset);
-  return static_cast<int8_t>(ClampMinMax(v, int32_t{-128}, int32_t{127}));
+  return PrepareInt8Sum(ctx, qi, qo, &data->quant);
 }
 
 // Runs `step(index, first)` along the axis for every line of the tensor, in
@@ -145,17 +116,18 @@ Status CumsumEval(OpContext& ctx) {
   }
   const int8_t* x = input.data_as<const int8_t>();
   int8_t* y = output.data_as<int8_t>();
-  const int32_t start = ScaledInput(d, 0);
+  const Int8SumQuant& q = d.quant;
+  const int32_t start = Int8SumInput(q, 0);
   int32_t sum = start;
   ForEachLine(input, axis, d.reverse, [&](uint32_t k, bool first) {
     if (first) sum = start;
-    const int32_t v = ScaledInput(d, x[k]);
+    const int32_t v = Int8SumInput(q, x[k]);
     if (d.exclusive) {
-      y[k] = RescaledOutput(d, sum);
+      y[k] = Int8SumOutput(q, sum);
       sum = WrapAdd(sum, v);
     } else {
       sum = WrapAdd(sum, v);
-      y[k] = RescaledOutput(d, sum);
+      y[k] = Int8SumOutput(q, sum);
     }
   });
   return Status::kOk;

@@ -18,19 +18,11 @@ float EluForTable(float x) {
 }
 
 Status EluPrepare(OpContext& ctx) {
-  Tensor *in, *out;
-  MICROML_RETURN_IF_ERROR(PrepareUnaryShapes(ctx, &in, &out));
-  const TensorType t = in->type;
-  if (out->type != t || !(t == TensorType::kFLOAT32 || t == TensorType::kINT8)) {
-    return ctx.FailUnsupportedTypes();
-  }
-  if (t == TensorType::kFLOAT32) return Status::kOk;
-  EluData* d = ctx.AllocatePersistent<EluData>();
-  if (d == nullptr) return Status::kArenaTooSmall;
-  ctx.set_op_data(d);
+  TensorType t = TensorType::kFLOAT32;
+  EluData* d = nullptr;
   QuantParams qi, qo;
-  MICROML_RETURN_IF_ERROR(GetPerTensorQuant(ctx, ctx.input_ref(0), t, "input", &qi));
-  MICROML_RETURN_IF_ERROR(GetPerTensorQuant(ctx, ctx.output_ref(0), t, "output", &qo));
+  MICROML_RETURN_IF_ERROR((PrepareActivation<EluData, false>(ctx, &t, &d, &qi, &qo)));
+  if (d == nullptr) return Status::kOk;
   // Every step in float, in TFLM's order.
   const float inverse_scale = 1.0f / qo.scale;
   for (int32_t v = -128; v <= 127; ++v) {
@@ -46,16 +38,15 @@ Status EluPrepare(OpContext& ctx) {
   return Status::kOk;
 }
 
+float EluFloat(float x) {
+  return x < 0.0f ? std::expm1(x) : x;
+}
+
 Status EluEval(OpContext& ctx) {
   const Tensor& in = *ctx.input(0);
+  if (in.type == TensorType::kFLOAT32) return EvalFloatUnary<EluFloat>(ctx);
   const Tensor& out = *ctx.output(0);
   const uint32_t n = in.element_count();
-  if (in.type == TensorType::kFLOAT32) {
-    const float* x = in.data_as<const float>();
-    float* y = out.data_as<float>();
-    for (uint32_t i = 0; i < n; ++i) y[i] = x[i] < 0.0f ? std::expm1(x[i]) : x[i];
-    return Status::kOk;
-  }
   const EluData& d = *ctx.op_data_as<EluData>();
   const uint8_t* x = in.data_as<const uint8_t>();
   int8_t* y = out.data_as<int8_t>();

@@ -26,19 +26,11 @@ int16_t ToQ15Multiplier(int32_t multiplier) {
 }
 
 Status HardSwishPrepare(OpContext& ctx) {
-  Tensor *in, *out;
-  MICROML_RETURN_IF_ERROR(PrepareUnaryShapes(ctx, &in, &out));
-  const TensorType t = in->type;
-  if (out->type != t || !(t == TensorType::kFLOAT32 || t == TensorType::kINT8)) {
-    return ctx.FailUnsupportedTypes();
-  }
-  if (t == TensorType::kFLOAT32) return Status::kOk;
-  HardSwishData* d = ctx.AllocatePersistent<HardSwishData>();
-  if (d == nullptr) return Status::kArenaTooSmall;
-  ctx.set_op_data(d);
+  TensorType t = TensorType::kFLOAT32;
+  HardSwishData* d = nullptr;
   QuantParams qi, qo;
-  MICROML_RETURN_IF_ERROR(GetPerTensorQuant(ctx, ctx.input_ref(0), t, "input", &qi));
-  MICROML_RETURN_IF_ERROR(GetPerTensorQuant(ctx, ctx.output_ref(0), t, "output", &qo));
+  MICROML_RETURN_IF_ERROR((PrepareActivation<HardSwishData, false>(ctx, &t, &d, &qi, &qo)));
+  if (d == nullptr) return Status::kOk;
   d->input_zero_point = qi.zero_point;
   d->output_zero_point = qo.zero_point;
   // The ratios are formed in float, as in TFLM.
@@ -118,21 +110,16 @@ void HardSwishInt8(const HardSwishData& d, const int8_t* x, int8_t* y, uint32_t 
   }
 }
 
+float HardSwishFloat(float x) {
+  const float relu6 = x + 3.0f < 0.0f ? 0.0f : (x + 3.0f > 6.0f ? 6.0f : x + 3.0f);
+  return x * relu6 / 6.0f;
+}
+
 Status HardSwishEval(OpContext& ctx) {
   const Tensor& in = *ctx.input(0);
-  const Tensor& out = *ctx.output(0);
-  const uint32_t n = in.element_count();
-  if (in.type == TensorType::kFLOAT32) {
-    const float* x = in.data_as<const float>();
-    float* y = out.data_as<float>();
-    for (uint32_t i = 0; i < n; ++i) {
-      const float relu6 = x[i] + 3.0f < 0.0f ? 0.0f : (x[i] + 3.0f > 6.0f ? 6.0f : x[i] + 3.0f);
-      y[i] = x[i] * relu6 / 6.0f;
-    }
-    return Status::kOk;
-  }
-  HardSwishInt8(*ctx.op_data_as<HardSwishData>(), in.data_as<const int8_t>(), out.data_as<int8_t>(),
-                n);
+  if (in.type == TensorType::kFLOAT32) return EvalFloatUnary<HardSwishFloat>(ctx);
+  HardSwishInt8(*ctx.op_data_as<HardSwishData>(), in.data_as<const int8_t>(),
+                ctx.output(0)->data_as<int8_t>(), in.element_count());
   return Status::kOk;
 }
 

@@ -14,17 +14,7 @@ namespace microml {
 namespace {
 
 Status LogisticPrepare(OpContext& ctx) {
-  TensorType t = TensorType::kFLOAT32;
-  SigmoidData* d = nullptr;
-  QuantParams qi, qo;
-  MICROML_RETURN_IF_ERROR(PrepareActivation(ctx, &t, &d, &qi, &qo));
-  if (d == nullptr) return Status::kOk;
-  if (t == TensorType::kINT16) return PrepareSigmoidInt16(ctx, qi, qo, 0, d);
-  if (qo.zero_point != -128) {
-    return ctx.Fail(Status::kUnsupported, "int8 output zero point must be -128, is %d",
-                    static_cast<int>(qo.zero_point));
-  }
-  return PrepareSigmoidInt8(ctx, qi, d);
+  return PrepareLogisticTanh(ctx, 0, true);
 }
 
 float LogisticFloat(float x) {
@@ -37,14 +27,11 @@ int8_t LogisticQ4(int32_t q4) {
   return Clamp<int8_t>(RoundingDivideByPOT(fx::Logistic<4>(q4), 23) - 128, -128, 127);
 }
 
-void LogisticInt16(const SigmoidData& d, const int16_t* x, int16_t* y, uint32_t n) {
-  for (uint32_t i = 0; i < n; ++i) {
-    const int32_t input = SigmoidInt16Input(d, x[i]);
-    // Table steps are 2^9 input units apart (1/24 in real terms).
-    uint32_t result = SigmoidTableAt(Magnitude(input), 9, 0x7FFFu << 10);
-    result = input >= 0 ? result + (1u << 9) : (1u << 25) - result + (1u << 9) - 1;
-    y[i] = static_cast<int16_t>(result >> 10);
-  }
+int16_t LogisticInt16(int32_t input) {
+  // Table steps are 2^9 input units apart (1/24 in real terms).
+  uint32_t result = SigmoidTableAt(Magnitude(input), 9, 0x7FFFu << 10);
+  result = input >= 0 ? result + (1u << 9) : (1u << 25) - result + (1u << 9) - 1;
+  return static_cast<int16_t>(result >> 10);
 }
 
 }  // namespace
@@ -54,7 +41,8 @@ const KernelRegistration kRegisterLogistic = {
     nullptr,
     3,
     LogisticPrepare,
-    EvalActivation<SigmoidData, LogisticFloat, SigmoidInt8<LogisticQ4>, LogisticInt16>,
+    EvalActivation<SigmoidData, LogisticFloat, SigmoidInt8<LogisticQ4>,
+                   SigmoidInt16<LogisticInt16>>,
     nullptr,
     "float32 int8 int16",
     0b1};

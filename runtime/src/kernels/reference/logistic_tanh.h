@@ -112,6 +112,22 @@ inline Status PrepareSigmoidInt16(OpContext& ctx, const QuantParams& qi, const Q
   return Status::kOk;
 }
 
+// The prepare of LOGISTIC (`max_pot_shift` 0, and the int8 output zero point
+// must be -128: `int8_output_at_min`) and TANH (1, any zero point).
+inline Status PrepareLogisticTanh(OpContext& ctx, int max_pot_shift, bool int8_output_at_min) {
+  TensorType t = TensorType::kFLOAT32;
+  SigmoidData* d = nullptr;
+  QuantParams qi, qo;
+  MICROML_RETURN_IF_ERROR(PrepareActivation(ctx, &t, &d, &qi, &qo));
+  if (d == nullptr) return Status::kOk;
+  if (t == TensorType::kINT16) return PrepareSigmoidInt16(ctx, qi, qo, max_pot_shift, d);
+  if (int8_output_at_min && qo.zero_point != -128) {
+    return ctx.Fail(Status::kUnsupported, "int8 output zero point must be -128, is %d",
+                    static_cast<int>(qo.zero_point));
+  }
+  return PrepareSigmoidInt8(ctx, qi, d);
+}
+
 // The int16 input on the 1/(3 * 4096) scale, with TFLM's 32-bit wrap-around.
 inline int32_t SigmoidInt16Input(const SigmoidData& d, int16_t x) {
   const uint32_t round = d.input_shift > 0 ? 1u << (d.input_shift - 1) : 0u;
@@ -148,6 +164,13 @@ void SigmoidInt8(const SigmoidData& d, const int8_t* x, int8_t* y, uint32_t n) {
       y[i] = F(MultiplyByQuantizedMultiplier(input, d.input_multiplier, d.input_shift));
     }
   }
+}
+
+// The int16 kernels: `F` maps the input, on the 1/(3 * 4096) scale, to the
+// output.
+template <int16_t (*F)(int32_t)>
+void SigmoidInt16(const SigmoidData& d, const int16_t* x, int16_t* y, uint32_t n) {
+  for (uint32_t i = 0; i < n; ++i) y[i] = F(SigmoidInt16Input(d, x[i]));
 }
 
 }  // namespace microml

@@ -1,7 +1,7 @@
 // MAX_POOL_2D over NHWC tensors: float32, int8, int16.
 #include <limits>
 
-#include "kernels/prepare/pooling.h"
+#include "kernels/reference/pool_windows.h"
 #include "microml/kernels.h"
 
 namespace microml {
@@ -12,47 +12,12 @@ namespace {
 // order so that float NaNs propagate identically.
 template <typename T>
 void MaxPool(const PoolData& d, const Tensor& in, const Tensor& out, T lo, T hi) {
-  const T* x = in.data_as<const T>();
-  T* y = out.data_as<T>();
-  const int32_t batches = in.dims[0], in_h = in.dims[1], in_w = in.dims[2], depth = in.dims[3];
-  const int32_t out_h = out.dims[1], out_w = out.dims[2];
-  for (int32_t b = 0; b < batches; ++b) {
-    for (int32_t oy = 0; oy < out_h; ++oy) {
-      for (int32_t ox = 0; ox < out_w; ++ox) {
-        const PoolWindow w = WindowAt(d, in_h, in_w, oy, ox);
-        for (int32_t c = 0; c < depth; ++c) {
-          T m = std::numeric_limits<T>::lowest();
-          for (int32_t iy = w.y0; iy < w.y1; ++iy) {
-            const T* row = x + ((static_cast<size_t>(b) * in_h + iy) * in_w) * depth + c;
-            for (int32_t ix = w.x0; ix < w.x1; ++ix) {
-              const T v = row[static_cast<size_t>(ix) * depth];
-              m = m < v ? v : m;
-            }
-          }
-          m = m < lo ? lo : m;
-          *y++ = hi < m ? hi : m;
-        }
-      }
-    }
-  }
-}
-
-Status MaxPoolEval(OpContext& ctx) {
-  const PoolData& d = *ctx.op_data_as<PoolData>();
-  const Tensor& in = *ctx.input(0);
-  const Tensor& out = *ctx.output(0);
-  switch (in.type) {
-    case TensorType::kFLOAT32:
-      reference::MaxPool2DFloat(d, in, out);
-      break;
-    case TensorType::kINT8:
-      reference::MaxPool2DInt8(d, in, out);
-      break;
-    default:
-      reference::MaxPool2DInt16(d, in, out);
-      break;
-  }
-  return Status::kOk;
+  PoolEachWindow<T>(
+      d, in, out, std::numeric_limits<T>::lowest(), [](T& m, T v) { m = m < v ? v : m; },
+      [lo, hi](T m, const PoolWindow&) {
+        m = m < lo ? lo : m;
+        return hi < m ? hi : m;
+      });
 }
 
 }  // namespace
@@ -73,12 +38,13 @@ void MaxPool2DInt16(const PoolData& d, const Tensor& in, const Tensor& out) {
 
 }  // namespace reference
 
-const KernelRegistration kRegisterMaxPool2D = {static_cast<int32_t>(BuiltinOp::kMAX_POOL_2D),
-                                               nullptr,
-                                               3,
-                                               PoolPrepare,
-                                               MaxPoolEval,
-                                               nullptr,
-                                               "float32 int8 int16"};
+const KernelRegistration kRegisterMaxPool2D = {
+    static_cast<int32_t>(BuiltinOp::kMAX_POOL_2D),
+    nullptr,
+    3,
+    PoolPrepare,
+    EvalPool<reference::MaxPool2DFloat, reference::MaxPool2DInt8, reference::MaxPool2DInt16>,
+    nullptr,
+    "float32 int8 int16"};
 
 }  // namespace microml

@@ -23,28 +23,6 @@ int32_t WrapMul(int32_t x, int32_t y) {
   return static_cast<int32_t>(static_cast<uint32_t>(x) * static_cast<uint32_t>(y));
 }
 
-Status MulEval(OpContext& ctx) {
-  const ArithData& d = *ctx.op_data_as<ArithData>();
-  const Tensor& a = *ctx.input(0);
-  const Tensor& b = *ctx.input(1);
-  const Tensor& out = *ctx.output(0);
-  switch (out.type) {
-    case TensorType::kFLOAT32:
-      reference::MulFloat(d, a, b, out);
-      break;
-    case TensorType::kINT32:
-      reference::MulInt32(d, a, b, out);
-      break;
-    case TensorType::kINT8:
-      reference::MulInt8(d, a, b, out);
-      break;
-    default:
-      reference::MulInt16(d, a, b, out);
-      break;
-  }
-  return Status::kOk;
-}
-
 }  // namespace
 
 namespace reference {
@@ -72,12 +50,13 @@ void MulInt16(const ArithData& d, const Tensor& a, const Tensor& b, const Tensor
 
 }  // namespace reference
 
-const KernelRegistration kRegisterMul = {static_cast<int32_t>(BuiltinOp::kMUL),
-                                         nullptr,
-                                         7,
-                                         MulPrepare,
-                                         MulEval,
-                                         nullptr,
-                                         "float32 int32 int8 int16"};
+const KernelRegistration kRegisterMul = {
+    static_cast<int32_t>(BuiltinOp::kMUL),
+    nullptr,
+    7,
+    MulPrepare,
+    EvalArith<reference::MulFloat, reference::MulInt32, reference::MulInt8, reference::MulInt16>,
+    nullptr,
+    "float32 int32 int8 int16"};
 
 }  // namespace microml

@@ -8,53 +8,32 @@ namespace microml {
 
 namespace {
 
-constexpr int kActivationField = 0;
-
 Status SubPrepare(OpContext& ctx) {
-  ArithData* data = ctx.AllocatePersistent<ArithData>();
-  if (data == nullptr) return Status::kArenaTooSmall;
-  ctx.set_op_data(data);
-  QuantParams qa, qb, qo;
-  MICROML_RETURN_IF_ERROR(PrepareArithCommon(ctx, data, &qa, &qb, &qo));
-  const Activation act = static_cast<Activation>(
-      OptionsAs(ctx, OptionsType::kSubOptions).GetInt8(kActivationField, 0));
-  const TensorType type = ctx.output(0)->type;
-  if (type == TensorType::kFLOAT32) {
-    FloatActivationRange(act, &data->f_min, &data->f_max);
-  } else if (type == TensorType::kINT32) {
-    Int32ActivationRange(act, &data->act_min, &data->act_max);
-  } else {
-    MICROML_RETURN_IF_ERROR(FinishArithQuant(ctx, act, type, qa, qb, qo, data));
-  }
-  return Status::kOk;
+  ArithSetup s;
+  MICROML_RETURN_IF_ERROR(PrepareArithActivation(ctx, OptionsType::kSubOptions, true, &s));
+  if (s.type != TensorType::kINT8 && s.type != TensorType::kINT16) return Status::kOk;
+  return FinishArithQuant(ctx, s);
 }
 
-Status SubEval(OpContext& ctx) {
-  const ArithData& d = *ctx.op_data_as<ArithData>();
-  const Tensor& a = *ctx.input(0);
-  const Tensor& b = *ctx.input(1);
-  const Tensor& out = *ctx.output(0);
-  switch (out.type) {
-    case TensorType::kFLOAT32:
-      ElementwiseBinary<float, float>(
-          d, a, b, out, [&d](float x, float y) { return ClampMinMax(x - y, d.f_min, d.f_max); });
-      break;
-    case TensorType::kINT32:
-      ElementwiseBinary<int32_t, int32_t>(d, a, b, out, [&d](int32_t x, int32_t y) {
-        return ClampMinMax(WrapSub(x, y), d.act_min, d.act_max);
-      });
-      break;
-    case TensorType::kINT8:
-      ElementwiseBinary<int8_t, int8_t>(
-          d, a, b, out, [&d](int8_t x, int8_t y) { return ArithQuantized<int8_t, true>(d, x, y); });
-      break;
-    default:
-      ElementwiseBinary<int16_t, int16_t>(d, a, b, out, [&d](int16_t x, int16_t y) {
-        return ArithQuantized<int16_t, true>(d, x, y);
-      });
-      break;
-  }
-  return Status::kOk;
+void SubFloat(const ArithData& d, const Tensor& a, const Tensor& b, const Tensor& out) {
+  ElementwiseBinary<float, float>(
+      d, a, b, out, [&d](float x, float y) { return ClampMinMax(x - y, d.f_min, d.f_max); });
+}
+
+void SubInt32(const ArithData& d, const Tensor& a, const Tensor& b, const Tensor& out) {
+  ElementwiseBinary<int32_t, int32_t>(d, a, b, out, [&d](int32_t x, int32_t y) {
+    return ClampMinMax(WrapSub(x, y), d.act_min, d.act_max);
+  });
+}
+
+void SubInt8(const ArithData& d, const Tensor& a, const Tensor& b, const Tensor& out) {
+  ElementwiseBinary<int8_t, int8_t>(
+      d, a, b, out, [&d](int8_t x, int8_t y) { return ArithQuantized<int8_t, true>(d, x, y); });
+}
+
+void SubInt16(const ArithData& d, const Tensor& a, const Tensor& b, const Tensor& out) {
+  ElementwiseBinary<int16_t, int16_t>(
+      d, a, b, out, [&d](int16_t x, int16_t y) { return ArithQuantized<int16_t, true>(d, x, y); });
 }
 
 }  // namespace
@@ -63,7 +42,7 @@ const KernelRegistration kRegisterSub = {static_cast<int32_t>(BuiltinOp::kSUB),
                                          nullptr,
                                          5,
                                          SubPrepare,
-                                         SubEval,
+                                         EvalArith<SubFloat, SubInt32, SubInt8, SubInt16>,
                                          nullptr,
                                          "float32 int8 int16 int32"};
 

@@ -14,13 +14,7 @@ namespace microml {
 namespace {
 
 Status TanhPrepare(OpContext& ctx) {
-  TensorType t = TensorType::kFLOAT32;
-  SigmoidData* d = nullptr;
-  QuantParams qi, qo;
-  MICROML_RETURN_IF_ERROR(PrepareActivation(ctx, &t, &d, &qi, &qo));
-  if (d == nullptr) return Status::kOk;
-  if (t == TensorType::kINT16) return PrepareSigmoidInt16(ctx, qi, qo, 1, d);
-  return PrepareSigmoidInt8(ctx, qi, d);
+  return PrepareLogisticTanh(ctx, 1, false);
 }
 
 float TanhFloat(float x) {
@@ -31,14 +25,11 @@ int8_t TanhQ4(int32_t q4) {
   return Clamp<int8_t>(RoundingDivideByPOT(fx::Tanh<4>(q4), 24), -128, 127);
 }
 
-void TanhInt16(const SigmoidData& d, const int16_t* x, int16_t* y, uint32_t n) {
-  for (uint32_t i = 0; i < n; ++i) {
-    const int32_t input = SigmoidInt16Input(d, x[i]);
-    // tanh(x) = 2 * sigmoid(2x) - 1: table steps are 2^8 input units apart.
-    int32_t result = static_cast<int32_t>(SigmoidTableAt(Magnitude(input), 8, 0xFFFFu << 8));
-    result = input >= 0 ? result - (1 << 23) + (1 << 7) : -result + (1 << 23) + (1 << 7) - 1;
-    y[i] = static_cast<int16_t>(result >> 8);
-  }
+int16_t TanhInt16(int32_t input) {
+  // tanh(x) = 2 * sigmoid(2x) - 1: table steps are 2^8 input units apart.
+  int32_t result = static_cast<int32_t>(SigmoidTableAt(Magnitude(input), 8, 0xFFFFu << 8));
+  result = input >= 0 ? result - (1 << 23) + (1 << 7) : -result + (1 << 23) + (1 << 7) - 1;
+  return static_cast<int16_t>(result >> 8);
 }
 
 }  // namespace
@@ -48,7 +39,7 @@ const KernelRegistration kRegisterTanh = {
     nullptr,
     3,
     TanhPrepare,
-    EvalActivation<SigmoidData, TanhFloat, SigmoidInt8<TanhQ4>, TanhInt16>,
+    EvalActivation<SigmoidData, TanhFloat, SigmoidInt8<TanhQ4>, SigmoidInt16<TanhInt16>>,
     nullptr,
     "float32 int8 int16",
     0b1};

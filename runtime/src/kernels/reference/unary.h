@@ -49,18 +49,18 @@ Status EvalFloatUnary(OpContext& ctx) {
 }
 
 // The opening of the float32/int8/int16 activations' prepare (RELU, RELU6,
-// RSQRT, LOGISTIC, TANH): same-shaped input and output of one of those types.
-// For int8 and int16 it allocates their op data D and reads the per-tensor
-// quantization of the input and, when `qo` is given, of the output; for
-// float32 `*data` is null.
-template <typename D>
+// RSQRT, LOGISTIC, TANH; ELU and HARD_SWISH with kInt16 false, as they take no
+// int16): same-shaped input and output of one of those types. For int8 and
+// int16 it allocates their op data D and reads the per-tensor quantization of
+// the input and, when `qo` is given, of the output; for float32 `*data` is null.
+template <typename D, bool kInt16 = true>
 Status PrepareActivation(OpContext& ctx, TensorType* type, D** data, QuantParams* qi,
                          QuantParams* qo) {
   Tensor *in, *out;
   MICROML_RETURN_IF_ERROR(PrepareUnaryShapes(ctx, &in, &out));
   const TensorType t = in->type;
-  if (out->type != t ||
-      !(t == TensorType::kFLOAT32 || t == TensorType::kINT8 || t == TensorType::kINT16)) {
+  if (out->type != t || !(t == TensorType::kFLOAT32 || t == TensorType::kINT8 ||
+                          (kInt16 && t == TensorType::kINT16))) {
     return ctx.FailUnsupportedTypes();
   }
   *type = t;
