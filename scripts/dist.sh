@@ -25,15 +25,13 @@ dist=${DIST:-$repo/dist}
 JOBS=${JOBS:-$(nproc)}
 src=${MICROPY_SRC:-$out/src/micropython-1.25.0}
 archs=("$@")
-[ ${#archs[@]} -gt 0 ] || archs=(x64 armv7m armv7emsp armv7emdp)
+[ ${#archs[@]} -gt 0 ] || archs=(x64 armv6m armv7m armv7emsp armv7emdp)
 
 log() { echo "dist: $*" >&2; }
 for a in "${archs[@]}"; do
   case $a in
-    x64|armv7m|armv7emsp|armv7emdp) ;;
-    armv6m) log "armv6m: libgcc's Armv6-M soft-float division (divsf3, divdf3) is not" \
-              "position-independent, which the natmod linker requires"; exit 2 ;;
-    *) log "unknown ARCH '$a' (x64 armv7m armv7emsp armv7emdp)"; exit 2 ;;
+    x64|armv6m|armv7m|armv7emsp|armv7emdp) ;;
+    *) log "unknown ARCH '$a' (x64 armv6m armv7m armv7emsp armv7emdp)"; exit 2 ;;
   esac
 done
 
