@@ -9,9 +9,9 @@
 # With dist/<arch> on the module path (MICROPYPATH on unix, /lib on a board)
 # `import ml` works as with the built-in module.
 #
-#   scripts/dist.sh [ARCH...]     ARCH = x64 armv7m armv7emsp armv7emdp
-#                                 (default: all of them; armv6m and rv32imc are
-#                                 not supported yet, see micropython/README.md)
+#   scripts/dist.sh [ARCH...]     ARCH = x64 armv6m armv7m armv7emsp armv7emdp
+#                                 (default: all of them; rv32imc is not
+#                                 supported yet, see micropython/README.md)
 # Env: DIST (output directory, default dist), MICROPY_OUT (where
 #      scripts/build_micropython.sh keeps the MicroPython source, default
 #      build/micropython), ML_MODELS_INDEX (embed these models, as the firmware
