@@ -117,6 +117,23 @@ static uint64_t round64(uint64_t sign, int32_t exp, uint64_t q) {
   return sign | mag;
 }
 
+// `count` bits of *rem / divisor by long division (*rem < 2 divisor); *rem
+// becomes the remainder, doubled.
+static inline uint32_t quotient_bits(uint64_t* rem, uint64_t divisor, int count) {
+  uint64_t r = *rem;
+  uint32_t q = 0;
+  for (int i = 0; i < count; ++i) {
+    q <<= 1;
+    if (r >= divisor) {
+      r -= divisor;
+      q |= 1u;
+    }
+    r <<= 1;
+  }
+  *rem = r;
+  return q;
+}
+
 static uint64_t div64(uint64_t a, uint64_t b) {
   const uint64_t sign = (a ^ b) & 0x8000000000000000u;
   const uint64_t inf = 0x7ff0000000000000u;
@@ -161,18 +178,12 @@ static uint64_t div64(uint64_t a, uint64_t b) {
     sig_a <<= 1;
     exp -= 1;
   }
-  // sig_b <= sig_a < 2 sig_b: 55 quotient bits, the first one set.
+  // sig_b <= sig_a < 2 sig_b: 55 quotient bits, the first one set, in two
+  // 32-bit words (Armv6-M then keeps the loop's values in registers).
   uint64_t rem = sig_a;
-  uint64_t q = 0;
-  for (int i = 0; i < 55; ++i) {
-    q <<= 1;
-    if (rem >= sig_b) {
-      rem -= sig_b;
-      q |= 1u;
-    }
-    rem <<= 1;
-  }
-  return round64(sign, exp, q | (rem != 0u));
+  const uint32_t q_hi = quotient_bits(&rem, sig_b, 23);
+  const uint32_t q_lo = quotient_bits(&rem, sig_b, 32);
+  return round64(sign, exp, ((uint64_t)q_hi << 32 | q_lo) | (rem != 0u));
 }
 
 // The run-time ABI passes floats in core registers (base procedure call
