@@ -8,9 +8,9 @@
 // subnormal operands and results; a NaN operand is returned quieted, an
 // invalid operation (0/0, inf/inf) gives the default NaN.
 //
-// tests/micropython/test_softfloat_armv6m.py compiles this file for the host
-// under other names (ML_SOFTFLOAT_NAME) and compares it with the hardware's
-// division.
+// tests/micropython/test_softfloat_armv6m.py compiles this file under other
+// names (ML_SOFTFLOAT_NAME) for the host, comparing it with the hardware's
+// division, and for the Cortex-M0, comparing it with libgcc's.
 #include <stdint.h>
 
 #ifndef ML_SOFTFLOAT_NAME
