@@ -224,7 +224,8 @@ class QemuSession:
 # armv7emsp on the Cortex-M4F board, armv7m on the Cortex-M3, armv7emdp on the M7.
 # armv6m on the Cortex-M3 too: Thumb firmware loads native code of any older
 # Arm-M architecture (MPY_FEATURE_ARCH_TEST in py/persistentcode.h), and QEMU's
-# only Cortex-M0 board (microbit) has 256 KB of RAM, less than the module.
+# only Cortex-M0 board (microbit, 256 KB of RAM in MicroPython's qemu port) has
+# less RAM than the module needs.
 @pytest.mark.parametrize("cpu,arch", [("m4f", "armv7emsp"), ("m3", "armv7m"), ("m7", "armv7emdp"),
                                       ("m3", "armv6m")])
 def test_qemu_scripts(cpu, arch):
