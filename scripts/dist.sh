@@ -9,9 +9,9 @@
 # With dist/<arch> on the module path (MICROPYPATH on unix, /lib on a board)
 # `import ml` works as with the built-in module.
 #
-#   scripts/dist.sh [ARCH...]     ARCH = x64 armv7m armv7emsp armv7emdp
-#                                 (default: all of them; armv6m and rv32imc are
-#                                 not supported yet, see micropython/README.md)
+#   scripts/dist.sh [ARCH...]     ARCH = x64 armv6m armv7m armv7emsp armv7emdp
+#                                 (default: all of them; rv32imc is not
+#                                 supported yet, see micropython/README.md)
 # Env: DIST (output directory, default dist), MICROPY_OUT (where
 #      scripts/build_micropython.sh keeps the MicroPython source, default
 #      build/micropython), ML_MODELS_INDEX (embed these models, as the firmware
@@ -25,15 +25,13 @@ dist=${DIST:-$repo/dist}
 JOBS=${JOBS:-$(nproc)}
 src=${MICROPY_SRC:-$out/src/micropython-1.25.0}
 archs=("$@")
-[ ${#archs[@]} -gt 0 ] || archs=(x64 armv7m armv7emsp armv7emdp)
+[ ${#archs[@]} -gt 0 ] || archs=(x64 armv6m armv7m armv7emsp armv7emdp)
 
 log() { echo "dist: $*" >&2; }
 for a in "${archs[@]}"; do
   case $a in
-    x64|armv7m|armv7emsp|armv7emdp) ;;
-    armv6m) log "armv6m: libgcc's Armv6-M soft-float division (divsf3, divdf3) is not" \
-              "position-independent, which the natmod linker requires"; exit 2 ;;
-    *) log "unknown ARCH '$a' (x64 armv7m armv7emsp armv7emdp)"; exit 2 ;;
+    x64|armv6m|armv7m|armv7emsp|armv7emdp) ;;
+    *) log "unknown ARCH '$a' (x64 armv6m armv7m armv7emsp armv7emdp)"; exit 2 ;;
   esac
 done
 

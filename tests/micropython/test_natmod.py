@@ -11,8 +11,8 @@ Builds nothing; scripts/test.sh makes, before pytest:
 
 The .exp scripts must give the built-in module's output, error messages
 included, with the native module on the stock unix port and (some of them) on
-the stock Cortex-M4F (armv7emsp), Cortex-M3 (armv7m) and Cortex-M7 (armv7emdp)
-firmware in QEMU.
+the stock Cortex-M4F (armv7emsp), Cortex-M3 (armv7m and armv6m) and Cortex-M7
+(armv7emdp) firmware in QEMU.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ DIST = Path(os.environ.get("ML_DIST", REPO / "dist"))
 DIST_MODELS = REPO / "build" / "dist-models"
 EXP_SCRIPTS = sorted(p.name for p in HERE.glob("ml_*.py") if Path(str(p) + ".exp").is_file())
 # .mpy header byte 2 holds the architecture in its upper six bits (py/persistentcode.h).
-MPY_ARCH = {"x64": 2, "armv7m": 5, "armv7emsp": 7, "armv7emdp": 8}
+MPY_ARCH = {"x64": 2, "armv6m": 4, "armv7m": 5, "armv7emsp": 7, "armv7emdp": 8}
 # Scripts run on QEMU: each needs the module sent over the emulated UART first.
 QEMU_SCRIPTS = ("ml_predict.py", "ml_postprocess.py", "ml_preprocess.py")
 
@@ -179,7 +179,12 @@ class QemuSession:
 
 
 # armv7emsp on the Cortex-M4F board, armv7m on the Cortex-M3, armv7emdp on the M7.
-@pytest.mark.parametrize("cpu,arch", [("m4f", "armv7emsp"), ("m3", "armv7m"), ("m7", "armv7emdp")])
+# armv6m on the Cortex-M3 too: Thumb firmware loads native code of any older
+# Arm-M architecture (MPY_FEATURE_ARCH_TEST in py/persistentcode.h), and QEMU's
+# only Cortex-M0 board (microbit, 256 KB of RAM in MicroPython's qemu port) has
+# less RAM than the module needs.
+@pytest.mark.parametrize("cpu,arch", [("m4f", "armv7emsp"), ("m3", "armv7m"), ("m7", "armv7emdp"),
+                                      ("m3", "armv6m")])
 def test_qemu_scripts(cpu, arch):
     """The module on stock firmware in QEMU: uploaded once, then each script."""
     firmware = need(BUILDS / f"qemu-{cpu}-stock" / "firmware.elf", f"scripts/build_micropython.sh {cpu}-stock")
