@@ -113,3 +113,31 @@ def test_keras_model(tmp_path, microml_bin, trained, form, io_dtype):
     assert {t["dtype"] for t in inspected["inputs"] + inspected["outputs"]} == {io_dtype}
     ops = set(inspected["ops"])
     assert {"CONV_2D", "DEPTHWISE_CONV_2D", "AVERAGE_POOL_2D", "FULLY_CONNECTED", "SOFTMAX"} <= ops, ops
+
+
+@pytest.mark.suite("convert-keras", "converted by TensorFlow, bit-exact on microml and TFLM, close to float")
+@pytest.mark.parametrize("form,outputs", [("keras", "list"), ("saved_model", "list"), ("keras", "dict")])
+def test_keras_inputs_and_outputs_by_name(tmp_path, microml_bin, form, outputs):
+    """Two inputs and two outputs: TensorFlow's converter orders them its own
+    way (here neither as declared nor sorted), so calibration, the float
+    reference and the report must follow the signature's names."""
+    tf = tensorflow()
+    tf.keras.utils.set_random_seed(0)
+    zeta, alpha = tf.keras.Input((6,), name="zeta"), tf.keras.Input((4,), name="alpha")
+    total = tf.keras.layers.Add()([tf.keras.layers.Dense(5, activation="relu")(zeta), tf.keras.layers.Dense(5)(alpha)])
+    side = tf.keras.layers.Dense(2)(alpha)
+    model = tf.keras.Model([zeta, alpha], [total, side] if outputs == "list" else {"total": total, "side": side})
+    if form == "saved_model":
+        path = tmp_path / "saved"
+        model.export(str(path), verbose=False)
+    else:
+        path = tmp_path / "model.keras"
+        model.save(path)
+    rng = np.random.default_rng(3)
+    np.savez(tmp_path / "d.npz", zeta=rng.uniform(-1, 1, (SAMPLES, 6)).astype(np.float32),
+             alpha=rng.uniform(0, 3, (SAMPLES, 4)).astype(np.float32))
+    done = run_convert(path, tmp_path / "d.npz", tmp_path / "o.tflite", "--json", "--microml", str(microml_bin))
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    check_report(report)
+    assert len(report["outputs"]) == 2
