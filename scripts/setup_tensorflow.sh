@@ -18,11 +18,13 @@ mkdir -p build
 want=$( (python3 -VV 2>&1; cat requirements-tf.txt) | sha256sum | cut -d' ' -f1)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   rm -f "$why_file"
-  echo "tensorflow: $venv is current ($("$venv/bin/python" -c 'from importlib.metadata import version; print("tensorflow-cpu", version("tensorflow-cpu"))' 2>/dev/null))"
+  version=$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("tensorflow-cpu"))')
+  echo "tensorflow: $venv is current (tensorflow-cpu $version)"
   exit 0
 fi
 
 unavailable() {
+  rm -rf "$venv"
   echo "$1" > "$why_file"
   echo "tensorflow: NOT INSTALLED ($1; log: $log); the Keras tests are skipped"
   exit 0
