@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # The whole test suite: installs dependencies, builds every flavour (host release,
 # host ASan+UBSan, Cortex-M images, MicroPython unix and qemu firmware, the
-# fuzzer) and runs the tests in two pytest sessions:
+# fuzzer) and runs the tests in these pytest sessions:
 #   1. everything with the release CLI;
-#   2. the reference kernels (MICROML_KERNELS=reference; the release session
+#   2. the Keras path of microml convert (tests/convert/test_keras.py) with
+#      TensorFlow from PyPI, installed into build/venv-tf apart from .venv
+#      (scripts/setup_tensorflow.sh); where it cannot be installed, the tests
+#      are printed as skipped with the reason;
+#   3. the reference kernels (MICROML_KERNELS=reference; the release session
 #      runs the optimized ones): shared models and one seed over every operator
 #      fixture, labelled "reference" in the summary;
-#   3. on x86-64, each x86 kernel level below the CPU's highest (which the
+#   4. on x86-64, each x86 kernel level below the CPU's highest (which the
 #      release session ran; MICROML_X86_LEVEL): shared models, TFLM
 #      conformance goldens and one seed over the fixtures of the operators
 #      with x86 kernels, labelled "x86-<level>"; levels the CPU lacks are
 #      printed as skipped;
-#   4. the CLI suites again with the ASan+UBSan CLI (shared models, TFLM
+#   5. the CLI suites again with the ASan+UBSan CLI (shared models, TFLM
 #      conformance, mutated models, error cases, and one seed over every 4th
 #      generated operator fixture, labelled "asan" in the summary).
 set -euo pipefail
@@ -33,6 +37,16 @@ pytest=(.venv/bin/python -m pytest -p no:cacheprovider -q -rs)
 
 echo "== tests (release build)"
 MICROML_BIN=$PWD/build/bin/microml "${pytest[@]}" tests "$@"
+
+echo "== tests (Keras path: TensorFlow from PyPI in build/venv-tf, release build)"
+./scripts/setup_tensorflow.sh
+if [ -f build/venv-tf.unavailable ]; then
+  MICROML_BIN=$PWD/build/bin/microml MICROML_TENSORFLOW_UNAVAILABLE=$(cat build/venv-tf.unavailable) \
+    "${pytest[@]}" tests/convert/test_keras.py "$@"
+else
+  MICROML_BIN=$PWD/build/bin/microml build/venv-tf/bin/python -m pytest -p no:cacheprovider -q -rs \
+    tests/convert/test_keras.py "$@"
+fi
 
 echo "== tests (reference kernels, release build)"
 MICROML_BIN=$PWD/build/bin/microml MICROML_KERNELS=reference MICROML_ORACLE_SEEDS=1 \

@@ -18,14 +18,11 @@ pytest.importorskip("onnxruntime", reason="onnxruntime is not installed (pip ins
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import onnx_models  # noqa: E402
 from microml_test_util import REPO  # noqa: E402
+from report_checks import MAX_ERROR_STEPS, check_report  # noqa: E402
 
 CONVERT_DIR = REPO / "tools" / "convert"
 sys.path.insert(0, str(CONVERT_DIR))
 from microml_convert.convert_onnx import SUPPORTED  # noqa: E402
-
-# The float model's output and the int8 model's may differ by this many output
-# steps (LSB); each layer adds up to about half a step of its own scale.
-MAX_ERROR_STEPS = 8
 
 
 def convert(tmp_path, microml_bin, model, samples, *extra):
@@ -64,16 +61,6 @@ CASES = {
     "two_inputs": (onnx_models.two_inputs,
                    lambda: {"seq": uniform((200, 5, 6), 1, -2, 2), "bias": uniform((200, 4), 2)}),
 }
-
-
-def check_report(report, float_range_fraction=0.05):
-    assert report["microml"]["ran"], report["microml"]
-    assert report["microml"]["bit_exact"], report["microml"]
-    assert report["arena_bytes"] > 0
-    for out in report["outputs"]:
-        lo, hi = out["float_range"]
-        assert out["max_error_steps"] <= MAX_ERROR_STEPS, out
-        assert out["mean_abs_error"] <= float_range_fraction * (hi - lo), out
 
 
 @pytest.mark.suite("convert", "converted, bit-exact on microml and TFLM, close to float")
@@ -207,54 +194,20 @@ def test_corrupt_npy(tmp_path, microml_bin):
     refused(tmp_path, microml_bin, onnx_models.cnn_classifier(), bad, "not a readable .npy")
 
 
-# --------------------------------------------------------------------------- Keras path
-
-def test_keras_needs_tensorflow(tmp_path, microml_bin):
-    try:
-        import tensorflow  # noqa: F401
-        pytest.skip("TensorFlow is installed: test_keras_model runs the Keras path instead")
-    except ImportError:
-        pass
-    model = tmp_path / "model.keras"
-    model.write_bytes(b"not used")
-    env = dict(os.environ, PYTHONPATH=str(CONVERT_DIR))
-    np.save(tmp_path / "d.npy", uniform((4, 3)))
-    done = subprocess.run([sys.executable, "-m", "microml_convert", str(model), "-o", str(tmp_path / "o.tflite"),
-                           "--calibration", str(tmp_path / "d.npy")], capture_output=True, text=True, env=env)
-    assert done.returncode == 1
-    assert done.stderr.strip().splitlines() == [
-        "microml convert: error: %s is a Keras/SavedModel model: converting it needs TensorFlow "
-        "(pip install tensorflow-cpu); ONNX models convert without it" % model]
-
-
-def test_keras_model(tmp_path, microml_bin):
-    tf = pytest.importorskip("tensorflow", reason="TensorFlow is not installed: the Keras path is untested here")
-    inp = tf.keras.Input((8, 8, 1))
-    y = tf.keras.layers.Conv2D(4, 3, activation="relu")(inp)
-    y = tf.keras.layers.Flatten()(y)
-    y = tf.keras.layers.Dense(3, activation="softmax")(y)
-    model = tf.keras.Model(inp, y)
-    path = tmp_path / "model.keras"
-    model.save(path)
-    np.save(tmp_path / "d.npy", uniform((20, 8, 8, 1), lo=0.0))
-    env = dict(os.environ, PYTHONPATH=str(CONVERT_DIR))
-    done = subprocess.run([sys.executable, "-m", "microml_convert", str(path), "-o", str(tmp_path / "o.tflite"),
-                           "--calibration", str(tmp_path / "d.npy"), "--json", "--microml", str(microml_bin)],
-                          capture_output=True, text=True, env=env, timeout=600)
-    assert done.returncode == 0, done.stderr
-    check_report(json.loads(done.stdout))
-
+# --------------------------------------------------------------------------- desktop TFLite
 
 def test_desktop_tflite_runs_converted_models(tmp_path, microml_bin):
-    """TFLite's own interpreter is stricter than TFLM about tensor shapes; its
+    """TFLite's own interpreter (LiteRT, the ai-edge-litert package, which
+    replaces tf.lite.Interpreter) is stricter than TFLM about tensor shapes; its
     kernels round differently, so a few output steps apart is expected."""
-    tf = pytest.importorskip("tensorflow", reason="TensorFlow is not installed: desktop TFLite check skipped")
+    litert = pytest.importorskip("ai_edge_litert.interpreter",
+                                 reason="ai-edge-litert is not installed (pip install -r requirements.txt)")
     from tflite_micro.python.tflite_micro import runtime
     for name, (build, samples) in sorted(CASES.items()):
         status, _, stderr = convert(tmp_path, microml_bin, build(), samples())
         assert status == 0, stderr
         path = str(tmp_path / "model.tflite")
-        desktop = tf.lite.Interpreter(model_path=path)
+        desktop = litert.Interpreter(model_path=path)
         desktop.allocate_tensors()
         micro = runtime.Interpreter.from_file(path, arena_size=16 << 20)
         rng = np.random.default_rng(0)

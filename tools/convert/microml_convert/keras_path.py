@@ -9,6 +9,7 @@ import numpy as np
 
 from . import data
 from .errors import ConvertError
+from .tflite_builder import S
 
 
 def is_tensorflow_model(path):
@@ -46,29 +47,61 @@ def convert(path, calibration, io_dtype):
         return _convert(path, calibration, io_dtype)
 
 
+def _load(tf, path):
+    """(float model: {input name: array} -> {output name: array}, [(input name,
+    shape)], converter). The names are those of the serving signature, which
+    TensorFlow's converter writes into the .tflite; a Keras model's list
+    outputs are "output_0", "output_1", ... there."""
+    if os.path.isdir(path):
+        signature = tf.saved_model.load(path).signatures["serving_default"]
+        specs = [(name, spec.shape) for name, spec in signature.structured_input_signature[1].items()]
+        return ((lambda feed: signature(**{k: tf.constant(v) for k, v in feed.items()})), specs,
+                tf.lite.TFLiteConverter.from_saved_model(path))
+    model = tf.keras.models.load_model(path, compile=False)
+
+    def run(feed):
+        out = model(feed if len(feed) > 1 else next(iter(feed.values())))
+        if isinstance(out, dict):
+            return out
+        return {"output_%d" % k: o for k, o in enumerate(out if isinstance(out, (list, tuple)) else [out])}
+
+    return run, [(t.name, t.shape) for t in model.inputs], tf.lite.TFLiteConverter.from_keras_model(model)
+
+
+def _subgraph_order(model_bytes, kind, names):
+    """`names` (the signature's input or output names) in the order of the
+    converted subgraph's inputs or outputs, which TensorFlow's converter
+    chooses (neither the Keras order nor sorted)."""
+    if len(names) == 1:
+        return list(names)
+    model = S.Model.GetRootAs(model_bytes, 0)
+    subgraph = model.Subgraphs(0)
+    by_tensor = {}
+    if model.SignatureDefsLength() == 1:
+        sig = model.SignatureDefs(0)
+        for i in range(getattr(sig, kind + "Length")()):
+            entry = getattr(sig, kind)(i)
+            by_tensor[entry.TensorIndex()] = entry.Name().decode()
+    order = [by_tensor.get(getattr(subgraph, kind)(j)) for j in range(getattr(subgraph, kind + "Length")())]
+    if sorted(order, key=str) != sorted(names):
+        raise ConvertError("the converted model's signature %s %s do not match the model's %s" %
+                           (kind.lower(), order, sorted(names)))
+    return order
+
+
 def _convert(path, calibration, io_dtype):
     tf = _tensorflow(path)
     try:
-        if os.path.isdir(path):
-            model = tf.keras.layers.TFSMLayer(path, call_endpoint="serving_default")
-            specs = list(tf.saved_model.load(path).signatures["serving_default"].structured_input_signature[1].values())
-            converter = tf.lite.TFLiteConverter.from_saved_model(path)
-        else:
-            model = tf.keras.models.load_model(path, compile=False)
-            specs = model.inputs
-            converter = tf.lite.TFLiteConverter.from_keras_model(model)
-    except (OSError, ValueError, ImportError) as exc:
+        run, specs, converter = _load(tf, path)
+    except (OSError, ValueError, ImportError, KeyError) as exc:
         raise ConvertError("TensorFlow cannot load %s: %s" % (path, str(exc).splitlines()[0])) from None
-    inputs = []
-    for spec in specs:
-        shape = [1] + [int(d) for d in spec.shape[1:]]
-        inputs.append(data.ModelInput(spec.name, shape, channels_last=True))
+    inputs = [data.ModelInput(name, [1] + [int(d) for d in shape[1:]], channels_last=True) for name, shape in specs]
     calib, held = data.split(data.load_samples(calibration, inputs))
     n_calib = len(calib[inputs[0].name])
 
     def representative():
         for i in range(n_calib):
-            yield [calib[inp.name][i:i + 1] for inp in inputs]
+            yield {inp.name: calib[inp.name][i:i + 1] for inp in inputs}
 
     io_type = {"int8": tf.int8, "uint8": tf.uint8}.get(io_dtype)
     if io_type is None:
@@ -82,14 +115,12 @@ def _convert(path, calibration, io_dtype):
         model_bytes = converter.convert()
     except Exception as exc:  # noqa: BLE001 - the converter raises many types
         raise ConvertError("TensorFlow's converter failed: %s" % str(exc).strip().splitlines()[0]) from None
+    input_order = _subgraph_order(model_bytes, "Inputs", [inp.name for inp in inputs])
     n_held = len(held[inputs[0].name])
-    held_inputs = [[held[inp.name][i:i + 1] for inp in inputs] for i in range(n_held)]
-    float_outputs = []
-    for sample in held_inputs:
-        out = model(*sample) if len(sample) > 1 else model(sample[0])
-        if isinstance(out, dict):
-            out = [out[k] for k in sorted(out)]
-        elif not isinstance(out, (list, tuple)):
-            out = [out]
-        float_outputs.append([np.asarray(o) for o in out])
-    return model_bytes, held_inputs, float_outputs
+    held_feeds = [{name: held[name][i:i + 1] for name in input_order} for i in range(n_held)]
+    float_outputs, output_order = [], None
+    for feed in held_feeds:
+        out = run(feed)
+        output_order = output_order or _subgraph_order(model_bytes, "Outputs", list(out))
+        float_outputs.append([np.asarray(out[name]) for name in output_order])
+    return model_bytes, [list(feed.values()) for feed in held_feeds], float_outputs
