@@ -256,7 +256,8 @@ def test_in_place_residual(cli, tmp_path, monkeypatch):
 def test_plan_view(cli, seed, tmp_path):
     """`microml plan --json --svg`: tensors alive at once never share bytes
     (unless one took over the other's buffer in place: same offset and size,
-    lifetimes meeting at one operator), all lie inside the plan, and the
+    lifetimes meeting at one operator; or a window operator's output starts
+    below its dying input), all lie inside the plan, and the
     picture is well-formed SVG with a box per tensor."""
     model, _, _ = random_graph(seed)
     path = tmp_path / "graph.tflite"
@@ -266,6 +267,15 @@ def test_plan_view(cli, seed, tmp_path):
     plan = json.loads(proc.stdout_text)
     tensors = plan["tensors"]
     assert tensors
+    windows = {o["index"] for o in plan["operators"]
+               if o["op"] in ("CONV_2D", "DEPTHWISE_CONV_2D", "AVERAGE_POOL_2D", "MAX_POOL_2D")}
+
+    def window_overlap(inp, out):
+        # A window operator's output written over the rows of its dying input
+        # it has read: it starts below the input, at the operator where the
+        # input dies (the lead itself is proven by the runs' bit-exactness).
+        return (inp["last_op"] == out["first_op"] and inp["last_op"] in windows
+                and out["offset"] < inp["offset"])
     for t in tensors:
         assert t["offset"] + t["bytes"] <= plan["plan_bytes"], t
     for i, a in enumerate(tensors):
@@ -275,9 +285,11 @@ def test_plan_view(cli, seed, tmp_path):
                           and b["offset"] < a["offset"] + a["bytes"])
             in_place = (a["offset"] == b["offset"] and a["bytes"] == b["bytes"]
                         and (a["last_op"] == b["first_op"] or b["last_op"] == a["first_op"]))
-            assert not (same_time and same_space) or in_place, (a, b)
+            assert not (same_time and same_space) or in_place or window_overlap(a, b) \
+                or window_overlap(b, a), (a, b)
     live = [o["live_bytes"] for o in plan["operators"]]
-    assert max(live) == live[plan["peak_operator"]] <= plan["plan_bytes"]
+    # Window overlaps can bring the plan below the peak of live bytes.
+    assert max(live) == live[plan["peak_operator"]]
     boxes = [e for e in ET.parse(svg).getroot().iter() if e.tag.endswith("rect")
              and e.find("{http://www.w3.org/2000/svg}title") is not None]
     assert len(boxes) == len(tensors)

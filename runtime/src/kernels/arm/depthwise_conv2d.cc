@@ -73,6 +73,24 @@ void DepthwiseConv2DInt8(const DepthwiseParams& d, const DepthwiseShape& s, cons
   depthwise::ChannelsScalar(d, s, input, filter, bias, output, 0, s.out_c);
 }
 
+bool DepthwiseInt8ChannelLocal(const DepthwiseParams& d, const DepthwiseShape&) {
+  return d.multiplier == 1;
+}
+
+bool DepthwiseOverlapWith(OpContext& ctx, WindowOverlap* out,
+                          DepthwiseInt8Locality int8_channel_local) {
+  const DepthwiseParams d = DepthwiseWindowOf(ctx);
+  if (d.kind != DepthwiseKind::kInt8) {
+    *out = {d.stride_h, d.pad_h, 1, false};
+    return true;
+  }
+  // A few pixels of slack for the computes that keep part of the window
+  // from one pixel to the next.
+  constexpr int32_t kPixels = 4;
+  *out = {d.stride_h, d.pad_h, kPixels, true};
+  return int8_channel_local(d, DepthwiseShapeOf(*ctx.input(0), *ctx.input(1), *ctx.output(0)));
+}
+
 namespace {
 
 struct OptData {
@@ -122,6 +140,10 @@ Status Eval(OpContext& ctx) {
   return EvalDepthwiseConv2DOptimized(ctx, &DepthwiseConv2DInt8);
 }
 
+bool Overlap(OpContext& ctx, WindowOverlap* out) {
+  return DepthwiseOverlapWith(ctx, out, &DepthwiseInt8ChannelLocal);
+}
+
 }  // namespace
 
 }  // namespace arm
@@ -136,6 +158,8 @@ const KernelRegistration kRegisterDepthwiseConv2DOpt = {
     arm::PrepareDepthwiseConv2DOptimized,
     arm::Eval,
     nullptr,
-    "float32 int8 int8_int4 int16"};
+    "float32 int8 int8_int4 int16",
+    0,
+    arm::Overlap};
 
 }  // namespace microml

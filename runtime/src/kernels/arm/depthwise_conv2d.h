@@ -29,6 +29,17 @@ using DepthwiseInt8Compute = void (*)(const DepthwiseParams& d, const DepthwiseS
 [[nodiscard]] Status PrepareDepthwiseConv2DOptimized(OpContext& ctx);
 [[nodiscard]] Status EvalDepthwiseConv2DOptimized(OpContext& ctx, DepthwiseInt8Compute int8);
 
+// The WindowOverlap of an optimized DEPTHWISE_CONV_2D registration whose int8
+// compute walks every output pixel once per group of channels, pixel by
+// pixel, the groups apart when `int8_channel_local` says so for the shape
+// (every other kind runs the reference compute).
+using DepthwiseInt8Locality = bool (*)(const DepthwiseParams& d, const DepthwiseShape& s);
+bool DepthwiseOverlapWith(OpContext& ctx, WindowOverlap* out,
+                          DepthwiseInt8Locality int8_channel_local);
+// DepthwiseConv2DInt8's groups: apart, and reading only their own input
+// channels, when the depth multiplier is 1.
+bool DepthwiseInt8ChannelLocal(const DepthwiseParams& d, const DepthwiseShape& s);
+
 }  // namespace arm
 }  // namespace microml
 

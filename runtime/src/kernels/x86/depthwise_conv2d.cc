@@ -167,6 +167,18 @@ Status Eval(OpContext& ctx) {
   return arm::EvalDepthwiseConv2DOptimized(ctx, &DepthwiseInt8);
 }
 
+// DepthwiseInt8's groups of channels are apart unless the last one, short of
+// 8 channels, is moved back over its neighbour (which it would then read
+// after the neighbour's outputs were written).
+bool ChannelLocal(const DepthwiseParams& d, const DepthwiseShape& s) {
+  if (ActiveLevel() < Level::kAvx2 || s.out_c < 8) return arm::DepthwiseInt8ChannelLocal(d, s);
+  return d.multiplier == 1 && s.out_c % 8 == 0;
+}
+
+bool Overlap(OpContext& ctx, WindowOverlap* out) {
+  return arm::DepthwiseOverlapWith(ctx, out, &ChannelLocal);
+}
+
 }  // namespace
 }  // namespace x86
 
@@ -177,7 +189,9 @@ const KernelRegistration kRegisterDepthwiseConv2DX86 = {
     arm::PrepareDepthwiseConv2DOptimized,
     x86::Eval,
     nullptr,
-    "float32 int8 int8_int4 int16"};
+    "float32 int8 int8_int4 int16",
+    0,
+    x86::Overlap};
 
 }  // namespace microml
 
