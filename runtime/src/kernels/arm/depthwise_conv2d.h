@@ -29,16 +29,16 @@ using DepthwiseInt8Compute = void (*)(const DepthwiseParams& d, const DepthwiseS
 [[nodiscard]] Status PrepareDepthwiseConv2DOptimized(OpContext& ctx);
 [[nodiscard]] Status EvalDepthwiseConv2DOptimized(OpContext& ctx, DepthwiseInt8Compute int8);
 
+// How an int8 depthwise compute walks the output (see WindowOverlap): all
+// channels of a pixel before the next pixel, once per group of channels with
+// the groups apart (each reading only its own input channels), or neither.
+enum class DepthwiseWalk : uint8_t { kPixels, kChannelGroups, kOther };
+using DepthwiseInt8WalkOf = DepthwiseWalk (*)(const DepthwiseParams& d, const DepthwiseShape& s);
+// DepthwiseConv2DInt8's walk.
+DepthwiseWalk DepthwiseInt8Walk(const DepthwiseParams& d, const DepthwiseShape& s);
 // The WindowOverlap of an optimized DEPTHWISE_CONV_2D registration whose int8
-// compute walks every output pixel once per group of channels, pixel by
-// pixel, the groups apart when `int8_channel_local` says so for the shape
-// (every other kind runs the reference compute).
-using DepthwiseInt8Locality = bool (*)(const DepthwiseParams& d, const DepthwiseShape& s);
-bool DepthwiseOverlapWith(OpContext& ctx, WindowOverlap* out,
-                          DepthwiseInt8Locality int8_channel_local);
-// DepthwiseConv2DInt8's groups: apart, and reading only their own input
-// channels, when the depth multiplier is 1.
-bool DepthwiseInt8ChannelLocal(const DepthwiseParams& d, const DepthwiseShape& s);
+// compute walks as `int8_walk` says (every other kind runs the reference).
+bool DepthwiseOverlapWith(OpContext& ctx, WindowOverlap* out, DepthwiseInt8WalkOf int8_walk);
 
 }  // namespace arm
 }  // namespace microml
