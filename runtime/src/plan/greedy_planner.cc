@@ -208,13 +208,13 @@ void AddLive(const PlanBuffer* buffers, uint32_t count, uint32_t b, bool add, ui
 // Depth-first search over placement orders in which every buffer goes at the
 // lowest offset that fits at or above the previous buffer's: some such order
 // rebuilds any optimal plan (place an optimal plan's buffers by offset; each
-// lands no higher than in it), so without overlaps the search is exact when it
-// runs to the end (with them it is a bounded improvement on the greedy plans).
+// lands no higher than in it), so the search is exact when it runs to the end.
 // Ties at one offset are tried by index only, and of identical buffers the
 // lower index goes first. A branch is cut when the unplaced bytes alive during
 // one operator, stacked from its offset, cannot beat the best plan so far.
 size_t Search(const Problem& problem, PlanBuffer* buffers, const Work& w, size_t best,
               size_t bound) {
+  // Only for plans without overlaps: the cut below counts every live byte.
   const uint32_t count = problem.count;
   for (uint32_t i = 0; i < count; ++i) {
     w.offsets[i] = kUnplaced;
@@ -241,8 +241,6 @@ size_t Search(const Problem& problem, PlanBuffer* buffers, const Work& w, size_t
       if (w.live[p] > most_live) most_live = w.live[p];
     }
     steps += count;
-    // Overlapping buffers may need less than their live bytes: no cut then.
-    if (problem.overlaps != nullptr) most_live = 0;
     if (from + most_live >= best) w.cursor[depth] = static_cast<uint16_t>(count);
     bool descended = false;
     while (w.cursor[depth] < count) {
@@ -357,7 +355,6 @@ size_t PlanProblem(const Problem& p, PlanBuffer* buffers, const Work& w) {
   const Order orders[] = {Order::kLargestFirst,  Order::kLargestLateFirst,
                           Order::kAreaFirst,     Order::kLongestLivedFirst,
                           Order::kEarliestFirst, Order::kLatestEndFirst};
-  bool best_outputs_first = false;
   for (const Order order : orders) {
     for (int outputs_first = 0; outputs_first < (p.overlaps != nullptr ? 2 : 1); ++outputs_first) {
       SortIndices(buffers, w.order, count, order);
@@ -366,16 +363,16 @@ size_t PlanProblem(const Problem& p, PlanBuffer* buffers, const Work& w) {
       if ((order == Order::kLargestFirst && !outputs_first) || total < best) {
         best = total;
         best_order = order;
-        best_outputs_first = outputs_first != 0;
         for (uint32_t i = 0; i < count; ++i) buffers[i].offset = w.offsets[i];
       }
       if (best <= bound) return best;
     }
   }
-  if (count > kMaxSearchBuffers) return best;
+  // Without the live-bytes cut (see Search) a search with overlaps would
+  // spend its budget on few orders: the greedy ones stand for them.
+  if (count > kMaxSearchBuffers || p.overlaps != nullptr) return best;
   // The search tries candidates in the best greedy order first.
   SortIndices(buffers, w.order, count, best_order);
-  if (best_outputs_first) OutputsFirst(p, w);
   return Search(p, buffers, w, best, bound);
 }
 
