@@ -38,7 +38,7 @@ void ExpectNoConflicts(const std::vector<PlanBuffer>& buffers, size_t total,
       for (const microml::PlanOverlap& o : overlaps) {
         const int64_t in = buffers[o.input].offset, out = buffers[o.output].offset;
         if ((o.input == i && o.output == j) || (o.input == j && o.output == i))
-          allowed = out - in <= o.lead;
+          allowed = out - in <= o.lead && (o.lead - (out - in)) % o.step == 0;
       }
       EXPECT_FALSE(same_time && same_space && !allowed) << "buffers " << i << " and " << j;
     }
@@ -152,7 +152,7 @@ TEST(GreedyPlanner, SearchBeatsGreedyOrders) {
 // 1216 + 1024 = 2240 (without overlaps: 1024 + 2048).
 TEST(GreedyPlanner, OverlapsShrinkAChain) {
   std::vector<PlanBuffer> buffers = {Buffer(1024, 0, 0), Buffer(2048, 0, 1), Buffer(512, 1, 2)};
-  const std::vector<microml::PlanOverlap> overlaps = {{0, 1, -1024 - 64}, {1, 2, -128}};
+  const std::vector<microml::PlanOverlap> overlaps = {{0, 1, -1024 - 64, 16}, {1, 2, -128, 16}};
   const size_t total = Plan(buffers, overlaps);
   ExpectNoConflicts(buffers, total, overlaps);
   EXPECT_EQ(total, 2240u);
@@ -182,7 +182,8 @@ TEST(GreedyPlanner, RandomOverlapsNeverConflict) {
       used_in[in] = used_out[out] = true;
       const int32_t size = static_cast<int32_t>(buffers[out].size);
       const int32_t lead = -16 * static_cast<int32_t>(rng() % (size / 16 + 1));
-      overlaps.push_back({static_cast<uint16_t>(in), static_cast<uint16_t>(out), lead});
+      const uint32_t step = 16 * (1 + rng() % 4);
+      overlaps.push_back({static_cast<uint16_t>(in), static_cast<uint16_t>(out), lead, step});
     }
     std::vector<PlanBuffer> plain = buffers;
     const size_t total = Plan(buffers, overlaps);

@@ -151,11 +151,13 @@ uint32_t CollectOverlaps(detail::Session& s, uint32_t g, const uint16_t* plan_in
     OpContext ctx(&s, g, i, op, &state.ops[i], state.tensors);
     WindowOverlap walk;
     int64_t lead = 0;
+    uint32_t step = 0;
     if (!kernel->window_overlap(ctx, &walk) ||
-        !WindowOutputLead(state.tensors[in], state.tensors[out], walk, kArenaAlignment, &lead)) {
+        !WindowOutputLead(state.tensors[in], state.tensors[out], walk, kArenaAlignment, &lead,
+                          &step)) {
       continue;
     }
-    overlaps[count++] = {plan_index[in], plan_index[out], static_cast<int32_t>(lead)};
+    overlaps[count++] = {plan_index[in], plan_index[out], static_cast<int32_t>(lead), step};
   }
   return count;
 }

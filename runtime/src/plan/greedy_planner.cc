@@ -134,22 +134,26 @@ uint64_t LowestPlainFit(const Problem& p, uint32_t b, const uint16_t* placed, ui
 
 // Where `candidate` must move up to for buffer `b` to sit beside placed
 // buffer `other` as overlap `o` allows (`b` is its output when `as_output`),
-// or `candidate` itself when it already may.
+// or `candidate` itself when it already may. Overlapping, the output starts
+// `o.lead` bytes after the input or a whole number of steps below that.
 uint64_t PartnerFit(const Problem& p, uint32_t b, uint32_t other, const PlanOverlap& o,
                     bool as_output, const Work& w, uint64_t candidate) {
   if (w.offsets[other] == kUnplaced) return candidate;
-  const uint64_t start = w.offsets[other];
+  const int64_t start = w.offsets[other];
+  const int64_t c = static_cast<int64_t>(candidate);
+  const int64_t past = start + p.buffers[other].size;
+  if (c + static_cast<int64_t>(p.buffers[b].size) <= start || c >= past) return candidate;
   const int64_t lead = o.lead;
-  if (candidate + p.buffers[b].size <= start || candidate >= start + p.buffers[other].size)
-    return candidate;
+  const int64_t step = o.step;
   if (as_output) {
-    if (static_cast<int64_t>(candidate) - static_cast<int64_t>(start) <= lead) return candidate;
-    return start + p.buffers[other].size;
+    const int64_t below = lead - (c - start);
+    return below >= 0 ? candidate + static_cast<uint64_t>(below % step)
+                      : static_cast<uint64_t>(past);
   }
-  if (static_cast<int64_t>(start) - static_cast<int64_t>(candidate) <= lead) return candidate;
-  const int64_t above = static_cast<int64_t>(start) - lead;
-  const uint64_t past = start + p.buffers[other].size;
-  return above > 0 && static_cast<uint64_t>(above) < past ? static_cast<uint64_t>(above) : past;
+  const int64_t below = lead - (start - c);
+  if (below < 0)
+    return start - lead < past ? static_cast<uint64_t>(start - lead) : static_cast<uint64_t>(past);
+  return candidate + static_cast<uint64_t>((step - below % step) % step);
 }
 
 // The lowest offset at or above `from` where buffer `b` may go: clear of every

@@ -16,13 +16,14 @@ struct PlanBuffer {
 
 // An operator's output may overlap its input where the kernel writes each
 // part of the output only over input it no longer reads (a window operator
-// working through rows): while they overlap, the output starts at most `lead`
-// bytes after the input (`lead` < 0: before it). Both buffers are alive
-// during that operator.
+// working through rows): while they overlap, the output starts `lead` bytes
+// after the input (`lead` < 0: before it) or a whole number of `step`s below
+// that. Both buffers are alive during that operator.
 struct PlanOverlap {
   uint16_t input;  // buffer indices
   uint16_t output;
-  int32_t lead;  // a multiple of the arena alignment
+  int32_t lead;   // a multiple of the arena alignment
+  uint32_t step;  // a multiple of the arena alignment
 };
 
 // Most buffers one plan may hold.

@@ -22,7 +22,7 @@ int64_t FloorTo(int64_t n, int64_t step) {
 }  // namespace
 
 bool WindowOutputLead(const Tensor& input, const Tensor& output, const WindowOverlap& walk,
-                      size_t alignment, int64_t* lead) {
+                      size_t alignment, int64_t* lead, uint32_t* step_bytes) {
   if (input.rank != 4 || output.rank != 4 || walk.pixels < 1 || walk.stride_h < 1) return false;
   const int64_t batches = output.dims[0], out_h = output.dims[1], out_w = output.dims[2];
   const int64_t in_h = input.dims[1];
@@ -34,8 +34,8 @@ bool WindowOutputLead(const Tensor& input, const Tensor& output, const WindowOve
   int64_t step = static_cast<int64_t>(alignment);
   if (walk.channel_local) {
     // Output channel c must land on input channel c: whole pixels apart.
-    if (input.dims[3] != output.dims[3] || input.bytes / (batches * in_h * input.dims[2]) !=
-                                               pixel_bytes) {
+    if (input.dims[3] != output.dims[3] ||
+        input.bytes / (batches * in_h * input.dims[2]) != pixel_bytes) {
       return false;
     }
     step = step / Gcd(step, pixel_bytes) * pixel_bytes;
@@ -65,7 +65,9 @@ bool WindowOutputLead(const Tensor& input, const Tensor& output, const WindowOve
   best = FloorTo(best, step);
   // Starting a whole output below the input is no overlap at all.
   if (best + static_cast<int64_t>(output.bytes) <= 0) return false;
+  if (step > 0x7FFFFFFF) return false;
   *lead = best;
+  *step_bytes = static_cast<uint32_t>(step);
   return true;
 }
 
