@@ -950,8 +950,11 @@ static const mp_rom_map_elem_t ndarray_locals_dict_table[] = {
 };
 static MP_DEFINE_CONST_DICT(ndarray_locals_dict, ndarray_locals_dict_table);
 
-MP_DEFINE_CONST_OBJ_TYPE(ml_ndarray_type, MP_QSTR_ndarray, MP_TYPE_FLAG_ITER_IS_GETITER, make_new,
-                         ndarray_make_new, print, ndarray_print, unary_op, ndarray_unary_op,
-                         binary_op, ml_ndarray_binary_op, subscr, ndarray_subscr, iter,
-                         ndarray_getiter, attr, ndarray_attr, buffer, ndarray_get_buffer,
+// == and != compare elementwise (an array, not a bool), against any type.
+MP_DEFINE_CONST_OBJ_TYPE(ml_ndarray_type, MP_QSTR_ndarray,
+                         MP_TYPE_FLAG_ITER_IS_GETITER | MP_TYPE_FLAG_EQ_NOT_REFLEXIVE |
+                             MP_TYPE_FLAG_EQ_CHECKS_OTHER_TYPE | MP_TYPE_FLAG_EQ_HAS_NEQ_TEST,
+                         make_new, ndarray_make_new, print, ndarray_print, unary_op,
+                         ndarray_unary_op, binary_op, ml_ndarray_binary_op, subscr, ndarray_subscr,
+                         iter, ndarray_getiter, attr, ndarray_attr, buffer, ndarray_get_buffer,
                          locals_dict, &ndarray_locals_dict);

@@ -46,7 +46,8 @@ def array(values, dtype=None):
     if _has_array(values):
         values = _plain(values)
     if dtype is None:
-        dtype = float
+        flat = isinstance(values, (list, tuple)) and values
+        dtype = bool if flat and all(v is True or v is False for v in values) else float
     if isinstance(values, (_int, _float)) or values is True or values is False:
         return ndarray([values], dtype=dtype).reshape(())
     return ndarray(values, dtype=dtype)
