@@ -112,7 +112,14 @@ CASES = [
     ("np.roll(v, 2)", 0), ("np.roll(v, -1)", 0), ("np.roll(m, 1, axis=0)", 0), ("np.roll(m, -1, axis=1)", 0),
     ("np.take(m, ix[:2], axis=0)", 0), ("np.take(m, [2, 0], axis=1)", 0), ("np.take(v, [5, 0])", 0),
     ("np.sort(v)", 0), ("np.argsort(v)", 0), ("np.sort(m, axis=0)", 0), ("np.sort(m, axis=1)", 0),
-    ("np.argsort(m, axis=1)", 0), ("np.dot(row, row)", 0), ("np.dot(m, row)", 0),
+    ("np.argsort(m, axis=1)", 0),
+    # OpenMV's postprocessing idioms (softmax with keepdims, threshold, take, roll, slices)
+    ("np.exp(m - np.max(m, axis=1, keepdims=True)) / np.sum(np.exp(m - np.max(m, axis=1, keepdims=True)), axis=1, keepdims=True)", 1e-6),
+    ("np.take(m, np.nonzero(np.max(m, axis=1) > 3)[0], axis=0)", 0),
+    ("np.argmax(m[:, 1:], axis=1) + S(1)", 0), ("1.0 / (1.0 + np.exp(-f))", 1e-6),
+    ("np.log(pos / (1.0 - pos))", 1e-6), ("np.full(len(v), 0.25 / 3) * 0.5", 0),
+    ("np.roll(np.arange(12, dtype=np.int16).reshape((1, 12)), -4, axis=1)", 0),
+    ("cube[:, 0::2, 1] / 4 + row", 0), ("np.mean(m[:, 2])", 1e-6), ("np.dot(row, row)", 0), ("np.dot(m, row)", 0),
     ("np.dot(row, m)", 0), ("np.dot(m, m)", 0), ("np.dot(f, m)", 0),
 ]
 
