@@ -635,8 +635,12 @@ static mp_obj_t np_frombuffer(size_t n_args, const mp_obj_t* args) {
   }
   int32_t shape[1] = {(int32_t)count};
   ml_ndarray_obj_t* out = ml_ndarray_new(t, 1, shape);
-  // Taken again after the allocation, which ran no Python code.
+  // Taken again after the allocation: a finaliser run by the collector may
+  // have resized the buffer.
   mp_get_buffer_raise(args[0], &bi, MP_BUFFER_READ);
+  if ((size_t)offset + (size_t)count * item > bi.len) {
+    mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("buffer changed size while being read"));
+  }
   memcpy(out->data, (const uint8_t*)bi.buf + offset, (size_t)count * item);
   return MP_OBJ_FROM_PTR(out);
 }
