@@ -565,7 +565,7 @@ static mp_int_t ndarray_get_buffer(mp_obj_t self_in, mp_buffer_info_t* bufinfo, 
   }
   bufinfo->buf = a->data;
   bufinfo->len = ml_ndarray_count(a) * ml_ndarray_itemsize(a->dtype);
-  bufinfo->typecode = a->dtype;
+  bufinfo->typecode = a->dtype == '?' ? 'B' : a->dtype;  // memoryview knows no '?'
   return 0;
 }
 

@@ -183,6 +183,31 @@ mutated.append(w)
 w = np.array(u8)
 w[:, 0] = 500
 mutated.append(w)
+import gc
+class Hook:
+    # Converting runs Python code that drops arrays and collects.
+    def __float__(self):
+        global victim
+        victim = None
+        gc.collect()
+        return 2.0
+victim = np.array(m)
+victim[victim > 2] = Hook()
+mutated.append(np.array(m) if victim is None else None)
+w = np.array(m)
+victim = w
+w[w > 2] = Hook()
+mutated.append(w)
+mutated.append(np.full((2, 2), Hook()))
+t = np.array(m)[1:]
+gc.collect()
+mutated.append(t * 2)
+w = np.array(m)
+w += w[::-1]
+mutated.append(w)
+w = np.array(m)
+w[np.array([0, 0, 2], dtype=np.int16)] = w
+mutated.append(w)
 """
 
 
@@ -197,6 +222,12 @@ def np_mutations(env):
     w = u8.copy(); w -= np.uint8(3); out.append(w)
     w = v.copy(); w[1:4] = np.array([9, 9, 9], dtype=np.uint8); out.append(w)
     w = u8.copy(); w[:, 0] = np.array(500).astype(np.uint8); out.append(w)
+    out.append(m.copy())
+    w = m.copy(); w[w > 2] = 2.0; out.append(w)
+    out.append(np.full((2, 2), 2.0, dtype=np.float32))
+    out.append(m[1:] * 2)
+    w = m.copy(); w += w[::-1]; out.append(w)
+    w = m.copy(); w[np.array([0, 0, 2])] = w.copy(); out.append(w)
     return out
 
 
@@ -359,6 +390,7 @@ def check(out: str, data, cases):
     for i, (stmt, exc) in enumerate(HOSTILE):
         if hostile.get(i) not in exc.split("|"):
             bad.append(f"{stmt}: raised {hostile.get(i)}, expected {exc}")
+    assert len(got_mut) == len(mutated), (len(got_mut), len(mutated))
     for k, (g, w) in enumerate(zip(got_mut, mutated)):
         if not compare(tuple(g), w, 0):
             bad.append(f"mutation {k}: got {g!r}, numpy {w!r}")
