@@ -117,7 +117,9 @@ CASES = [
     ("np.roll(v, 2)", 0), ("np.roll(v, -1)", 0), ("np.roll(m, 1, axis=0)", 0), ("np.roll(m, -1, axis=1)", 0),
     ("np.take(m, ix[:2], axis=0)", 0), ("np.take(m, [2, 0], axis=1)", 0), ("np.take(v, [5, 0])", 0),
     ("np.sort(v)", 0), ("np.argsort(v)", 0), ("np.sort(m, axis=0)", 0), ("np.sort(m, axis=1)", 0),
-    ("np.argsort(m, axis=1)", 0),
+    ("np.argsort(m, axis=1)", 0), ("np.sort(cube)", 0), ("np.argsort(cube, axis=2)", 0),
+    ("np.sort(v, axis=None)", 0), ("np.sum(v, keepdims=True)", 1e-6), ("np.max(u8, keepdims=True)", 0),
+    ("np.sum(u8, axis=1, keepdims=True)", 0), ("np.min(v, axis=0, keepdims=True)", 0),
     # OpenMV's postprocessing idioms (softmax with keepdims, threshold, take, roll, slices)
     ("np.exp(m - np.max(m, axis=1, keepdims=True)) / np.sum(np.exp(m - np.max(m, axis=1, keepdims=True)), axis=1, keepdims=True)", 1e-6),
     ("np.take(m, np.nonzero(np.max(m, axis=1) > 3)[0], axis=0)", 0),
@@ -150,7 +152,8 @@ HOSTILE = [
     ("np.arange(0, 1e12, 1e-12)", "OverflowError"), ("np.arange(0, 1, 0)", "ValueError"),
     ("np.linspace(0, 1, -1)", "ValueError"), ("np.concatenate([f, row])", "ValueError"),
     ("np.concatenate([])", "ValueError"), ("np.max(f, axis=2)", "ValueError"),
-    ("np.roll(f, 1, axis=5)", "ValueError"), ("np.dot(f, f)", "ValueError"),
+    ("np.roll(f, 1, axis=5)", "ValueError"), ("np.sort(cube, axis=0)", "ValueError"),
+    ("np.sort(np.array(1.0))", "ValueError"), ("np.dot(f, f)", "ValueError"),
     ("np.array([]).max()", "ValueError"), ("np.exp('x')", "TypeError"),
     ("np.maximum(f, None)", "TypeError"), ("np.full(2, 1, dtype=np.float).reshape((3,))", "ValueError"),
 ]

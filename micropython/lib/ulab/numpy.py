@@ -187,11 +187,14 @@ def _reduce(name, a, axis, keepdims):
     r = getattr(a, name)(axis=axis)
     if not keepdims:
         return r
-    if axis is None:
-        return full((1,) * a.ndim, r, a.dtype if name in ("max", "min") else float)
-    shape = list(a.shape)
-    shape[axis] = 1
-    return r.reshape(tuple(shape)) if a.ndim > 1 else array([r]).reshape(tuple(shape))
+    shape = [1] * a.ndim
+    if axis is not None:
+        shape = list(a.shape)
+        shape[_axis(a, axis)] = 1
+    if isinstance(r, ndarray):
+        return r.reshape(tuple(shape))
+    dtype = a.dtype if name in ("max", "min") else (int32 if isinstance(r, _int) else float)
+    return full(tuple(shape), r, dtype)
 
 
 def max(a, axis=None, keepdims=False):
@@ -320,16 +323,17 @@ def _along(a, axis, arg):
     if axis is None:
         a, axis = a.flatten(), 0
     axis = _axis(a, axis)
+    if a.ndim == 2 and axis == 0:
+        return _along(a.transpose(), 1, arg).transpose().copy()
+    if axis != a.ndim - 1:
+        raise ValueError("sort: axis must be the last one, or 0 of a 2-d array")
     out = zeros(a.shape, int32 if arg else a.dtype)
-    t = a.transpose() if axis != a.ndim - 1 else a
-    o = out.transpose() if axis != a.ndim - 1 else out
-    if a.ndim > 2 and axis != a.ndim - 1:
-        raise ValueError("sort: axis must be the last or the first of a 2-d array")
-    if t.ndim == 1:
-        o[:] = _sorted_1d(t, arg)
-    else:
-        for i in range(t.shape[0]):
-            o[i] = _sorted_1d(t[i], arg)
+    n = a.shape[-1]
+    if a.size == 0:
+        return out
+    rows, out_rows = a.reshape((-1, n)), out.reshape((-1, n))
+    for i in range(rows.shape[0]):
+        out_rows[i] = _sorted_1d(rows[i], arg)
     return out
 
 
