@@ -205,8 +205,34 @@ static bool compare_i(mp_int_t op, int64_t x, int64_t y) {
   }
 }
 
+// numpy's divmod for floats: the remainder takes the divisor's sign, and the
+// quotient (x - mod) / y is rounded to the nearest integer the floor allows.
+static mp_float_t floor_div_f(mp_float_t x, mp_float_t y, bool want_mod) {
+  if (y == 0) {
+    return want_mod ? MICROPY_FLOAT_C_FUN(fmod)(x, y) : x / y;
+  }
+  mp_float_t mod = MICROPY_FLOAT_C_FUN(fmod)(x, y);
+  mp_float_t div = (x - mod) / y;
+  if (mod != 0 && ((y < 0) != (mod < 0))) {
+    mod += y;
+    div -= 1;
+  }
+  if (want_mod) {
+    return mod != 0 ? mod : MICROPY_FLOAT_C_FUN(copysign)((mp_float_t)0, y);
+  }
+  if (div == 0) {
+    return MICROPY_FLOAT_C_FUN(copysign)((mp_float_t)0, x / y);
+  }
+  mp_float_t q = MICROPY_FLOAT_C_FUN(floor)(div);
+  return div - q > (mp_float_t)0.5 ? q + 1 : q;
+}
+
 static mp_float_t arith_f(mp_int_t op, mp_float_t x, mp_float_t y) {
   switch (op) {
+    case MP_BINARY_OP_FLOOR_DIVIDE:
+      return floor_div_f(x, y, false);
+    case MP_BINARY_OP_MODULO:
+      return floor_div_f(x, y, true);
     case MP_BINARY_OP_ADD:
       return x + y;
     case MP_BINARY_OP_SUBTRACT:
@@ -252,6 +278,20 @@ static uint64_t arith_i(mp_int_t op, int64_t x, int64_t y) {
       }
       return r;
     }
+    case MP_BINARY_OP_FLOOR_DIVIDE:
+    case MP_BINARY_OP_MODULO: {
+      // Python's floor semantics; numpy gives 0 for a zero divisor. |x|, |y|
+      // < 2**32, so the int64 quotient cannot overflow.
+      if (y == 0) {
+        return 0;
+      }
+      int64_t q = x / y, r = x % y;
+      if (r != 0 && ((r < 0) != (y < 0))) {
+        q -= 1;
+        r += y;
+      }
+      return (uint64_t)(op == MP_BINARY_OP_MODULO ? r : q);
+    }
     case OP_MAXIMUM:
       return (uint64_t)(x > y ? x : y);
     default:
@@ -286,7 +326,8 @@ static char result_dtype(mp_int_t op, char a, char b) {
 static bool supported(mp_int_t op) {
   return is_comparison(op) || is_bitwise(op) || op == MP_BINARY_OP_ADD ||
          op == MP_BINARY_OP_SUBTRACT || op == MP_BINARY_OP_MULTIPLY ||
-         op == MP_BINARY_OP_TRUE_DIVIDE || op == MP_BINARY_OP_POWER || op == OP_MAXIMUM ||
+         op == MP_BINARY_OP_TRUE_DIVIDE || op == MP_BINARY_OP_FLOOR_DIVIDE ||
+         op == MP_BINARY_OP_MODULO || op == MP_BINARY_OP_POWER || op == OP_MAXIMUM ||
          op == OP_MINIMUM;
 }
 

@@ -85,6 +85,8 @@ CASES = [
     # scalars take the smallest dtype that holds them (ulab)
     ("u8 + S(1)", 0), ("u8 + S(-1)", 0), ("u8 * S(300)", 0), ("a8 + S(200)", 0), ("a8 - S(-40000)", 0),
     ("u8 + 0.5", 0), ("S(2) - u8", 0), ("S(3) * f", 0), ("1.0 / pos", 0), ("S(2) ** small", 0),
+    ("a8 // u8", 0), ("u8 % S(7)", 0), ("a8 // S(-3)", 0), ("a8 % S(-3)", 0), ("i16 % u16", 0),
+    ("f // row", 0), ("f % row", 0), ("-f % 0.75", 0), ("f // -0.5", 0), ("z // z", 0), ("f % z", 0),
     ("u8 & S(15)", 0), ("a8 | i16", 0), ("u8 ^ u8", 0),
     # comparisons give bool arrays
     ("f > 0", 0), ("f <= row", 0), ("u8 == S(200)", 0), ("a8 != u8", 0), ("i16 < u16", 0),
@@ -260,7 +262,7 @@ def random_cases(seed: int, count: int):
     """Binary operators between random arrays of every dtype pair, broadcast shapes included."""
     rng = random.Random(seed)
     data, cases = {}, []
-    ops = ["+", "-", "*", "/", "<", ">=", "==", "!="]
+    ops = ["+", "-", "*", "/", "//", "%", "<", ">=", "==", "!="]
     for i in range(count):
         ta, tb = rng.choice("bBhHf"), rng.choice("bBhHf")
         shape = [rng.randint(1, 4) for _ in range(rng.randint(1, 3))]
