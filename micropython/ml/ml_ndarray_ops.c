@@ -464,37 +464,37 @@ mp_obj_t ml_ndarray_unary_arith(mp_unary_op_t op, ml_ndarray_obj_t* a) {
 
 // ---------------------------------------------------------------- elementwise math
 
-typedef mp_float_t (*math_fn_t)(mp_float_t);
-
-static math_fn_t math_fn(mp_int_t code) {
+// A switch, not a table of function pointers: the natmod linker refuses
+// absolute addresses in code on ARM.
+static mp_float_t apply_math(mp_int_t code, mp_float_t v) {
   switch (code) {
     case 0:
-      return MICROPY_FLOAT_C_FUN(exp);
+      return MICROPY_FLOAT_C_FUN(exp)(v);
     case 1:
-      return MICROPY_FLOAT_C_FUN(log);
+      return MICROPY_FLOAT_C_FUN(log)(v);
     case 2:
-      return MICROPY_FLOAT_C_FUN(sqrt);
+      return MICROPY_FLOAT_C_FUN(sqrt)(v);
     case 3:
-      return MICROPY_FLOAT_C_FUN(sin);
+      return MICROPY_FLOAT_C_FUN(sin)(v);
     case 4:
-      return MICROPY_FLOAT_C_FUN(cos);
+      return MICROPY_FLOAT_C_FUN(cos)(v);
     case 5:
-      return MICROPY_FLOAT_C_FUN(tan);
+      return MICROPY_FLOAT_C_FUN(tan)(v);
     case 6:
-      return MICROPY_FLOAT_C_FUN(tanh);
+      return MICROPY_FLOAT_C_FUN(tanh)(v);
     case 7:
-      return MICROPY_FLOAT_C_FUN(floor);
+      return MICROPY_FLOAT_C_FUN(floor)(v);
     case 8:
-      return MICROPY_FLOAT_C_FUN(ceil);
+      return MICROPY_FLOAT_C_FUN(ceil)(v);
     default:
-      return MICROPY_FLOAT_C_FUN(atan);
+      return MICROPY_FLOAT_C_FUN(atan)(v);
   }
 }
 
 // _ml.np_math(x, code): a float array of f(x) (codes: exp log sqrt sin cos
 // tan tanh floor ceil arctan).
 static mp_obj_t np_math(mp_obj_t x_in, mp_obj_t code_in) {
-  math_fn_t f = math_fn(ml_get_int_in(code_in, 0, 9, "function"));
+  mp_int_t code = ml_get_int_in(code_in, 0, 9, "function");
   if (!mp_obj_is_type(x_in, &ml_ndarray_type)) {
     mp_raise_TypeError(MP_ERROR_TEXT("expected an ml.ndarray"));
   }
@@ -505,7 +505,7 @@ static mp_obj_t np_math(mp_obj_t x_in, mp_obj_t code_in) {
   ml_walker_init(&w, a);
   const uint8_t* p;
   while ((p = ml_walker_next(&w)) != NULL) {
-    ml_elem_store_float('f', dst, f(ml_elem_float(a->dtype, p)));
+    ml_elem_store_float('f', dst, apply_math(code, ml_elem_float(a->dtype, p)));
     dst += 4;
   }
   return MP_OBJ_FROM_PTR(out);
