@@ -2,6 +2,7 @@
 // numpy), iteration over the first axis, the buffer protocol (contiguous
 // arrays), tolist(), flatten(), reshape(), transpose()/T, copy() and the
 // reductions argmax, argmin, max, min, sum and mean (whole array or one axis).
+// Operators, elementwise math and indexing by arrays: ml_ndarray_ops.c.
 #include "ml_ndarray.h"
 
 #include <math.h>
