@@ -468,7 +468,11 @@ static mp_obj_t ndarray_subscr(mp_obj_t self_in, mp_obj_t index, mp_obj_t value)
     mp_raise_TypeError(MP_ERROR_TEXT("array elements cannot be deleted"));
   }
   if (mp_obj_is_type(index, &ml_ndarray_type)) {
-    return ml_ndarray_subscr_array(a, MP_OBJ_TO_PTR(index), value);
+    ml_ndarray_obj_t* ix = MP_OBJ_TO_PTR(index);
+    if (ix->rank != 0 || ix->dtype == '?' || ix->dtype == 'f') {
+      return ml_ndarray_subscr_array(a, ix, value);
+    }
+    index = ml_elem_load(ix->dtype, ix->data);  // a 0-d integer array is an integer
   }
   ml_ndarray_obj_t geometry;
   uint8_t* p = apply_index(a, index, &geometry);
