@@ -331,12 +331,57 @@ static bool supported(mp_int_t op) {
          op == OP_MINIMUM;
 }
 
+// Float op float over operands that are contiguous with the output's element
+// count, or single elements: postprocessing's common case, without the
+// per-element dtype dispatch. The same arithmetic as the general loop.
+#define FLOAT_LOOP(expr)                                    \
+  for (size_t i = 0; i < n; ++i) {                          \
+    float fa, fb;                                           \
+    memcpy(&fa, x->data + (x_one ? 0 : 4 * i), sizeof(fa)); \
+    memcpy(&fb, y->data + (y_one ? 0 : 4 * i), sizeof(fb)); \
+    mp_float_t a = (mp_float_t)fa, b = (mp_float_t)fb;      \
+    float r = (float)(expr);                                \
+    memcpy(out->data + 4 * i, &r, sizeof(r));               \
+  }
+
+static bool binary_float_fast(mp_int_t op, const ml_ndarray_obj_t* x, const ml_ndarray_obj_t* y,
+                              ml_ndarray_obj_t* out) {
+  size_t n = ml_ndarray_count(out);
+  if (x->dtype != 'f' || y->dtype != 'f' || out->dtype != 'f') {
+    return false;
+  }
+  bool x_one = ml_ndarray_count(x) == 1, y_one = ml_ndarray_count(y) == 1;
+  if ((!x_one && (ml_ndarray_count(x) != n || !ml_ndarray_is_contiguous(x))) ||
+      (!y_one && (ml_ndarray_count(y) != n || !ml_ndarray_is_contiguous(y)))) {
+    return false;
+  }
+  switch (op) {
+    case MP_BINARY_OP_ADD:
+      FLOAT_LOOP(a + b);
+      return true;
+    case MP_BINARY_OP_SUBTRACT:
+      FLOAT_LOOP(a - b);
+      return true;
+    case MP_BINARY_OP_MULTIPLY:
+      FLOAT_LOOP(a * b);
+      return true;
+    case MP_BINARY_OP_TRUE_DIVIDE:
+      FLOAT_LOOP(a / b);
+      return true;
+    default:
+      return false;
+  }
+}
+
 static ml_ndarray_obj_t* binary(mp_int_t op, ml_ndarray_obj_t* x, ml_ndarray_obj_t* y) {
   char out_dtype = result_dtype(op, x->dtype, y->dtype);
   ml_ndarray_obj_t* ops[2] = {x, y};
   bcast_t b;
   broadcast(&b, ops, 2);
   ml_ndarray_obj_t* out = ml_ndarray_new(out_dtype, b.rank, b.shape);
+  if (binary_float_fast(op, x, y, out)) {
+    return out;
+  }
   size_t n = ml_ndarray_count(out);
   bool floats = x->dtype == 'f' || y->dtype == 'f' || out_dtype == 'f';
   if (op == MP_BINARY_OP_POWER && !floats) {
@@ -772,6 +817,13 @@ mp_obj_t ml_ndarray_subscr_array(ml_ndarray_obj_t* a, ml_ndarray_obj_t* index, m
     shape[0] = (int32_t)count;
     memcpy(shape + 1, row.shape, row.rank * sizeof(int32_t));
     ml_ndarray_obj_t* out = ml_ndarray_new(a->dtype, 1 + row.rank, shape);
+    if (row.rank == 0 && ml_ndarray_is_contiguous(a)) {
+      // Single elements of a contiguous array: r[i] is the element's position.
+      for (size_t i = 0; i < count; ++i) {
+        memcpy(out->data + i * item, a->data + (size_t)r[i] * item, item);
+      }
+      return MP_OBJ_FROM_PTR(out);
+    }
     for (size_t i = 0; i < count; ++i) {
       row.data = a->data + lead_offset(a, lead, (size_t)r[i]);
       ml_ndarray_copy_to(&row, out->data + i * per_row * item);

@@ -109,7 +109,7 @@ CASES = [
     ("f.max()", 0), ("m.argmax()", 0), ("f.sum(axis=-1)", 1e-6),
     # indexing
     ("f[1]", 0), ("f[1, 2]", 0), ("f[-1, -3]", 0), ("f[:, 1]", 0), ("f[::-1, ::2]", 0), ("cube[1:, 0]", 0),
-    ("f[f > 1]", 0), ("v[v >= 2]", 0), ("m[m[:, 0] > 1]", 0), ("v[ix]", 0), ("v[ix[3:].reshape(())]", 0), ("m[ix[3:].reshape(())]", 0), ("m[ix[:2]]", 0),
+    ("f[f > 1]", 0), ("f.T[f.T > 1]", 0), ("f[::-1][ix[1:3]]", 0), ("v[v >= 2]", 0), ("m[m[:, 0] > 1]", 0), ("v[ix]", 0), ("v[ix[3:].reshape(())]", 0), ("m[ix[3:].reshape(())]", 0), ("m[ix[:2]]", 0),
     ("m[np.array([True, False, True], dtype=np.bool)]", 0), ("u8[u8 > 300]", 0), ("f[np.array([True, False])]", 0),
     # where, nonzero, shapes
     ("np.where(f > 0, f, 0)", 0), ("np.where(f > 0, u8, a8)", 0), ("np.where(col > 2, row, -row)", 0),
