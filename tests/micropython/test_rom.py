@@ -140,20 +140,24 @@ print("raw", m.predict([INPUT], callback=lambda m, i, o: bytes(o[0])).hex())
 
 def large_model(rng, width=1024, layers=3, units=10) -> bytes:
     """An int8 FULLY_CONNECTED chain with width*width*layers weight bytes (3 MB):
-    big in flash, light to run (3 M multiply-adds)."""
+    big in flash, light to run (3 M multiply-adds). Each layer's output scale
+    grows with the spread of its accumulators, so outputs span the int8 range
+    rather than saturate."""
     b = ModelBuilder("microml /rom test: 3 MB of FULLY_CONNECTED weights")
-    x = first = b.tensor("x", [1, width], "int8", scale=0.05, zero_point=-3)
+    scale = 0.05
+    x = first = b.tensor("x", [1, width], "int8", scale=scale, zero_point=-3)
     for i in range(layers + 1):
         n = units if i == layers else width
+        out_scale = scale * 5
         w = b.const(f"w{i}", rng.integers(-127, 128, (n, width), dtype=np.int8), "int8",
                     scale=0.004, zero_point=0)
         bias = b.const(f"b{i}", rng.integers(-5000, 5000, n, dtype=np.int32), "int32",
-                       scale=0.05 * 0.004 if i == 0 else 0.1 * 0.004, zero_point=0)
-        y = b.tensor(f"y{i}", [1, n], "int8", scale=0.1, zero_point=2)
+                       scale=scale * 0.004, zero_point=0)
+        y = b.tensor(f"y{i}", [1, n], "int8", scale=out_scale, zero_point=2)
         opts = S.FullyConnectedOptionsT()
         opts.fusedActivationFunction = S.ActivationFunctionType.RELU if i < layers else 0
         b.op("FULLY_CONNECTED", [x, w, bias], [y], options=opts)
-        x = y
+        x, scale = y, out_scale
     b.inputs([first])
     b.outputs([x])
     return b.finish()
