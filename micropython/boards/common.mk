@@ -7,9 +7,9 @@
 # scripts leave far more than that for the C stack) so that predict()
 # callbacks can nest decoders and NMS comfortably.
 MP_PORT_INIT += MP_STATE_THREAD(stack_limit) = 64 * 1024;
-# micropython/qemu: the `time` module and /rom (see qemu_rom.c); not in the
-# stock firmware, which is built without user C modules.
-ifneq ($(USER_C_MODULES),)
+# micropython/qemu: the `time` module and /rom (see qemu_rom.c); only with
+# our user C modules (the stock firmware is built without).
+ifneq ($(wildcard $(USER_C_MODULES)/qemu/qemu_board.c),)
 ML_QEMU_BOARD = 1
 MP_PORT_INIT += extern void qemu_board_init(void); qemu_board_init();
 endif
