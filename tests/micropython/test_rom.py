@@ -83,6 +83,50 @@ def check_in_place(got: dict[str, str], model_len: int, golden: bytes):
     assert got["where"] == "1"
 
 
+# --------------------------------------------------------------------------- images
+
+@pytest.mark.suite("micropython-rom", "/rom and time on qemu")
+def test_mkromfs_image_on_unix(tmp_path):
+    """MicroPython's own VfsRom (unix port) reads an image of nested
+    directories and files of awkward sizes (0, 1, 15, 17 bytes, ...) back
+    byte for byte, every file's data 16-byte aligned within the image."""
+    from test_micropython import UNIX
+    unix = need(UNIX, "scripts/build_micropython.sh unix")
+    rng = np.random.default_rng(3)
+    files = {name: rng.integers(0, 256, size, dtype=np.uint8).tobytes()
+             for name, size in (("empty", 0), ("one", 1), ("a/b", 15), ("a/c/d.bin", 17),
+                                ("a/c/e.tflite", 100_003), ("z.txt", 16))}
+    image = rom_image(tmp_path, files)
+    script = tmp_path / "check.py"
+    script.write_text(f"""import vfs, uctypes, hashlib, binascii
+data = open({str(image)!r}, "rb").read()
+vfs.mount(vfs.VfsRom(data), "/rom")
+for name in {sorted(files)!r}:
+    f = open("/rom/" + name, "rb")
+    print(name, (uctypes.addressof(f) - uctypes.addressof(data)) % 16,
+          binascii.hexlify(hashlib.sha256(f.read()).digest()).decode())
+""")
+    import hashlib
+    import subprocess
+    out = subprocess.run([str(unix), str(script)], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == [f"{n} 0 {hashlib.sha256(files[n]).hexdigest()}"
+                                       for n in sorted(files)]
+    assert len(image.read_bytes()) % 2 == 0
+
+
+@pytest.mark.suite("micropython-rom", "/rom and time on qemu")
+def test_bad_image_is_not_mounted(tmp_path):
+    """An image whose length runs past the flash window, or with a corrupt
+    header, leaves /rom unmounted and the firmware working."""
+    for n, blob in enumerate((b"\xd2\xcd\x31\x8f\xff\xff\xff\x7f" + bytes(8),
+                              b"\xd2\xcd\x32\x04" + bytes(4))):
+        image = tmp_path / f"bad{n}.img"
+        image.write_bytes(blob)
+        out = run_rom("m55", "import os\nprint('root', os.listdir('/'))\n", image)
+        assert results(out)["root"] == "[]", out
+
+
 # --------------------------------------------------------------------------- models in place
 
 def person_files(shared_dir: Path):
@@ -90,7 +134,7 @@ def person_files(shared_dir: Path):
     return d / "model.tflite", (d / "input0.bin").read_bytes(), (d / "output0.bin").read_bytes()
 
 
-@pytest.mark.suite("micropython-rom", "models run in place from /rom")
+@pytest.mark.suite("micropython-rom", "/rom and time on qemu")
 @pytest.mark.parametrize("cpu", QEMU_CPUS)
 def test_person_detect_from_rom(cpu, shared_dir, tmp_path):
     """person_detect and its labels from /rom: TFLM's golden output, heap use = arena."""
@@ -103,7 +147,7 @@ def test_person_detect_from_rom(cpu, shared_dir, tmp_path):
     assert got["labels"] == "['no_person', 'person']"
 
 
-@pytest.mark.suite("micropython-rom", "models run in place from /rom")
+@pytest.mark.suite("micropython-rom", "/rom and time on qemu")
 @pytest.mark.parametrize("cpu", QEMU_CPUS)
 def test_rom_errors(cpu, shared_dir, tmp_path):
     """A missing file, a truncated model and a directory in /rom raise clear
@@ -163,7 +207,7 @@ def large_model(rng, width=1024, layers=3, units=10) -> bytes:
     return b.finish()
 
 
-@pytest.mark.suite("micropython-rom", "models run in place from /rom")
+@pytest.mark.suite("micropython-rom", "/rom and time on qemu")
 def test_three_megabyte_model_on_m55(tmp_path):
     """A 3 MB model runs from /rom on the M55, whose 2.5 MB heap could not hold
     a copy: TFLM's output, and the heap grows by the arena only."""
@@ -181,7 +225,7 @@ def test_three_megabyte_model_on_m55(tmp_path):
 
 # --------------------------------------------------------------------------- MicroSpeech
 
-@pytest.mark.suite("micropython-rom", "MicroSpeech hears WAV files in /rom")
+@pytest.mark.suite("micropython-rom", "/rom and time on qemu")
 @pytest.mark.parametrize("cpu", QEMU_CPUS)
 def test_micro_speech_wav_from_rom(cpu, shared_dir, tmp_path):
     """MicroSpeech(audio="/rom/<clip>.wav").listen() hears what OpenMV's
@@ -208,7 +252,7 @@ def test_micro_speech_wav_from_rom(cpu, shared_dir, tmp_path):
 
 # --------------------------------------------------------------------------- time
 
-@pytest.mark.suite("micropython-rom", "time module")
+@pytest.mark.suite("micropython-rom", "/rom and time on qemu")
 @pytest.mark.parametrize("cpu", QEMU_CPUS)
 def test_time_module(cpu):
     """ticks arithmetic wraps at 2**30; sleeps last at least what they ask by
