@@ -1,8 +1,9 @@
 // CONV_2D on x86-64: int8 on x86::GemmS8 (1x1 filters directly on the input,
 // others a few im2col rows at a time) at the SSE4.1 level and above; the
 // portable level is arm::Conv2DInt8, every other type the reference. At the
-// VNNI level a filter of up to kMaxPackedBytes is packed (PackVnni) once per
-// invocation, for all the output pixels.
+// VNNI level x86/conv_vnni.h takes the shapes it covers; for the rest a
+// filter of up to kMaxPackedBytes is packed (PackVnni) once per invocation,
+// for all the output pixels.
 #if defined(__x86_64__)
 
 #include "kernels/arm/conv2d.h"
@@ -10,8 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernels/x86/conv_vnni.h"
 #include "kernels/x86/cpu.h"
 #include "kernels/x86/gemm_s8.h"
+#include "kernels/x86/im2col.h"
 #include "microml/kernels.h"
 
 namespace microml {
@@ -49,7 +52,8 @@ void Im2col(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input, co
     const int8_t* image = input + b * s.in_h * s.in_w * s.in_c;
     for (int32_t oy = 0; oy < s.out_h; ++oy) {
       for (int32_t ox = 0; ox < s.out_w; ++ox) {
-        arm::FillIm2colRow(d, s, image, oy, ox, pad_value, scratch + pending * depth);
+        x86::FillIm2colRow(d, s, image, oy, ox, pad_value, scratch + pending * depth,
+                           scratch + rows * depth);
         if (++pending == rows) {
           x86::GemmS8(scratch, depth, pending, filter, s.out_c, depth, q, out, s.out_c, packed,
                       folded);
@@ -72,6 +76,10 @@ void Conv2DInt8(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input
   }
   if (!arm::Conv2DInt8Covers(s)) {
     reference::Conv2DInt8(d, s, input, filter, bias, output);
+    return;
+  }
+  if (ActiveLevel() == Level::kAvx512Vnni &&
+      Conv2DVnni(d, s, input, filter, bias, scratch, output)) {
     return;
   }
   const arm::GemmS8Output q = arm::GemmS8OutputOf(d, bias);

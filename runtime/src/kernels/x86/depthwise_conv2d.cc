@@ -6,8 +6,10 @@
 // (|product| <= 255 * 128 fits), then adding the products into two vectors of
 // eight int32 sums with wrapping VPADDD, the reference's sums modulo 2^32.
 // With a depth multiplier above 1 the group's inputs are gathered from the
-// channels it reads by a byte shuffle. Fewer than 8 channels and the SSE4.1
-// level take the arm/ portable compute; every other type the reference.
+// channels it reads by a byte shuffle. A single input channel is a CONV_2D
+// (x86/depthwise_gemm.h) above the portable level. Fewer than 8 channels and
+// the SSE4.1 level take the arm/ portable compute; every other type the
+// reference.
 #if defined(__x86_64__)
 
 #include "kernels/arm/depthwise_conv2d.h"
@@ -17,6 +19,7 @@
 
 #include "kernels/arm/depthwise_window.h"
 #include "kernels/x86/cpu.h"
+#include "kernels/x86/depthwise_gemm.h"
 #include "kernels/x86/requantize.h"
 #include "microml/kernels.h"
 
@@ -126,6 +129,7 @@ void Walk(const DepthwiseParams& d, const DepthwiseShape& s, const int8_t* input
 
 void DepthwiseInt8(const DepthwiseParams& d, const DepthwiseShape& s, const int8_t* input,
                    const int8_t* filter, const int32_t* bias, int8_t* scratch, int8_t* output) {
+  if (DepthwiseSingleChannel(d, s, input, filter, bias, output)) return;
   if (ActiveLevel() < Level::kAvx2 || s.out_c < 8) {
     arm::DepthwiseConv2DInt8(d, s, input, filter, bias, scratch, output);
     return;
