@@ -3,8 +3,11 @@
 // reference computes: random shapes with padding, strides, dilations, 1x1
 // filters, window rows of whole and partial 4-byte groups (read in place or
 // through im2col), per-tensor and per-channel scales, both input offsets'
-// extremes and int32 sums that wrap. Conv2DVnni needs the VNNI level (skipped
-// with a message without it); DepthwiseSingleChannel runs at the active one.
+// extremes and int32 sums that wrap; and the whole x86 DEPTHWISE_CONV_2D
+// compute over channel counts and depth multipliers past its 8- and
+// 16-channel groups. Conv2DVnni needs the VNNI level (skipped with a message
+// without it); the depthwise computes run at the active level
+// (MICROML_X86_LEVEL lowers it).
 #if defined(__x86_64__)
 
 #include <gtest/gtest.h>
@@ -15,11 +18,13 @@
 #include <vector>
 
 #include "kernels/arm/conv2d.h"
+#include "kernels/arm/depthwise_conv2d.h"
 #include "kernels/prepare/conv2d.h"
 #include "kernels/prepare/depthwise_conv2d.h"
 #include "kernels/quantization.h"
 #include "kernels/x86/conv_vnni.h"
 #include "kernels/x86/cpu.h"
+#include "kernels/x86/depthwise_conv2d.h"
 #include "kernels/x86/depthwise_gemm.h"
 
 namespace {
@@ -172,6 +177,52 @@ TEST(X86Depthwise, SingleChannelMatchesReference) {
         microml::x86::DepthwiseSingleChannel(d, s, input.data(), filter.data(), bias, got.data()));
     ASSERT_EQ(got, want) << "trial " << trial << ": " << in_h << "x" << in_w << " k" << k_h << "x"
                          << k_w << " s" << stride_h << "x" << stride_w << " -> " << out_c;
+  }
+}
+
+TEST(X86Depthwise, MatchesReference) {
+  std::mt19937 rng(13);
+  for (int trial = 0; trial < 300; ++trial) {
+    const int32_t k_h = 1 + static_cast<int32_t>(rng() % 4);
+    const int32_t k_w = 1 + static_cast<int32_t>(rng() % 4);
+    const int32_t stride_h = 1 + static_cast<int32_t>(rng() % 2);
+    const int32_t stride_w = 1 + static_cast<int32_t>(rng() % 2);
+    const int32_t dil_h = trial % 7 == 3 ? 2 : 1;
+    const int32_t dil_w = trial % 11 == 5 ? 2 : 1;
+    const bool same = trial % 2 == 0;
+    const int32_t in_h = k_h * dil_h + static_cast<int32_t>(rng() % 7);
+    const int32_t in_w = k_w * dil_w + static_cast<int32_t>(rng() % 7);
+    const int32_t in_c = 1 + static_cast<int32_t>(rng() % (trial % 3 == 0 ? 140 : 40));
+    const int32_t multiplier = trial % 4 == 1 ? 1 + static_cast<int32_t>(rng() % 3) : 1;
+    const int32_t out_c = in_c * multiplier;
+    const int32_t batches = 1 + static_cast<int32_t>(rng() % 2);
+    const int32_t out_h = OutSize(in_h, k_h, stride_h, dil_h, same);
+    const int32_t out_w = OutSize(in_w, k_w, stride_w, dil_w, same);
+    microml::DepthwiseParams d{};
+    Quant quant;
+    quant.Fill(rng, trial, out_c, &d);
+    d.stride_h = stride_h;
+    d.stride_w = stride_w;
+    d.dilation_h = dil_h;
+    d.dilation_w = dil_w;
+    d.pad_h = Pad(in_h, out_h, k_h, stride_h, dil_h, same);
+    d.pad_w = Pad(in_w, out_w, k_w, stride_w, dil_w, same);
+    d.multiplier = multiplier;
+    d.kind = microml::DepthwiseKind::kInt8;
+    const microml::DepthwiseShape s{batches, in_h, in_w, in_c, k_h, k_w, out_h, out_w, out_c};
+    const bool huge = trial % 5 == 0;
+    const auto input = RandomBytes(rng, batches * in_h * in_w * in_c, huge ? 120 : -128, 127);
+    const auto filter = RandomBytes(rng, k_h * k_w * out_c, huge ? 120 : -128, 127);
+    const int32_t* bias = trial % 7 == 0 ? nullptr : quant.bias.data();
+    std::vector<int8_t> want(batches * out_h * out_w * out_c);
+    microml::reference::DepthwiseConv2DInt8(d, s, input.data(), filter.data(), bias, want.data());
+    std::vector<int8_t> scratch(microml::arm::DepthwiseConv2DInt8ScratchBytes(d, s));
+    std::vector<int8_t> got(want.size(), 0);
+    microml::x86::DepthwiseInt8(d, s, input.data(), filter.data(), bias, scratch.data(),
+                                got.data());
+    ASSERT_EQ(got, want) << "trial " << trial << ": " << in_h << "x" << in_w << "x" << in_c << " k"
+                         << k_h << "x" << k_w << " s" << stride_h << "x" << stride_w << " m"
+                         << multiplier;
   }
 }
 

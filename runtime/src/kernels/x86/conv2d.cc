@@ -68,6 +68,22 @@ void Im2col(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input, co
   }
 }
 
+// A 1x1 filter's rows read in place, at most kContractPixels per GEMM call:
+// GemmS8 takes its columns a chunk at a time over all its rows, so over more
+// pixels it would read inputs of pixels whose outputs (overlapping them, the
+// overlap contract of notes/overlap_contract.md) are already written.
+constexpr int32_t kContractPixels = 16;
+
+void Direct1x1(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t* filter,
+               const Conv2DShape& s, const arm::GemmS8Output& q, const int8_t* packed,
+               const int32_t* folded, int8_t* out) {
+  for (int32_t r = 0; r < rows; r += kContractPixels) {
+    const int32_t n = rows - r < kContractPixels ? rows - r : kContractPixels;
+    x86::GemmS8(lhs + r * lhs_stride, lhs_stride, n, filter, s.out_c, s.in_c, q, out + r * s.out_c,
+                s.out_c, packed, folded);
+  }
+}
+
 void Conv2DInt8(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input,
                 const int8_t* filter, const int32_t* bias, int8_t* scratch, int8_t* output) {
   if (ActiveLevel() == Level::kPortable) {
@@ -100,16 +116,14 @@ void Conv2DInt8(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input
     return;
   }
   if (d.stride_h == 1 && d.stride_w == 1) {
-    x86::GemmS8(input, s.in_c, s.batches * s.out_h * s.out_w, filter, s.out_c, s.in_c, q, output,
-                s.out_c, packed, folded);
+    Direct1x1(input, s.in_c, s.batches * s.out_h * s.out_w, filter, s, q, packed, folded, output);
     return;
   }
   for (int32_t b = 0; b < s.batches; ++b) {
     for (int32_t oy = 0; oy < s.out_h; ++oy) {
       const int8_t* lhs = input + ((b * s.in_h + oy * d.stride_h) * s.in_w) * s.in_c;
       int8_t* out = output + ((b * s.out_h + oy) * s.out_w) * s.out_c;
-      x86::GemmS8(lhs, d.stride_w * s.in_c, s.out_w, filter, s.out_c, s.in_c, q, out, s.out_c,
-                  packed, folded);
+      Direct1x1(lhs, d.stride_w * s.in_c, s.out_w, filter, s, q, packed, folded, out);
     }
   }
 }

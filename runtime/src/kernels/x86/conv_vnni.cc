@@ -17,6 +17,10 @@ constexpr size_t kMaxPackedBytes = 16384;
 // kMaxPackedBytes holds at most 256 groups of 16 columns.
 constexpr int32_t kMaxGroups = 256;
 
+// Pixels a GEMM call takes from the small-row im2col buffer: at most 16
+// (the overlap contract does not bind copies, but the buffer is on the stack).
+constexpr int32_t kSmallRows = 16;
+
 // The im2col rows of pixels [first, end) of output row oy, as many at a time
 // as the scratch holds.
 void Im2colRun(const Conv2DParams& d, const Conv2DShape& s, const int8_t* image, int32_t oy,
@@ -24,6 +28,18 @@ void Im2colRun(const Conv2DParams& d, const Conv2DShape& s, const int8_t* image,
                int32_t scratch_rows, int8_t* out) {
   const int32_t depth = s.f_h * s.f_w * s.in_c;
   const int8_t pad_value = static_cast<int8_t>(-d.input_offset);
+  if (depth <= 64) {
+    // Rows of one 64-byte store each (FillIm2colRow64), on the stack.
+    alignas(64) int8_t rows[kSmallRows * 64];
+    for (int32_t ox = first; ox < end; ox += kSmallRows) {
+      const int32_t n = end - ox < kSmallRows ? end - ox : kSmallRows;
+      for (int32_t i = 0; i < n; ++i) {
+        FillIm2colRow64(d, s, image, oy, ox + i, pad_value, rows + i * 64);
+      }
+      PackedConvRows(k, rows, 64, n, out + ox * s.out_c, s.out_c);
+    }
+    return;
+  }
   const int8_t* limit = scratch + scratch_rows * depth;
   for (int32_t ox = first; ox < end; ox += scratch_rows) {
     const int32_t n = end - ox < scratch_rows ? end - ox : scratch_rows;
@@ -66,8 +82,19 @@ bool Conv2DVnni(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input
   PackVnni(filter, s.out_c, depth, packed);
   int32_t offsets[kMaxGroups];
   for (int32_t g = 0; g < depth / 4; ++g) offsets[g] = 4 * g;
-  PackedConv k{packed,     s.out_c, offsets, depth / 4,       depth % 4, folded,
-               multiplier, post,    half,    d.output_offset, d.act_min, d.act_max};
+  PackedConv k{packed,
+               s.out_c,
+               offsets,
+               depth / 4,
+               depth % 4,
+               folded,
+               multiplier,
+               post,
+               half,
+               d.output_offset,
+               d.act_min,
+               d.act_max,
+               output + s.batches * s.out_h * s.out_w * s.out_c};
   if (direct_1x1) {
     if (d.stride_h == 1 && d.stride_w == 1) {
       PackedConvRows(k, input, s.in_c, s.batches * s.out_h * s.out_w, output, s.out_c);

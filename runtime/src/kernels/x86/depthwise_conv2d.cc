@@ -13,15 +13,17 @@
 // reference.
 #if defined(__x86_64__)
 
-#include "kernels/arm/depthwise_conv2d.h"
+#include "kernels/x86/depthwise_conv2d.h"
 
 #include <immintrin.h>
 #include <stdint.h>
 
+#include "kernels/arm/depthwise_conv2d.h"
 #include "kernels/arm/depthwise_window.h"
 #include "kernels/x86/cpu.h"
 #include "kernels/x86/depthwise_gemm.h"
 #include "kernels/x86/requantize.h"
+#include "kernels/x86/requantize512.h"
 #include "kernels/x86/target.h"
 #include "microml/kernels.h"
 
@@ -52,6 +54,11 @@ struct Group {
   int32_t first;
   int32_t base;
   int32_t width;
+  // Whether every shift is a right shift of 1 to 31; then e - 1 and 2^(e - 1)
+  // for a right shift by e, for RequantizeRight16.
+  bool right;
+  int32_t post[kGroup];
+  int32_t half[kGroup];
 };
 
 // The group's 16 (or 8) input values of one tap, each channel's own.
@@ -149,6 +156,15 @@ MICROML_TARGET_VNNI void Pixel16Vnni(const arm::depthwise::Window& win, const Gr
     in += win.in_row_step;
     w += win.w_row_step;
   }
+  if (g.right) {
+    __m512i v = RequantizeRight16(acc, _mm512_loadu_si512(g.multiplier), _mm512_loadu_si512(g.post),
+                                  _mm512_loadu_si512(g.half));
+    v = _mm512_add_epi32(v, _mm512_set1_epi32(g.output_offset));
+    v = _mm512_maskz_min_epi32(kAll16, _mm512_maskz_max_epi32(kAll16, v, _mm512_set1_epi32(g.lo)),
+                               _mm512_set1_epi32(g.hi));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm512_maskz_cvtsepi32_epi8(kAll16, v));
+    return;
+  }
   Finish8(_mm512_maskz_extracti64x4_epi64(kAll8, acc, 0), Load8(g.multiplier), Load8(g.shift),
           g.output_offset, g.lo, g.hi, out);
   Finish8(_mm512_maskz_extracti64x4_epi64(kAll8, acc, 1), Load8(g.multiplier + 8),
@@ -181,6 +197,8 @@ void Walk(const DepthwiseParams& d, const DepthwiseShape& s, const int8_t* input
         }
       });
 }
+
+}  // namespace
 
 void DepthwiseInt8(const DepthwiseParams& d, const DepthwiseShape& s, const int8_t* input,
                    const int8_t* filter, const int32_t* bias, int8_t* scratch, int8_t* output) {
@@ -217,6 +235,13 @@ void DepthwiseInt8(const DepthwiseParams& d, const DepthwiseShape& s, const int8
     g.first = first;
     g.base = base;
     g.width = width;
+    g.right = true;
+    for (int32_t i = 0; i < kGroup; ++i) {
+      const int32_t shift = i < width ? g.shift[i] : -1;
+      g.right = g.right && shift <= -1 && shift >= -31;
+      g.post[i] = g.right ? -1 - shift : 0;
+      g.half[i] = 1 << g.post[i];
+    }
     done = first + width;
   }
   if (d.multiplier != 1) {
@@ -227,6 +252,8 @@ void DepthwiseInt8(const DepthwiseParams& d, const DepthwiseShape& s, const int8
     Walk<false, false>(d, s, input, filter, output, groups, count);
   }
 }
+
+namespace {
 
 Status Eval(OpContext& ctx) {
   return arm::EvalDepthwiseConv2DOptimized(ctx, &DepthwiseInt8);

@@ -87,6 +87,56 @@ struct BlockVnni {
   }
 };
 
+// BlockVnni with FoldVnni's weight sums taken in the same pass (VPDPBUSD of
+// the loaded weights against bytes of 1) and added to the sums times
+// input_offset - 128 before the lanes are totalled: for a few rows this costs
+// less than a separate pass over the weights.
+template <int kRows, int kCols>
+struct BlockVnniFused {
+  MICROML_TARGET_VNNI static void Run(const int8_t* lhs, int32_t lhs_stride, const int8_t* rhs,
+                                      int32_t c, int32_t depth, int32_t input_offset,
+                                      int32_t* sums) {
+    const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
+    const __m512i ones = _mm512_set1_epi8(1);
+    __m512i acc[kRows][kCols];
+    __m512i weight_sum[kCols];
+    for (int j = 0; j < kCols; ++j) {
+      weight_sum[j] = _mm512_setzero_si512();
+      for (int r = 0; r < kRows; ++r) acc[r][j] = _mm512_setzero_si512();
+    }
+    const int8_t* b = rhs + c * depth;
+    for (int32_t k = 0; k < depth; k += 64) {
+      const __mmask64 mask = MaskOf(depth - k);
+      __m512i a[kRows];
+      for (int r = 0; r < kRows; ++r) {
+        a[r] = _mm512_xor_si512(_mm512_maskz_loadu_epi8(mask, lhs + r * lhs_stride + k), flip);
+      }
+      for (int j = 0; j < kCols; ++j) {
+        const __m512i w = _mm512_maskz_loadu_epi8(mask, b + j * depth + k);
+        weight_sum[j] = _mm512_dpbusd_epi32(weight_sum[j], ones, w);
+        for (int r = 0; r < kRows; ++r) acc[r][j] = _mm512_dpbusd_epi32(acc[r][j], a[r], w);
+      }
+    }
+    const __m512i scale =
+        _mm512_set1_epi32(static_cast<int32_t>(static_cast<uint32_t>(input_offset) - 128u));
+    for (int j = 0; j < kCols; ++j) {
+      weight_sum[j] = _mm512_maskz_mullo_epi32(kAll16, weight_sum[j], scale);
+    }
+    for (int r = 0; r < kRows; ++r) {
+      int32_t* s = sums + r * arm::kGemmS8ColumnChunk + c;
+      if constexpr (kCols == 4) {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(s),
+                         Total4(_mm512_add_epi32(acc[r][0], weight_sum[0]),
+                                _mm512_add_epi32(acc[r][1], weight_sum[1]),
+                                _mm512_add_epi32(acc[r][2], weight_sum[2]),
+                                _mm512_add_epi32(acc[r][3], weight_sum[3])));
+      } else {
+        s[0] = Total(_mm512_add_epi32(acc[r][0], weight_sum[0]));
+      }
+    }
+  }
+};
+
 // One group of four depth values of kRows rows against kVecs packed vectors.
 template <int kRows, int kVecs>
 MICROML_TARGET_VNNI inline void PackedStep(const __m512i* a, const int8_t* w,
@@ -218,6 +268,12 @@ void DotsVnniPacked(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const i
 void DotsVnni(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t* rhs, int32_t n,
               int32_t depth, int32_t* sums) {
   BlockDots<BlockVnni, kGemmRowBlock>(lhs, lhs_stride, rows, rhs, n, depth, 0, sums);
+}
+
+void DotsVnniFused(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t* rhs,
+                   int32_t n, int32_t depth, int32_t input_offset, int32_t* sums) {
+  BlockDots<BlockVnniFused, kGemmRowBlock>(lhs, lhs_stride, rows, rhs, n, depth, input_offset,
+                                           sums);
 }
 
 // Row sums by VPDPBUSD against bytes of 1, four rows at a time (one Total4

@@ -3,6 +3,7 @@
 #if defined(__x86_64__)
 
 #include <immintrin.h>
+#include <stdint.h>
 
 #include "kernels/arm/conv2d.h"
 #include "kernels/x86/cpu.h"
@@ -88,7 +89,46 @@ MICROML_TARGET_VNNI void FillRowVnni(const Conv2DParams& d, const Conv2DShape& s
   }
 }
 
+// n bytes from src into bytes [at, at + n) of v (at + n <= 64); the masked
+// load reads no byte outside [src, src + n).
+MICROML_TARGET_VNNI inline __m512i Insert(__m512i v, int32_t at, const int8_t* src, int32_t n) {
+  const __mmask64 m = ((__mmask64{1} << (n - 1) << 1) - 1) << at;
+  return _mm512_mask_loadu_epi8(
+      v, m,
+      reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(src) - static_cast<uintptr_t>(at)));
+}
+
 }  // namespace
+
+MICROML_TARGET_VNNI void FillIm2colRow64(const Conv2DParams& d, const Conv2DShape& s,
+                                         const int8_t* image, int32_t oy, int32_t ox,
+                                         int8_t pad_value, int8_t* row) {
+  const int32_t y0 = oy * d.stride_h - d.pad_h;
+  const int32_t x0 = ox * d.stride_w - d.pad_w;
+  const int32_t row_bytes = s.f_w * s.in_c;
+  const int32_t line_bytes = s.in_w * s.in_c;
+  __m512i v = _mm512_set1_epi8(pad_value);
+  for (int32_t fy = 0; fy < s.f_h; ++fy) {
+    const int32_t iy = y0 + d.dilation_h * fy;
+    if (iy < 0 || iy >= s.in_h) continue;
+    const int8_t* line = image + iy * line_bytes;
+    if (d.dilation_w == 1) {
+      const int32_t begin = x0 > 0 ? x0 : 0;
+      const int32_t end = x0 + s.f_w < s.in_w ? x0 + s.f_w : s.in_w;
+      if (end > begin) {
+        v = Insert(v, fy * row_bytes + (begin - x0) * s.in_c, line + begin * s.in_c,
+                   (end - begin) * s.in_c);
+      }
+      continue;
+    }
+    for (int32_t fx = 0; fx < s.f_w; ++fx) {
+      const int32_t ix = x0 + d.dilation_w * fx;
+      if (ix >= 0 && ix < s.in_w)
+        v = Insert(v, fy * row_bytes + fx * s.in_c, line + ix * s.in_c, s.in_c);
+    }
+  }
+  _mm512_storeu_si512(row, v);
+}
 
 void FillIm2colRow(const Conv2DParams& d, const Conv2DShape& s, const int8_t* image, int32_t oy,
                    int32_t ox, int8_t pad_value, int8_t* row, const int8_t* end) {

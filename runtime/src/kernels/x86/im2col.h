@@ -17,6 +17,13 @@ namespace x86 {
 void FillIm2colRow(const Conv2DParams& d, const Conv2DShape& s, const int8_t* image, int32_t oy,
                    int32_t ox, int8_t pad_value, int8_t* row, const int8_t* end);
 
+// At the VNNI level only, for rows of at most 64 bytes: the row built in a
+// register by masked loads and written with one 64-byte store (the bytes past
+// the row are padding), so that the GEMM's 4-byte loads of it forward from
+// that one store rather than wait for several overlapping ones to retire.
+void FillIm2colRow64(const Conv2DParams& d, const Conv2DShape& s, const int8_t* image, int32_t oy,
+                     int32_t ox, int8_t pad_value, int8_t* row);
+
 }  // namespace x86
 }  // namespace microml
 

@@ -5,39 +5,14 @@
 #include <immintrin.h>
 #include <string.h>
 
+#include "kernels/x86/requantize512.h"
 #include "kernels/x86/target.h"
 
 namespace microml {
 namespace x86 {
 namespace {
 
-// Some unmasked operations of gcc 12's avx512fintrin.h start from a
-// self-initialized value that -Wuninitialized reports once inlined; their
-// zero-masked forms with every lane selected are the same instructions.
 constexpr __mmask16 kAll16 = 0xFFFF;
-constexpr __mmask8 kAll8 = 0xFF;
-
-// 16 lanes of Requantize(x, multiplier, -(post + 1)) (requantize.h's
-// RequantizeRight8 on 512 bits): the high word of
-// x * m + 2^30 + (half - [x < 0]) * 2^31, shifted right by post. VPMULDQ
-// multiplies the even lanes; the odd ones are moved down for a second one.
-MICROML_TARGET_VNNI inline __m512i RequantizeRight16(__m512i x, __m512i m, __m512i post,
-                                                     __m512i half) {
-  const __m512i c = _mm512_add_epi32(half, _mm512_maskz_srai_epi32(kAll16, x, 31));
-  const __m512i round = _mm512_set1_epi64(int64_t{1} << 30);
-  const __m512i low_words = _mm512_set1_epi64(0xFFFFFFFFll);
-  const __m512i c_even = _mm512_maskz_slli_epi64(kAll8, _mm512_and_si512(c, low_words), 31);
-  const __m512i c_odd = _mm512_maskz_slli_epi64(kAll8, _mm512_maskz_srli_epi64(kAll8, c, 32), 31);
-  const __m512i p_even =
-      _mm512_add_epi64(_mm512_maskz_mul_epi32(kAll8, x, m), _mm512_add_epi64(c_even, round));
-  const __m512i p_odd =
-      _mm512_add_epi64(_mm512_maskz_mul_epi32(kAll8, _mm512_maskz_srli_epi64(kAll8, x, 32),
-                                              _mm512_maskz_srli_epi64(kAll8, m, 32)),
-                       _mm512_add_epi64(c_odd, round));
-  const __m512i high =
-      _mm512_mask_blend_epi32(0xAAAA, _mm512_maskz_srli_epi64(kAll8, p_even, 32), p_odd);
-  return _mm512_maskz_srav_epi32(kAll16, high, post);
-}
 
 // One row's 16 columns from column c: requantized, offset, clamped, stored
 // (n < 16: only the first n bytes).
@@ -49,7 +24,7 @@ MICROML_TARGET_VNNI inline void Store16(const PackedConv& k, int32_t c, __m512i 
   v = _mm512_add_epi32(v, _mm512_set1_epi32(k.offset));
   v = _mm512_maskz_min_epi32(kAll16, _mm512_maskz_max_epi32(kAll16, v, _mm512_set1_epi32(k.lo)),
                              _mm512_set1_epi32(k.hi));
-  if (n >= 16) {
+  if (n >= 16 || (k.cols <= 64 && k.out_end - out >= 16)) {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm512_maskz_cvtsepi32_epi8(kAll16, v));
   } else {
     _mm512_mask_cvtsepi32_storeu_epi8(out, static_cast<__mmask16>((1u << n) - 1), v);

@@ -30,6 +30,12 @@ struct PackedConv {
   int32_t offset;
   int32_t lo;
   int32_t hi;
+  // The end of the output tensor. With at most 64 columns, rows of `cols`
+  // bytes one after another and the rows written in order, a row's last
+  // partial vector is stored whole when it ends before this: the bytes past
+  // the row belong to the next row, written after it (a masked store is slow
+  // on some CPUs, AMD Zen 4).
+  const int8_t* out_end;
 };
 
 // Columns PackedConvColumns takes per call, and the most its arrays hold.
