@@ -1,8 +1,9 @@
 // CONV_2D on x86-64: int8 on x86::GemmS8 (1x1 filters directly on the input,
 // others a few im2col rows at a time) at the SSE4.1 level and above; the
 // portable level is arm::Conv2DInt8, every other type the reference. At the
-// VNNI level a filter of up to kMaxPackedBytes is packed (PackVnni) once per
-// invocation, for all the output pixels.
+// VNNI level x86/conv_vnni.h takes the shapes it covers; for the rest a
+// filter of up to kMaxPackedBytes is packed (PackVnni) once per invocation,
+// for all the output pixels.
 #if defined(__x86_64__)
 
 #include "kernels/arm/conv2d.h"
@@ -10,8 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernels/x86/conv_vnni.h"
 #include "kernels/x86/cpu.h"
 #include "kernels/x86/gemm_s8.h"
+#include "kernels/x86/im2col.h"
 #include "microml/kernels.h"
 
 namespace microml {
@@ -49,7 +52,8 @@ void Im2col(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input, co
     const int8_t* image = input + b * s.in_h * s.in_w * s.in_c;
     for (int32_t oy = 0; oy < s.out_h; ++oy) {
       for (int32_t ox = 0; ox < s.out_w; ++ox) {
-        arm::FillIm2colRow(d, s, image, oy, ox, pad_value, scratch + pending * depth);
+        x86::FillIm2colRow(d, s, image, oy, ox, pad_value, scratch + pending * depth,
+                           scratch + rows * depth);
         if (++pending == rows) {
           x86::GemmS8(scratch, depth, pending, filter, s.out_c, depth, q, out, s.out_c, packed,
                       folded);
@@ -64,6 +68,22 @@ void Im2col(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input, co
   }
 }
 
+// A 1x1 filter's rows read in place, at most kContractPixels per GEMM call:
+// GemmS8 takes its columns a chunk at a time over all its rows, so over more
+// pixels it would read inputs of pixels whose outputs (overlapping them, the
+// overlap contract of notes/overlap_contract.md) are already written.
+constexpr int32_t kContractPixels = 16;
+
+void Direct1x1(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t* filter,
+               const Conv2DShape& s, const arm::GemmS8Output& q, const int8_t* packed,
+               const int32_t* folded, int8_t* out) {
+  for (int32_t r = 0; r < rows; r += kContractPixels) {
+    const int32_t n = rows - r < kContractPixels ? rows - r : kContractPixels;
+    x86::GemmS8(lhs + r * lhs_stride, lhs_stride, n, filter, s.out_c, s.in_c, q, out + r * s.out_c,
+                s.out_c, packed, folded);
+  }
+}
+
 void Conv2DInt8(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input,
                 const int8_t* filter, const int32_t* bias, int8_t* scratch, int8_t* output) {
   if (ActiveLevel() == Level::kPortable) {
@@ -72,6 +92,10 @@ void Conv2DInt8(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input
   }
   if (!arm::Conv2DInt8Covers(s)) {
     reference::Conv2DInt8(d, s, input, filter, bias, output);
+    return;
+  }
+  if (ActiveLevel() == Level::kAvx512Vnni &&
+      Conv2DVnni(d, s, input, filter, bias, scratch, output)) {
     return;
   }
   const arm::GemmS8Output q = arm::GemmS8OutputOf(d, bias);
@@ -92,16 +116,14 @@ void Conv2DInt8(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input
     return;
   }
   if (d.stride_h == 1 && d.stride_w == 1) {
-    x86::GemmS8(input, s.in_c, s.batches * s.out_h * s.out_w, filter, s.out_c, s.in_c, q, output,
-                s.out_c, packed, folded);
+    Direct1x1(input, s.in_c, s.batches * s.out_h * s.out_w, filter, s, q, packed, folded, output);
     return;
   }
   for (int32_t b = 0; b < s.batches; ++b) {
     for (int32_t oy = 0; oy < s.out_h; ++oy) {
       const int8_t* lhs = input + ((b * s.in_h + oy * d.stride_h) * s.in_w) * s.in_c;
       int8_t* out = output + ((b * s.out_h + oy) * s.out_w) * s.out_c;
-      x86::GemmS8(lhs, d.stride_w * s.in_c, s.out_w, filter, s.out_c, s.in_c, q, out, s.out_c,
-                  packed, folded);
+      Direct1x1(lhs, d.stride_w * s.in_c, s.out_w, filter, s, q, packed, folded, out);
     }
   }
 }

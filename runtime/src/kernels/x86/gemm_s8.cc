@@ -43,7 +43,11 @@ void GemmS8At(Level level, const int8_t* lhs, int32_t lhs_stride, int32_t rows, 
     const arm::GemmS8Output chunk = arm::GemmS8Columns(q, c0);
     const int8_t* b = rhs + c0 * depth;
     const int32_t* bias = chunk.bias;
-    if (level == Level::kAvx512Vnni) {
+    // One block of rows with nothing precomputed: the weight sums in the
+    // same pass as the dot products.
+    const bool fused = level == Level::kAvx512Vnni && folded_bias == nullptr && packed == nullptr &&
+                       rows <= kGemmRowBlock;
+    if (level == Level::kAvx512Vnni && !fused) {
       if (folded_bias != nullptr) {
         bias = folded_bias + c0;
       } else {
@@ -56,7 +60,9 @@ void GemmS8At(Level level, const int8_t* lhs, int32_t lhs_stride, int32_t rows, 
       const int8_t* a = lhs + r0 * lhs_stride;
       switch (level) {
         case Level::kAvx512Vnni:
-          if (packed != nullptr) {
+          if (fused) {
+            DotsVnniFused(a, lhs_stride, block, b, n, depth, q.input_offset, sums);
+          } else if (packed != nullptr) {
             DotsVnniPacked(a, lhs_stride, block, packed, cols, c0, n, depth, sums);
           } else {
             DotsVnni(a, lhs_stride, block, b, n, depth, sums);

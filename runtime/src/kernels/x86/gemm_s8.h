@@ -44,6 +44,11 @@ void DotsAvx2(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t*
               int32_t depth, int32_t input_offset, int32_t* sums);
 void DotsVnni(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t* rhs, int32_t n,
               int32_t depth, int32_t* sums);
+// DotsVnni plus FoldVnni's offset part (not the bias), in one pass over the
+// weights: for calls of a few rows, where a separate FoldVnni pass costs as
+// much as the dot products.
+void DotsVnniFused(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t* rhs,
+                   int32_t n, int32_t depth, int32_t input_offset, int32_t* sums);
 // DotsVnni for columns [first, first + n) of `cols` packed by PackVnni
 // (first a multiple of 16).
 void DotsVnniPacked(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t* packed,

@@ -87,6 +87,56 @@ struct BlockVnni {
   }
 };
 
+// BlockVnni with FoldVnni's weight sums taken in the same pass (VPDPBUSD of
+// the loaded weights against bytes of 1) and added to the sums times
+// input_offset - 128 before the lanes are totalled: for a few rows this costs
+// less than a separate pass over the weights.
+template <int kRows, int kCols>
+struct BlockVnniFused {
+  MICROML_TARGET_VNNI static void Run(const int8_t* lhs, int32_t lhs_stride, const int8_t* rhs,
+                                      int32_t c, int32_t depth, int32_t input_offset,
+                                      int32_t* sums) {
+    const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
+    const __m512i ones = _mm512_set1_epi8(1);
+    __m512i acc[kRows][kCols];
+    __m512i weight_sum[kCols];
+    for (int j = 0; j < kCols; ++j) {
+      weight_sum[j] = _mm512_setzero_si512();
+      for (int r = 0; r < kRows; ++r) acc[r][j] = _mm512_setzero_si512();
+    }
+    const int8_t* b = rhs + c * depth;
+    for (int32_t k = 0; k < depth; k += 64) {
+      const __mmask64 mask = MaskOf(depth - k);
+      __m512i a[kRows];
+      for (int r = 0; r < kRows; ++r) {
+        a[r] = _mm512_xor_si512(_mm512_maskz_loadu_epi8(mask, lhs + r * lhs_stride + k), flip);
+      }
+      for (int j = 0; j < kCols; ++j) {
+        const __m512i w = _mm512_maskz_loadu_epi8(mask, b + j * depth + k);
+        weight_sum[j] = _mm512_dpbusd_epi32(weight_sum[j], ones, w);
+        for (int r = 0; r < kRows; ++r) acc[r][j] = _mm512_dpbusd_epi32(acc[r][j], a[r], w);
+      }
+    }
+    const __m512i scale =
+        _mm512_set1_epi32(static_cast<int32_t>(static_cast<uint32_t>(input_offset) - 128u));
+    for (int j = 0; j < kCols; ++j) {
+      weight_sum[j] = _mm512_maskz_mullo_epi32(kAll16, weight_sum[j], scale);
+    }
+    for (int r = 0; r < kRows; ++r) {
+      int32_t* s = sums + r * arm::kGemmS8ColumnChunk + c;
+      if constexpr (kCols == 4) {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(s),
+                         Total4(_mm512_add_epi32(acc[r][0], weight_sum[0]),
+                                _mm512_add_epi32(acc[r][1], weight_sum[1]),
+                                _mm512_add_epi32(acc[r][2], weight_sum[2]),
+                                _mm512_add_epi32(acc[r][3], weight_sum[3])));
+      } else {
+        s[0] = Total(_mm512_add_epi32(acc[r][0], weight_sum[0]));
+      }
+    }
+  }
+};
+
 // One group of four depth values of kRows rows against kVecs packed vectors.
 template <int kRows, int kVecs>
 MICROML_TARGET_VNNI inline void PackedStep(const __m512i* a, const int8_t* w,
@@ -167,14 +217,29 @@ size_t PackedVnniBytes(int32_t cols, int32_t depth) {
   return static_cast<size_t>(VecsOf(cols)) * 64 * static_cast<size_t>((depth + 3) / 4);
 }
 
-void PackVnni(const int8_t* rhs, int32_t cols, int32_t depth, int8_t* packed) {
+// Each packed vector of a whole group gathers its 16 columns' four bytes
+// (columns past the last left zero); the last group's partial bytes are
+// copied one by one over zeros.
+MICROML_TARGET_VNNI void PackVnni(const int8_t* rhs, int32_t cols, int32_t depth, int8_t* packed) {
   const int32_t vecs = VecsOf(cols);
-  memset(packed, 0, PackedVnniBytes(cols, depth));
-  for (int32_t c = 0; c < cols; ++c) {
-    const int8_t* row = rhs + c * depth;
-    int8_t* dst = packed + (c / 16) * 64 + (c % 16) * 4;
-    for (int32_t k = 0; k < depth; k += 4, dst += vecs * 64) {
-      memcpy(dst, row + k, depth - k >= 4 ? 4 : static_cast<size_t>(depth - k));
+  const int32_t whole = depth / 4;
+  const __m512i lane = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+  for (int32_t v = 0; v < vecs; ++v) {
+    const int32_t n = cols - 16 * v < 16 ? cols - 16 * v : 16;
+    const __mmask16 valid = static_cast<__mmask16>((1u << n) - 1);
+    const __m512i index = _mm512_mullo_epi32(lane, _mm512_set1_epi32(depth));
+    const int8_t* base = rhs + static_cast<size_t>(16 * v) * depth;
+    int8_t* dst = packed + v * 64;
+    for (int32_t g = 0; g < whole; ++g, dst += vecs * 64) {
+      _mm512_storeu_si512(
+          dst, _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), valid, index, base + 4 * g, 1));
+    }
+    if (depth % 4 != 0) {
+      memset(dst, 0, 64);
+      for (int32_t c = 0; c < n; ++c) {
+        for (int32_t k = 4 * whole; k < depth; ++k)
+          dst[c * 4 + k - 4 * whole] = base[c * depth + k];
+      }
     }
   }
 }
@@ -205,20 +270,37 @@ void DotsVnni(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t*
   BlockDots<BlockVnni, kGemmRowBlock>(lhs, lhs_stride, rows, rhs, n, depth, 0, sums);
 }
 
-// Row sums by VPDPBUSD against bytes of 1.
+void DotsVnniFused(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t* rhs,
+                   int32_t n, int32_t depth, int32_t input_offset, int32_t* sums) {
+  BlockDots<BlockVnniFused, kGemmRowBlock>(lhs, lhs_stride, rows, rhs, n, depth, input_offset,
+                                           sums);
+}
+
+// Row sums by VPDPBUSD against bytes of 1, four rows at a time (one Total4
+// for four sums), the last four overlapping the ones before when n is not a
+// multiple of 4.
 MICROML_TARGET_VNNI void FoldVnni(const int8_t* rhs, int32_t n, int32_t depth, int32_t input_offset,
                                   const int32_t* bias, int32_t* folded) {
   const __m512i ones = _mm512_set1_epi8(1);
   const uint32_t scale = static_cast<uint32_t>(input_offset) - 128u;
-  for (int32_t c = 0; c < n; ++c) {
-    const int8_t* b = rhs + c * depth;
-    __m512i acc = _mm512_setzero_si512();
+  const int32_t rows = n < 4 ? 1 : 4;
+  for (int32_t c0 = 0; c0 < n; c0 += rows) {
+    const int32_t c = n - c0 < rows ? n - rows : c0;
+    __m512i acc[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(),
+                      _mm512_setzero_si512()};
     for (int32_t k = 0; k < depth; k += 64) {
-      acc = _mm512_dpbusd_epi32(acc, ones, _mm512_maskz_loadu_epi8(MaskOf(depth - k), b + k));
+      const __mmask64 mask = MaskOf(depth - k);
+      for (int32_t j = 0; j < rows; ++j) {
+        acc[j] = _mm512_dpbusd_epi32(acc[j], ones,
+                                     _mm512_maskz_loadu_epi8(mask, rhs + (c + j) * depth + k));
+      }
     }
-    const uint32_t sum = static_cast<uint32_t>(Total(acc));
-    const uint32_t start = bias != nullptr ? static_cast<uint32_t>(bias[c]) : 0u;
-    folded[c] = static_cast<int32_t>(start + sum * scale);
+    alignas(16) int32_t sums[4];
+    _mm_store_si128(reinterpret_cast<__m128i*>(sums), Total4(acc[0], acc[1], acc[2], acc[3]));
+    for (int32_t j = 0; j < rows; ++j) {
+      const uint32_t start = bias != nullptr ? static_cast<uint32_t>(bias[c + j]) : 0u;
+      folded[c + j] = static_cast<int32_t>(start + static_cast<uint32_t>(sums[j]) * scale);
+    }
   }
 }
 
