@@ -73,7 +73,10 @@ void DepthwiseConv2DInt8(const DepthwiseParams& d, const DepthwiseShape& s, cons
   depthwise::ChannelsScalar(d, s, input, filter, bias, output, 0, s.out_c);
 }
 
-DepthwiseWalk DepthwiseInt8Walk(const DepthwiseParams& d, const DepthwiseShape& s) {
+DepthwiseWalk DepthwiseInt8Walk(const DepthwiseParams& d, const DepthwiseShape& s,
+                                int32_t* pixels) {
+  // Helium takes the interior pixels of a 3x3 filter two at a time.
+  *pixels = 2;
   if (d.multiplier == 1) return DepthwiseWalk::kChannelGroups;
   // With a larger multiplier the groups read each other's input channels: only
   // a single group, all channels of a pixel at once, walks in order.
@@ -90,11 +93,10 @@ bool DepthwiseOverlapWith(OpContext& ctx, WindowOverlap* out, DepthwiseInt8WalkO
     *out = {d.stride_h, d.pad_h, 1, false};
     return true;
   }
+  int32_t pixels = 1;
   const DepthwiseWalk walk =
-      int8_walk(d, DepthwiseShapeOf(*ctx.input(0), *ctx.input(1), *ctx.output(0)));
-  // Helium takes the interior pixels of a 3x3 filter two at a time.
-  constexpr int32_t kPixels = 2;
-  *out = {d.stride_h, d.pad_h, kPixels, walk == DepthwiseWalk::kChannelGroups};
+      int8_walk(d, DepthwiseShapeOf(*ctx.input(0), *ctx.input(1), *ctx.output(0)), &pixels);
+  *out = {d.stride_h, d.pad_h, pixels, walk == DepthwiseWalk::kChannelGroups};
   return walk != DepthwiseWalk::kOther;
 }
 

@@ -33,9 +33,11 @@ using DepthwiseInt8Compute = void (*)(const DepthwiseParams& d, const DepthwiseS
 // channels of a pixel before the next pixel, once per group of channels with
 // the groups apart (each reading only its own input channels), or neither.
 enum class DepthwiseWalk : uint8_t { kPixels, kChannelGroups, kOther };
-using DepthwiseInt8WalkOf = DepthwiseWalk (*)(const DepthwiseParams& d, const DepthwiseShape& s);
+// `pixels` receives the output pixels in flight (WindowOverlap::pixels).
+using DepthwiseInt8WalkOf = DepthwiseWalk (*)(const DepthwiseParams& d, const DepthwiseShape& s,
+                                              int32_t* pixels);
 // DepthwiseConv2DInt8's walk.
-DepthwiseWalk DepthwiseInt8Walk(const DepthwiseParams& d, const DepthwiseShape& s);
+DepthwiseWalk DepthwiseInt8Walk(const DepthwiseParams& d, const DepthwiseShape& s, int32_t* pixels);
 // The WindowOverlap of an optimized DEPTHWISE_CONV_2D registration whose int8
 // compute walks as `int8_walk` says (every other kind runs the reference).
 bool DepthwiseOverlapWith(OpContext& ctx, WindowOverlap* out, DepthwiseInt8WalkOf int8_walk);

@@ -70,9 +70,10 @@ void Im2col(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input, co
 
 // A 1x1 filter's rows read in place, at most kContractPixels per GEMM call:
 // GemmS8 takes its columns a chunk at a time over all its rows, so over more
-// pixels it would read inputs of pixels whose outputs (overlapping them, the
-// overlap contract of notes/overlap_contract.md) are already written.
-constexpr int32_t kContractPixels = 16;
+// pixels it would read inputs of pixels whose outputs (planned over them, see
+// WindowOverlap) are already written. GemmS8 works kGemmRowBlock rows at a
+// time in any case.
+constexpr int32_t kContractPixels = kGemmRowBlock;
 
 void Direct1x1(const int8_t* lhs, int32_t lhs_stride, int32_t rows, const int8_t* filter,
                const Conv2DShape& s, const arm::GemmS8Output& q, const int8_t* packed,
@@ -128,17 +129,23 @@ void Conv2DInt8(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input
   }
 }
 
-// Conv2DInt8's output pixels in flight: x86::GemmS8 takes a chunk of columns
-// for all its rows, then the next chunk, so a call reading the input directly
-// has all its rows in flight once there is more than one chunk.
+// Conv2DInt8's output pixels in flight: the im2col rows of one GEMM call, or
+// kContractPixels pixels of a 1x1 filter read in place. Conv2DVnni, which
+// may take the shape at the VNNI level (depending on its scales, unknown when
+// the arena is planned), works 4 pixels at a time and stores a row's last 16
+// columns whole, up to 15 bytes into the next pixels' outputs.
 int32_t Conv2DInt8Pixels(const Conv2DParams& d, const Conv2DShape& s) {
   if (ActiveLevel() == Level::kPortable) return arm::Conv2DInt8Pixels(d, s);
   if (!arm::Conv2DInt8Covers(s)) return 1;
+  int32_t pixels = kContractPixels;
   if (!arm::Conv2DIsDirect1x1(d, s)) {
-    return static_cast<int32_t>(arm::Conv2DInt8ScratchBytes(d, s) / (s.f_h * s.f_w * s.in_c));
+    pixels = static_cast<int32_t>(arm::Conv2DInt8ScratchBytes(d, s) / (s.f_h * s.f_w * s.in_c));
   }
-  if (d.stride_h != 1 || d.stride_w != 1) return s.out_w;
-  return s.out_c > arm::kGemmS8ColumnChunk ? 0 : kGemmRowBlock;
+  if (ActiveLevel() == Level::kAvx512Vnni) {
+    const int32_t spill = s.out_c % 16 == 0 ? 0 : (15 + s.out_c - 1) / s.out_c;
+    if (4 + spill > pixels) pixels = 4 + spill;
+  }
+  return pixels;
 }
 
 Status Eval(OpContext& ctx) {

@@ -259,14 +259,20 @@ Status Eval(OpContext& ctx) {
   return arm::EvalDepthwiseConv2DOptimized(ctx, &DepthwiseInt8);
 }
 
-// DepthwiseInt8 walks groups of 16 channels, then 8; the last group, when
-// short of 8 channels, is moved back over its neighbour, whose input it would
-// then read after the neighbour's outputs were written.
-arm::DepthwiseWalk WalkOrder(const DepthwiseParams& d, const DepthwiseShape& s) {
-  if (ActiveLevel() < Level::kAvx2 || s.out_c < 8) return arm::DepthwiseInt8Walk(d, s);
-  if (s.out_c == 8 || s.out_c == kGroup) return arm::DepthwiseWalk::kPixels;
-  return d.multiplier == 1 && s.out_c % 8 == 0 ? arm::DepthwiseWalk::kChannelGroups
-                                               : arm::DepthwiseWalk::kOther;
+// DepthwiseInt8's walk: DepthwiseSingleChannel's GEMM over the copied
+// windows of a few pixels; pixel by pixel, all channel groups of a pixel
+// before the next, from 8 to kMaxGroups * kGroup channels at AVX2 and above;
+// else arm::DepthwiseConv2DInt8's.
+arm::DepthwiseWalk WalkOrder(const DepthwiseParams& d, const DepthwiseShape& s, int32_t* pixels) {
+  if (DepthwiseSingleChannelTakes(s)) {
+    *pixels = kDepthwiseSingleChannelPixels;
+    return arm::DepthwiseWalk::kPixels;
+  }
+  if (ActiveLevel() < Level::kAvx2 || s.out_c < 8 || s.out_c > kMaxGroups * kGroup) {
+    return arm::DepthwiseInt8Walk(d, s, pixels);
+  }
+  *pixels = 1;
+  return arm::DepthwiseWalk::kPixels;
 }
 
 bool Overlap(OpContext& ctx, WindowOverlap* out) {

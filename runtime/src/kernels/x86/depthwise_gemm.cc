@@ -13,10 +13,9 @@ namespace microml {
 namespace x86 {
 namespace {
 
-// Output pixels per GEMM call. Their im2col rows are copied before any of
-// them is written, which keeps the overlap contract
-// (notes/overlap_contract.md): pixels in order, at most 16 at a time.
-constexpr int32_t kPixels = 16;
+// Output pixels per GEMM call (kDepthwiseSingleChannelPixels): their im2col
+// rows are copied before any of them is written.
+constexpr int32_t kPixels = kDepthwiseSingleChannelPixels;
 // Bounds of the stack copies: the transposed filter, its VNNI packing, the
 // folded bias and kPixels im2col rows.
 constexpr int32_t kMaxFilterBytes = 4096;
@@ -26,13 +25,16 @@ constexpr size_t kMaxPackedBytes = 8192;
 
 }  // namespace
 
+bool DepthwiseSingleChannelTakes(const DepthwiseShape& s) {
+  const int32_t taps = s.f_h * s.f_w;
+  return s.in_c == 1 && ActiveLevel() != Level::kPortable && taps <= kMaxTaps &&
+         s.out_c <= kMaxChannels && taps * s.out_c <= kMaxFilterBytes;
+}
+
 bool DepthwiseSingleChannel(const DepthwiseParams& d, const DepthwiseShape& s, const int8_t* input,
                             const int8_t* filter, const int32_t* bias, int8_t* output) {
+  if (!DepthwiseSingleChannelTakes(s)) return false;
   const int32_t taps = s.f_h * s.f_w;
-  if (s.in_c != 1 || ActiveLevel() == Level::kPortable || taps > kMaxTaps ||
-      s.out_c > kMaxChannels || taps * s.out_c > kMaxFilterBytes) {
-    return false;
-  }
   alignas(64) int8_t transposed[kMaxFilterBytes];
   for (int32_t c = 0; c < s.out_c; ++c) {
     for (int32_t k = 0; k < taps; ++k) transposed[c * taps + k] = filter[k * s.out_c + c];

@@ -16,6 +16,10 @@ namespace x86 {
 // enough for its stack copies, a level above portable. Else false, untouched.
 bool DepthwiseSingleChannel(const DepthwiseParams& d, const DepthwiseShape& s, const int8_t* input,
                             const int8_t* filter, const int32_t* bias, int8_t* output);
+// Whether DepthwiseSingleChannel takes the shape, and the output pixels it
+// has in flight (WindowOverlap::pixels).
+bool DepthwiseSingleChannelTakes(const DepthwiseShape& s);
+constexpr int32_t kDepthwiseSingleChannelPixels = 16;
 
 }  // namespace x86
 }  // namespace microml
