@@ -17,17 +17,19 @@ const KernelRegistration* const kOptimizedKernels[] = {
 #else
     &kRegisterAddOpt,
 #endif
-    &kRegisterAveragePool2DOpt,
 #if defined(__x86_64__)
+    &kRegisterAveragePool2DX86,
     &kRegisterConv2DX86,
     &kRegisterDepthwiseConv2DX86,
     &kRegisterFullyConnectedX86,
+    &kRegisterMaxPool2DX86,
 #else
+    &kRegisterAveragePool2DOpt,
     &kRegisterConv2DOpt,
     &kRegisterDepthwiseConv2DOpt,
     &kRegisterFullyConnectedOpt,
-#endif
     &kRegisterMaxPool2DOpt,
+#endif
     &kRegisterMulOpt,
     &kRegisterPadOpt,
     &kRegisterPadV2Opt,
