@@ -147,6 +147,7 @@ extern const KernelRegistration kRegisterConv2DX86;
 extern const KernelRegistration kRegisterDepthwiseConv2DX86;
 extern const KernelRegistration kRegisterFullyConnectedX86;
 extern const KernelRegistration kRegisterMaxPool2DX86;
+extern const KernelRegistration kRegisterMulX86;
 #endif
 
 }  // namespace microml

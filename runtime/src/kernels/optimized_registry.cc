@@ -23,14 +23,15 @@ const KernelRegistration* const kOptimizedKernels[] = {
     &kRegisterDepthwiseConv2DX86,
     &kRegisterFullyConnectedX86,
     &kRegisterMaxPool2DX86,
+    &kRegisterMulX86,
 #else
     &kRegisterAveragePool2DOpt,
     &kRegisterConv2DOpt,
     &kRegisterDepthwiseConv2DOpt,
     &kRegisterFullyConnectedOpt,
     &kRegisterMaxPool2DOpt,
-#endif
     &kRegisterMulOpt,
+#endif
     &kRegisterPadOpt,
     &kRegisterPadV2Opt,
     &kRegisterSoftmaxOpt,
