@@ -148,6 +148,7 @@ extern const KernelRegistration kRegisterDepthwiseConv2DX86;
 extern const KernelRegistration kRegisterFullyConnectedX86;
 extern const KernelRegistration kRegisterMaxPool2DX86;
 extern const KernelRegistration kRegisterMulX86;
+extern const KernelRegistration kRegisterSoftmaxX86;
 #endif
 
 }  // namespace microml
