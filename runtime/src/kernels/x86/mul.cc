@@ -2,7 +2,8 @@
 // x86/requantize.h's RequantizeRight8 does (the 64-bit product with its
 // rounding terms, its high word shifted right), plus the output offset,
 // clamped. Sixteen elements a step; the last partial step goes through
-// 16-element copies.
+// 16-element copies. Broadcasts walk the reference's plan with vector runs
+// along its innermost loop.
 #if defined(__x86_64__)
 
 #include "kernels/x86/mul.h"
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "kernels/arm/arithmetic.h"
+#include "kernels/reference/broadcast.h"
 #include "kernels/x86/requantize.h"
 #include "kernels/x86/target.h"
 #include "microml/kernels.h"
@@ -115,38 +117,90 @@ MICROML_TARGET_AVX2 inline void Mul16Avx2(const MulSteps& k, const int16_t* a, c
   }
 }
 
-// The element loop, for one level's 16-element step.
-template <typename T, void (*kStep)(const MulSteps&, const T*, const T*, T*)>
-void MulLoop(const MulSteps& k, const T* pa, const T* pb, T* po, int32_t n) {
+// One level's 16-element step.
+template <typename T>
+using Step = void (*)(const MulSteps&, const T*, const T*, T*);
+
+// n elements; an input with step false is one value repeated through a
+// 16-element block.
+template <typename T, Step<T> kStep>
+void MulRun(const MulSteps& k, const T* pa, bool step_a, const T* pb, bool step_b, T* po,
+            int32_t n) {
+  const int32_t da = step_a ? 16 : 0, db = step_b ? 16 : 0;
   int32_t i = 0;
-  for (; i + 16 <= n; i += 16) kStep(k, pa + i, pb + i, po + i);
+  for (; i + 16 <= n; i += 16, pa += da, pb += db) kStep(k, pa, pb, po + i);
   if (i == n) return;
   Block<T> tail = {};
   const size_t bytes = static_cast<size_t>(n - i) * sizeof(T);
-  memcpy(tail.a, pa + i, bytes);
-  memcpy(tail.b, pb + i, bytes);
+  memcpy(tail.a, pa, bytes);
+  memcpy(tail.b, pb, bytes);
   kStep(k, tail.a, tail.b, tail.o);
   memcpy(po + i, tail.o, bytes);
 }
 
-template <typename T, void (*kSse41)(const MulSteps&, const T*, const T*, T*),
-          void (*kAvx2)(const MulSteps&, const T*, const T*, T*)>
+// The reference's broadcast plan (reference/broadcast.h), its innermost loop
+// a vector run; an input broadcast along that loop (stride 0) is repeated.
+template <typename T, Step<T> kStep>
+void MulBroadcast(const MulSteps& k, const T* pa, const T* pb, T* po, const BroadcastPlan& plan) {
+  if (plan.empty) return;
+  if (plan.loops == 0) {
+    MulRun<T, kStep>(k, pa, true, pb, true, po, 1);
+    return;
+  }
+  const int32_t inner = plan.size[0];
+  const bool step_a = plan.stride_a[0] != 0, step_b = plan.stride_b[0] != 0;
+  T repeat_a[16], repeat_b[16];
+  int32_t index[kMaxBroadcastRank] = {};
+  for (;;) {
+    if (!step_a) {
+      for (T& v : repeat_a) v = *pa;
+    }
+    if (!step_b) {
+      for (T& v : repeat_b) v = *pb;
+    }
+    MulRun<T, kStep>(k, step_a ? pa : repeat_a, step_a, step_b ? pb : repeat_b, step_b, po, inner);
+    po += inner;
+    int j = 1;
+    for (; j < plan.loops; ++j) {
+      pa += plan.stride_a[j];
+      pb += plan.stride_b[j];
+      if (++index[j] < plan.size[j]) break;
+      pa -= plan.stride_a[j] * plan.size[j];
+      pb -= plan.stride_b[j] * plan.size[j];
+      index[j] = 0;
+    }
+    if (j == plan.loops) return;
+  }
+}
+
+template <typename T, Step<T> kSse41, Step<T> kAvx2>
 void MulAt(Level level, const ArithData& d, const Tensor& a, const Tensor& b, const Tensor& out) {
   const MulSteps k = {d.offset_a,   d.offset_b, d.mult_out, d.shift_out,
                       d.offset_out, d.act_min,  d.act_max};
   const T* pa = a.data_as<const T>();
   const T* pb = b.data_as<const T>();
   T* po = out.data_as<T>();
-  const int32_t n = static_cast<int32_t>(out.element_count());
-  if (level >= Level::kAvx2) {
-    MulLoop<T, kAvx2>(k, pa, pb, po, n);
+  const bool avx2 = level >= Level::kAvx2;
+  if (!d.broadcast) {
+    const int32_t n = static_cast<int32_t>(out.element_count());
+    if (avx2) {
+      MulRun<T, kAvx2>(k, pa, true, pb, true, po, n);
+    } else {
+      MulRun<T, kSse41>(k, pa, true, pb, true, po, n);
+    }
+    return;
+  }
+  BroadcastPlan plan;
+  MakeBroadcastPlan(a, b, out, &plan);
+  if (avx2) {
+    MulBroadcast<T, kAvx2>(k, pa, pb, po, plan);
   } else {
-    MulLoop<T, kSse41>(k, pa, pb, po, n);
+    MulBroadcast<T, kSse41>(k, pa, pb, po, plan);
   }
 }
 
 bool Vectorized(Level level, const ArithData& d) {
-  return level != Level::kPortable && !d.broadcast && d.shift_out <= -1 && d.shift_out >= -31;
+  return level != Level::kPortable && d.shift_out <= -1 && d.shift_out >= -31;
 }
 
 void MulInt8Active(const ArithData& d, const Tensor& a, const Tensor& b, const Tensor& out) {
