@@ -28,6 +28,10 @@ namespace {
 constexpr int kScaledDiffIntegerBits = 5;
 constexpr int kAccumulationIntegerBits = 12;
 
+// Rows shorter than one vector cost less in the reference's scalar loops
+// (callgrind: a 2-element row 926 instructions there, 972 here).
+constexpr int32_t kMinVectorDepth = 8;
+
 MICROML_TARGET_AVX2 inline __m256i Mul8(__m256i a, __m256i b) {
   const __m256i round = _mm256_set1_epi64x(int64_t{1} << 30);
   const __m256i even = _mm256_srli_epi64(_mm256_add_epi64(_mm256_mul_epi32(a, b), round), 31);
@@ -141,11 +145,25 @@ MICROML_TARGET_AVX2 int32_t RowMax(const int8_t* in, int32_t depth) {
   return max;
 }
 
-MICROML_TARGET_AVX2 int32_t RowSum(const RowSteps& k, const int8_t* in, int32_t depth) {
+// Rows up to this long keep their exps (and counting lanes) for the output
+// pass instead of computing them twice as the reference does.
+constexpr int32_t kKeptDepth = 256;
+
+struct Kept {
+  __m256i exps[kKeptDepth / 8];
+  __m256i counts[kKeptDepth / 8];
+};
+
+// The row's Q12.19 sum of exps; their vectors kept in `kept` unless null.
+MICROML_TARGET_AVX2 int32_t RowSum(const RowSteps& k, const int8_t* in, int32_t depth, Kept* kept) {
   __m256i acc = _mm256_setzero_si256();
   for (int32_t c = 0; c < depth; c += 8) {
     __m256i counts;
     const __m256i e = Exp8(k, in + c, depth - c < 8 ? depth - c : 8, &counts);
+    if (kept != nullptr) {
+      kept->exps[c / 8] = e;
+      kept->counts[c / 8] = counts;
+    }
     // fx::Rescale(e, 0, 12): a rounding shift right by 12.
     acc =
         _mm256_add_epi32(acc, _mm256_and_si256(DivideByPot8(e, kAccumulationIntegerBits), counts));
@@ -179,7 +197,9 @@ MICROML_TARGET_AVX2 void SoftmaxRowsAvx2(const SoftmaxData& d, const int8_t* in,
   constexpr int32_t kOutMax = sizeof(Out) == 1 ? 127 : 32767;
   for (uint32_t r = 0; r < rows; ++r, in += depth, out += depth) {
     const RowSteps k = {RowMax(in, depth), d.diff_min, d.input_multiplier, d.input_left_shift};
-    const int32_t sum = RowSum(k, in, depth);
+    Kept kept;
+    Kept* const keep = depth <= kKeptDepth ? &kept : nullptr;
+    const int32_t sum = RowSum(k, in, depth, keep);
     // The reference's Reciprocal and output exponent.
     const int headroom_plus_one = fx::CountLeadingZeros(static_cast<uint32_t>(sum));
     const int bits_over_unit = kAccumulationIntegerBits - headroom_plus_one;
@@ -190,8 +210,13 @@ MICROML_TARGET_AVX2 void SoftmaxRowsAvx2(const SoftmaxData& d, const int8_t* in,
     exponent = exponent < 0 ? 0 : (exponent > 31 ? 31 : exponent);
     for (int32_t c = 0; c < depth; c += 8) {
       const int32_t n = depth - c < 8 ? depth - c : 8;
-      __m256i counts;
-      const __m256i e = Exp8(k, in + c, n, &counts);
+      __m256i e, counts;
+      if (keep != nullptr) {
+        e = keep->exps[c / 8];
+        counts = keep->counts[c / 8];
+      } else {
+        e = Exp8(k, in + c, n, &counts);
+      }
       __m256i v =
           _mm256_add_epi32(DivideByPot8(Mul8(e, scale), exponent), _mm256_set1_epi32(kOutMin));
       v = _mm256_min_epi32(_mm256_max_epi32(v, _mm256_set1_epi32(kOutMin)),
@@ -211,7 +236,7 @@ Status Eval(OpContext& ctx) {
 
 void SoftmaxAt(Level level, const SoftmaxData& d, const Tensor& in, const Tensor& out) {
   const int32_t depth = in.dims[in.rank - 1];
-  if (level < Level::kAvx2 || in.type != TensorType::kINT8 || depth == 0) {
+  if (level < Level::kAvx2 || in.type != TensorType::kINT8 || depth < kMinVectorDepth) {
     reference::Softmax(d, in, out);
     return;
   }

@@ -13,7 +13,8 @@ namespace microml {
 namespace x86 {
 
 // The compute at `level` (at most SupportedLevel()). Levels below AVX2,
-// float32 and int16 input take the reference compute; the AVX-512 level runs
+// float32 and int16 input, and rows of fewer than 8 elements take the
+// reference compute; the AVX-512 level runs
 // the AVX2 code.
 void SoftmaxAt(Level level, const SoftmaxData& d, const Tensor& in, const Tensor& out);
 
