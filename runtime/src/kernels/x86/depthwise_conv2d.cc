@@ -7,7 +7,8 @@
 // eight int32 sums with wrapping VPADDD, the reference's sums modulo 2^32.
 // With a depth multiplier above 1 the group's inputs are gathered from the
 // channels it reads by a byte shuffle. Fewer than 8 channels and the SSE4.1
-// level take the arm/ portable compute; every other type the reference.
+// level take the arm/ portable compute; float32 runs x86/depthwise_float.h;
+// every other type the reference.
 #if defined(__x86_64__)
 
 #include "kernels/arm/depthwise_conv2d.h"
@@ -17,6 +18,7 @@
 
 #include "kernels/arm/depthwise_window.h"
 #include "kernels/x86/cpu.h"
+#include "kernels/x86/depthwise_float.h"
 #include "kernels/x86/requantize.h"
 #include "microml/kernels.h"
 
@@ -163,8 +165,13 @@ void DepthwiseInt8(const DepthwiseParams& d, const DepthwiseShape& s, const int8
   }
 }
 
+void DepthwiseFloat(const DepthwiseParams& d, const DepthwiseShape& s, const float* input,
+                    const float* filter, const float* bias, float* output) {
+  DepthwiseConv2DFloatAt(ActiveLevel(), d, s, input, filter, bias, output);
+}
+
 Status Eval(OpContext& ctx) {
-  return arm::EvalDepthwiseConv2DOptimized(ctx, &DepthwiseInt8);
+  return arm::EvalDepthwiseConv2DOptimized(ctx, &DepthwiseInt8, &DepthwiseFloat);
 }
 
 }  // namespace
