@@ -7,8 +7,7 @@
 // eight int32 sums with wrapping VPADDD, the reference's sums modulo 2^32.
 // With a depth multiplier above 1 the group's inputs are gathered from the
 // channels it reads by a byte shuffle. Fewer than 8 channels and the SSE4.1
-// level take the arm/ portable compute; float32 runs x86/depthwise_float.h;
-// every other type the reference.
+// level take the arm/ portable compute; every other type the reference.
 #if defined(__x86_64__)
 
 #include "kernels/arm/depthwise_conv2d.h"

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "kernels/activation.h"
-#include "kernels/x86/target.h"
+#include "kernels/x86/float_rows.h"
 
 namespace microml {
 namespace x86 {
@@ -65,12 +65,6 @@ void ScalarChannels(const DepthwiseParams& d, const DepthwiseShape& s, const Pix
   }
 }
 
-// ClampFloat on lanes: x < lo gives lo, then hi < x gives hi (NaN stays).
-MICROML_TARGET_SSE41 inline __m128 Clamp4(__m128 x, __m128 lo, __m128 hi) {
-  x = _mm_blendv_ps(x, lo, _mm_cmplt_ps(x, lo));
-  return _mm_blendv_ps(x, hi, _mm_cmplt_ps(hi, x));
-}
-
 MICROML_TARGET_SSE41 int32_t VectorChannelsSse41(const DepthwiseParams& d, const DepthwiseShape& s,
                                                  const Pixel& p, const float* filter,
                                                  const float* bias, int32_t c, float* out) {
@@ -86,14 +80,9 @@ MICROML_TARGET_SSE41 int32_t VectorChannelsSse41(const DepthwiseParams& d, const
       }
     }
     const __m128 b = bias != nullptr ? _mm_loadu_ps(bias + c) : _mm_setzero_ps();
-    _mm_storeu_ps(out + c, Clamp4(_mm_add_ps(acc, b), lo, hi));
+    _mm_storeu_ps(out + c, ClampFloat4(_mm_add_ps(acc, b), lo, hi));
   }
   return c;
-}
-
-MICROML_TARGET_AVX2 inline __m256 Clamp8(__m256 x, __m256 lo, __m256 hi) {
-  x = _mm256_blendv_ps(x, lo, _mm256_cmp_ps(x, lo, _CMP_LT_OQ));
-  return _mm256_blendv_ps(x, hi, _mm256_cmp_ps(hi, x, _CMP_LT_OQ));
 }
 
 MICROML_TARGET_AVX2 int32_t VectorChannelsAvx2(const DepthwiseParams& d, const DepthwiseShape& s,
@@ -113,7 +102,7 @@ MICROML_TARGET_AVX2 int32_t VectorChannelsAvx2(const DepthwiseParams& d, const D
       }
     }
     const __m256 b = bias != nullptr ? _mm256_loadu_ps(bias + c) : _mm256_setzero_ps();
-    _mm256_storeu_ps(out + c, Clamp8(_mm256_add_ps(acc, b), lo, hi));
+    _mm256_storeu_ps(out + c, ClampFloat8(_mm256_add_ps(acc, b), lo, hi));
   }
   return c;
 }
