@@ -152,6 +152,10 @@ CORTEX_M_BEGIN = "<!-- cortex-m: begin -->"
 CORTEX_M_END = "<!-- cortex-m: end -->"
 
 
+def geomean(values):
+    return math.exp(sum(math.log(v) for v in values) / len(values))
+
+
 def host_section(args):
     out_dir = ROOT / "build" / "bench"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -171,6 +175,7 @@ def host_section(args):
         rows.append({
             "model": model_dir.name,
             "arena": info["arena_bytes"], "tflm_arena": meta["tflm_arena_used_bytes"],
+            "floor": info["arena_plan_floor_bytes"],
             "insns": ours, "tflm_insns_now": tflm_now,
             "tflm_insns_meta": meta["tflm_callgrind_ir_per_invoke"], "wall_ratio": ratio,
             "litert": versus,
@@ -188,18 +193,24 @@ def host_section(args):
         "`set_input`/`invoke` wrapper included, averaged over enough invocations to drown the",
         "Python start-up noise); `TFLM meta` is the figure recorded by TFLM's",
         "own build (gcc 12.2 -O2, reference kernels) in `meta.json`. Arena: microml's planned",
-        "arena (everything the interpreter needs) vs TFLM's `arena_used_bytes()` on x86-64.",
+        "arena (everything the interpreter needs) vs TFLM's `arena_used_bytes()` on x86-64;",
+        "`floor`: the most activation and scratch bytes alive during one operator, the least",
+        "any plan of separate buffers needs (window operators writing over the input rows they",
+        "have read take microml's plan below it), with its share of TFLM's arena.",
         "Wall ratio: microml seconds per invoke / TFLM's (the package), each timed around its",
         "invoke calls over %d invocations, best of 3, measured now (below 1 = microml faster)." % args.wall_repeat,
         "",
-        "| model | arena | TFLM arena | arena saved | insns/inference | TFLM now | TFLM meta | vs TFLM meta | wall ratio |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| model | arena | TFLM arena | vs TFLM | floor | floor vs TFLM | insns/inference | TFLM now | TFLM meta | vs TFLM meta | wall ratio |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        lines.append("| %s | %d | %d | %.1f%% | %d | %d | %d | %.2fx | %.2f |" % (
-            r["model"], r["arena"], r["tflm_arena"], 100.0 * (1 - r["arena"] / r["tflm_arena"]),
-            r["insns"], r["tflm_insns_now"], r["tflm_insns_meta"],
+        lines.append("| %s | %d | %d | %.2fx | %d | %.2fx | %d | %d | %d | %.2fx | %.2f |" % (
+            r["model"], r["arena"], r["tflm_arena"], r["arena"] / r["tflm_arena"], r["floor"],
+            r["floor"] / r["tflm_arena"], r["insns"], r["tflm_insns_now"], r["tflm_insns_meta"],
             r["tflm_insns_meta"] / r["insns"] if r["insns"] else float("nan"), r["wall_ratio"]))
+    lines.append("| geomean | | | %.2fx | | %.2fx | | | | | |" % (
+        geomean([r["arena"] / r["tflm_arena"] for r in rows]),
+        geomean([r["floor"] / r["tflm_arena"] for r in rows])))
     lines.append("")
     lines += litert_lines(rows)
     return "\n".join(lines)
@@ -241,25 +252,27 @@ def cortex_m_cpu(cpu, models, tflm):
         "",
         "| model | MACs | insns/inference | TFLM ref | TFLM CMSIS-NN | vs CMSIS-NN | insns/MAC | "
         "CMSIS-NN insns/MAC | code | TFLM code ref (M4) | TFLM code CMSIS-NN | arena | "
-        "TFLM arena ref (M4) | TFLM arena CMSIS-NN | output |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "TFLM arena ref (M4) | TFLM arena CMSIS-NN | arena vs CMSIS-NN | output |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for m in models:
         t = tflm.get(m, {})
         mac = macs.model_macs(SHARED / "models" / m / "model.tflite")
         r = rows.get(m)
         if r is None:
-            lines.append("| %s | %s | build failed | | | | | | | | | | | | |" % (m, fmt_int(mac)))
+            lines.append("| %s | %s | build failed | | | | | | | | | | | | | |" % (m, fmt_int(mac)))
             continue
         ref = cortex_m.tflm_column(t, "%s ref" % core)
         cmsis = cortex_m.tflm_column(t, cmsis_insns)
-        lines.append("| %s |" % m + " %s |" * 14 % (
+        arena_cmsis = cortex_m.tflm_column(t, *cmsis_arena)
+        lines.append("| %s |" % m + " %s |" * 15 % (
             fmt_int(mac), fmt_int(r["insns"]), fmt_int(ref), fmt_int(cmsis),
             fmt_ratio(r["insns"], cmsis, "%.2fx"), fmt_ratio(r["insns"], mac),
             fmt_ratio(cmsis, mac), fmt_int(r["code"]),
             fmt_int(cortex_m.tflm_column(t, "code M4 ref")), fmt_int(cortex_m.tflm_column(t, *cmsis_code)),
             fmt_int(r["arena"]), fmt_int(cortex_m.tflm_column(t, "arena M4 ref")),
-            fmt_int(cortex_m.tflm_column(t, *cmsis_arena)), "match" if r["pass"] else "**FAIL**"))
+            fmt_int(arena_cmsis), fmt_ratio(r["arena"], arena_cmsis, "%.2fx"),
+            "match" if r["pass"] else "**FAIL**"))
     lines += [
         "",
         "Costliest operators (share of the instructions spent inside operators; shapes are",

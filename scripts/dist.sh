@@ -4,7 +4,7 @@
 # Python part of the package (micropython/lib -> ml/*.mpy, tf.mpy) as
 # bytecode, plus a package.json for mip:
 #
-#   dist/<arch>/_ml.mpy  dist/<arch>/ml/...  dist/<arch>/tf.mpy  dist/<arch>/package.json
+#   dist/<arch>/_ml.mpy  dist/<arch>/ml/...  dist/<arch>/ulab/...  dist/<arch>/tf.mpy  dist/<arch>/package.json
 #
 # With dist/<arch> on the module path (MICROPYPATH on unix, /lib on a board)
 # `import ml` works as with the built-in module.
@@ -41,7 +41,7 @@ mpy_cross=$src/mpy-cross/build/mpy-cross
 
 # The Python part is bytecode: the same files for every architecture.
 py_files=()
-while IFS= read -r f; do py_files+=("$f"); done < <(cd micropython/lib && find ml tf.py -name '*.py' | sort)
+while IFS= read -r f; do py_files+=("$f"); done < <(cd micropython/lib && find ml ulab tf.py -name '*.py' | sort)
 
 for arch in "${archs[@]}"; do
   obj=$repo/build/natmod/$arch

@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """Runs a MicroPython script on the qemu firmware and exits with its status.
 
-usage: run_micropython_qemu.py --cpu m3|m4f|m7|m55 [--firmware ELF] [--timeout SEC] SCRIPT
+usage: run_micropython_qemu.py --cpu m3|m4f|m7|m55 [--firmware ELF] [--timeout SEC]
+                              [--rom IMAGE] SCRIPT
 
 Boots build/micropython/qemu-<cpu>/firmware.elf on its QEMU machine with UART0
 on a pipe, enters the raw REPL, sends the script and prints what it prints.
 Exit status: 0 if the script finished, 1 if it raised (the traceback goes to
 stderr), 124 on timeout, 2 on usage errors. Importable: run(script_text, cpu)
 returns (stdout, stderr, status).
+
+--rom loads a ROMFS image (tools/mkromfs.py) into the board's flash window,
+which the firmware mounts on /rom (micropython/qemu/qemu_rom.c).
 """
 
 import argparse
@@ -20,6 +24,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 MACHINES = {"m3": "mps2-an385", "m4f": "mps2-an386", "m7": "mps2-an500", "m55": "mps3-an547"}
+# /rom windows (address, size): _romfs_start and _romfs_size of the linker scripts.
+ROMFS = {"m3": (0x200000, 2 << 20), "m4f": (0x200000, 2 << 20), "m7": (0x200000, 2 << 20),
+         "m55": (0x28000000, 8 << 20)}
 
 
 class Timeout(Exception):
@@ -27,12 +34,16 @@ class Timeout(Exception):
 
 
 class Board:
-    def __init__(self, cpu, firmware, deadline):
+    def __init__(self, cpu, firmware, deadline, rom=None):
         self.deadline = deadline
         self.buffer = b""
+        extra = []
+        if rom is not None:
+            extra = ["-device", f"loader,file={rom},addr={ROMFS[cpu][0]:#x}"]
         self.proc = subprocess.Popen(
             [os.environ.get("QEMU", "qemu-system-arm"), "-machine", MACHINES[cpu], "-nographic",
-             "-monitor", "null", "-semihosting", "-serial", "stdio", "-kernel", str(firmware)],
+             "-monitor", "null", "-semihosting", "-serial", "stdio", "-kernel", str(firmware)]
+            + extra,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
 
     def read_until(self, marker):
@@ -60,14 +71,19 @@ class Board:
         self.proc.wait()
 
 
-def run(script, cpu, firmware=None, timeout=120.0):
-    """Runs `script` (str or bytes); returns (stdout, stderr, status)."""
+def run(script, cpu, firmware=None, timeout=120.0, rom=None):
+    """Runs `script` (str or bytes), with the ROMFS image `rom` on /rom if
+    given; returns (stdout, stderr, status)."""
     if isinstance(script, str):
         script = script.encode()
     firmware = Path(firmware or REPO / "build" / "micropython" / f"qemu-{cpu}" / "firmware.elf")
     if not firmware.is_file():
         raise FileNotFoundError(f"{firmware} not built (scripts/build_micropython.sh {cpu})")
-    board = Board(cpu, firmware, time.monotonic() + timeout)
+    if rom is not None:
+        size = Path(rom).stat().st_size
+        if size > ROMFS[cpu][1]:
+            raise ValueError(f"{rom}: {size} bytes, more than the {ROMFS[cpu][1]} of {cpu}'s /rom")
+    board = Board(cpu, firmware, time.monotonic() + timeout, rom)
     try:
         board.read_until(b">>> ")
         board.write(b"\r\x01")
@@ -92,9 +108,11 @@ def main():
     parser.add_argument("--cpu", required=True, choices=sorted(MACHINES))
     parser.add_argument("--firmware")
     parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--rom", help="ROMFS image to mount on /rom (tools/mkromfs.py)")
     parser.add_argument("script")
     args = parser.parse_args()
-    out, err, status = run(Path(args.script).read_bytes(), args.cpu, args.firmware, args.timeout)
+    out, err, status = run(Path(args.script).read_bytes(), args.cpu, args.firmware, args.timeout,
+                        args.rom)
     sys.stdout.write(out)
     sys.stderr.write(err)
     sys.exit(status)

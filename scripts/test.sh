@@ -12,9 +12,10 @@
 #      fixture, labelled "reference" in the summary;
 #   4. on x86-64, each x86 kernel level below the CPU's highest (which the
 #      release session ran; MICROML_X86_LEVEL): shared models, TFLM
-#      conformance goldens and one seed over the fixtures of the operators
-#      with x86 kernels, labelled "x86-<level>"; levels the CPU lacks are
-#      printed as skipped;
+#      conformance goldens, the generated arena graphs (whose plans lean on
+#      each level's walk order) and one seed over the fixtures of the
+#      operators with x86 kernels and of pooling, labelled "x86-<level>";
+#      levels the CPU lacks are printed as skipped;
 #   5. the CLI suites again with the ASan+UBSan CLI (shared models, TFLM
 #      conformance, mutated models, error cases, and one seed over every 4th
 #      generated operator fixture, labelled "asan" in the summary).
@@ -71,7 +72,8 @@ if [ "$(uname -m)" = x86_64 ]; then
       MICROML_BIN=$PWD/build/bin/microml MICROML_X86_LEVEL=$level MICROML_ORACLE_SEEDS=1 \
         MICROML_ORACLE_OPS=add,average_pool_2d,conv_2d,depthwise_conv_2d,fully_connected,max_pool_2d,mul,softmax \
         MICROML_ORACLE_LABEL=" x86-$level" "${pytest[@]}" tests/conformance/test_ops_oracle.py \
-        tests/conformance/test_shared_models.py tests/conformance/test_tflm_integration.py "$@"
+        tests/conformance/test_shared_models.py tests/conformance/test_tflm_integration.py \
+        tests/conformance/test_arena_generated.py "$@"
     fi
   done
 else

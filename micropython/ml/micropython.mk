@@ -19,6 +19,7 @@ SRC_USERMOD_C += \
 	$(ML_MOD_DIR)/ml_module.c \
 	$(ML_MOD_DIR)/ml_model.c \
 	$(ML_MOD_DIR)/ml_ndarray.c \
+	$(ML_MOD_DIR)/ml_ndarray_ops.c \
 	$(ML_MOD_DIR)/ml_image.c \
 	$(ML_MOD_DIR)/ml_nms.c \
 	$(ML_MOD_DIR)/ml_postprocess.c

@@ -22,6 +22,13 @@ static const mp_rom_map_elem_t ml_module_globals_table[] = {
     {MP_ROM_QSTR(MP_QSTR_decode_yolov2), MP_ROM_PTR(&ml_decode_yolov2_obj)},
     {MP_ROM_QSTR(MP_QSTR_decode_fomo), MP_ROM_PTR(&ml_decode_fomo_obj)},
     {MP_ROM_QSTR(MP_QSTR_decode_blazeface), MP_ROM_PTR(&ml_decode_blazeface_obj)},
+    {MP_ROM_QSTR(MP_QSTR_np_binary), MP_ROM_PTR(&ml_np_binary_obj)},
+    {MP_ROM_QSTR(MP_QSTR_np_math), MP_ROM_PTR(&ml_np_math_obj)},
+    {MP_ROM_QSTR(MP_QSTR_np_where), MP_ROM_PTR(&ml_np_where_obj)},
+    {MP_ROM_QSTR(MP_QSTR_np_nonzero), MP_ROM_PTR(&ml_np_nonzero_obj)},
+    {MP_ROM_QSTR(MP_QSTR_np_full), MP_ROM_PTR(&ml_np_full_obj)},
+    {MP_ROM_QSTR(MP_QSTR_np_ramp), MP_ROM_PTR(&ml_np_ramp_obj)},
+    {MP_ROM_QSTR(MP_QSTR_np_frombuffer), MP_ROM_PTR(&ml_np_frombuffer_obj)},
 };
 static MP_DEFINE_CONST_DICT(ml_module_globals, ml_module_globals_table);
 

@@ -2,6 +2,7 @@
 // numpy), iteration over the first axis, the buffer protocol (contiguous
 // arrays), tolist(), flatten(), reshape(), transpose()/T, copy() and the
 // reductions argmax, argmin, max, min, sum and mean (whole array or one axis).
+// Operators, elementwise math and indexing by arrays: ml_ndarray_ops.c.
 #include "ml_ndarray.h"
 
 #include <math.h>
@@ -15,8 +16,10 @@
 
 // ---------------------------------------------------------------- elements
 
-static mp_obj_t elem_load(char dtype, const uint8_t* p) {
+mp_obj_t ml_elem_load(char dtype, const uint8_t* p) {
   switch (dtype) {
+    case '?':
+      return mp_obj_new_bool(*p != 0);
     case 'b':
       return MP_OBJ_NEW_SMALL_INT(*(const int8_t*)p);
     case 'B':
@@ -44,12 +47,14 @@ static mp_obj_t elem_load(char dtype, const uint8_t* p) {
   }
 }
 
-static mp_float_t elem_float(char dtype, const uint8_t* p) {
+mp_float_t ml_elem_float(char dtype, const uint8_t* p) {
   switch (dtype) {
     case 'b':
       return (mp_float_t) * (const int8_t*)p;
     case 'B':
       return (mp_float_t)*p;
+    case '?':
+      return (mp_float_t)(*p != 0);
     case 'h': {
       int16_t v;
       memcpy(&v, p, sizeof(v));
@@ -83,31 +88,36 @@ static mp_int_t float_to_wrapped_int(mp_float_t v) {
                                                       (mp_float_t)4294967296.0);
 }
 
-static void elem_store_int(char dtype, uint8_t* p, mp_int_t v);
-
 // Stores a number without going through Python objects.
-static void elem_store_float(char dtype, uint8_t* p, mp_float_t v) {
+void ml_elem_store_float(char dtype, uint8_t* p, mp_float_t v) {
+  if (dtype == '?') {
+    *p = v != 0;  // NaN is true, as in numpy
+    return;
+  }
   if (dtype == 'f') {
     float f = (float)v;
     memcpy(p, &f, sizeof(f));
     return;
   }
-  elem_store_int(dtype, p, float_to_wrapped_int(v));
+  ml_elem_store_int(dtype, p, float_to_wrapped_int(v));
 }
 
 // Integer element types wrap like C casts (numpy does the same on assignment).
 // Converting `value` may run Python code (__float__, __index__): p must stay
 // valid across it, which it does because array memory never moves or shrinks.
-static void elem_store(char dtype, uint8_t* p, mp_obj_t value) {
+void ml_elem_store(char dtype, uint8_t* p, mp_obj_t value) {
   if (dtype == 'f' || mp_obj_is_float(value)) {
-    elem_store_float(dtype, p, mp_obj_get_float(value));
+    ml_elem_store_float(dtype, p, mp_obj_get_float(value));
     return;
   }
-  elem_store_int(dtype, p, mp_obj_get_int(value));
+  ml_elem_store_int(dtype, p, mp_obj_get_int(value));
 }
 
-static void elem_store_int(char dtype, uint8_t* p, mp_int_t v) {
+void ml_elem_store_int(char dtype, uint8_t* p, mp_int_t v) {
   switch (dtype) {
+    case '?':
+      *p = v != 0;
+      break;
     case 'b':
     case 'B':
       *p = (uint8_t)v;
@@ -126,11 +136,16 @@ static void elem_store_int(char dtype, uint8_t* p, mp_int_t v) {
   }
 }
 
-static bool is_integer_dtype(char dtype) {
+bool ml_is_integer_dtype(char dtype) {
   return dtype != 'f';
 }
 
 // ---------------------------------------------------------------- construction
+
+// Like ml_dtype_size, plus '?' (bool, one byte), which only arrays have.
+size_t ml_ndarray_itemsize(char dtype) {
+  return dtype == '?' ? 1 : ml_dtype_size(dtype);
+}
 
 // Every array's shape was checked when it was made: its count fits ML_MAX_ELEMENTS.
 size_t ml_ndarray_count(const ml_ndarray_obj_t* a) {
@@ -183,7 +198,7 @@ static void check_rank(size_t rank) {
 
 ml_ndarray_obj_t* ml_ndarray_new(char dtype, size_t rank, const int32_t* shape) {
   check_rank(rank);
-  size_t bytes = ml_mul_or_raise(checked_count(rank, shape), ml_dtype_size(dtype), "array");
+  size_t bytes = ml_mul_or_raise(checked_count(rank, shape), ml_ndarray_itemsize(dtype), "array");
   // Its own GC block, so the buffer protocol hands out a block start, which
   // keeps the elements alive in a memoryview that outlives this object.
   uint8_t* data = m_malloc0(bytes == 0 ? 1 : bytes);
@@ -197,7 +212,7 @@ ml_ndarray_obj_t* ml_ndarray_new(char dtype, size_t rank, const int32_t* shape) 
   return a;
 }
 
-static ml_ndarray_obj_t* new_view_struct(mp_obj_t owner, uint8_t* data, char dtype) {
+ml_ndarray_obj_t* ml_ndarray_view_struct(mp_obj_t owner, uint8_t* data, char dtype) {
   ml_ndarray_obj_t* v = mp_obj_malloc(ml_ndarray_obj_t, &ml_ndarray_type);
   v->owner = owner;
   v->data = data;
@@ -210,7 +225,7 @@ mp_obj_t ml_ndarray_new_view(mp_obj_t owner, void* data, char dtype, size_t rank
                              const int32_t* shape) {
   check_rank(rank);
   checked_count(rank, shape);
-  ml_ndarray_obj_t* v = new_view_struct(owner, data, dtype);
+  ml_ndarray_obj_t* v = ml_ndarray_view_struct(owner, data, dtype);
   v->rank = (uint8_t)rank;
   memcpy(v->shape, shape, rank * sizeof(int32_t));
   set_contiguous_strides(v);
@@ -218,7 +233,7 @@ mp_obj_t ml_ndarray_new_view(mp_obj_t owner, void* data, char dtype, size_t rank
 }
 
 // The object that keeps a's elements alive, for views cut from a.
-static mp_obj_t keeper(ml_ndarray_obj_t* a) {
+mp_obj_t ml_ndarray_keeper(ml_ndarray_obj_t* a) {
   return a->owner != MP_OBJ_NULL ? a->owner : MP_OBJ_FROM_PTR(a);
 }
 
@@ -230,22 +245,14 @@ static size_t flat_offset(const ml_ndarray_obj_t* a, size_t flat) {
     off += (ptrdiff_t)(flat % n) * a->strides[i];
     flat /= n;
   }
-  return (size_t)off * ml_dtype_size(a->dtype);
+  return (size_t)off * ml_ndarray_itemsize(a->dtype);
 }
 
 mp_float_t ml_ndarray_get_flat(const ml_ndarray_obj_t* a, size_t i) {
-  return elem_float(a->dtype, a->data + flat_offset(a, i));
+  return ml_elem_float(a->dtype, a->data + flat_offset(a, i));
 }
 
-// Visits every element in row-major order; `fn` gets the element address.
-typedef struct {
-  const ml_ndarray_obj_t* a;
-  int32_t index[ML_MAX_DIMS];
-  uint8_t* p;
-  size_t left;
-} walker_t;
-
-static void walker_init(walker_t* w, const ml_ndarray_obj_t* a) {
+void ml_walker_init(ml_walker_t* w, const ml_ndarray_obj_t* a) {
   w->a = a;
   memset(w->index, 0, sizeof(w->index));
   w->p = a->data;
@@ -253,14 +260,14 @@ static void walker_init(walker_t* w, const ml_ndarray_obj_t* a) {
 }
 
 // Returns the current element and advances; NULL when done.
-static uint8_t* walker_next(walker_t* w) {
+uint8_t* ml_walker_next(ml_walker_t* w) {
   if (w->left == 0) {
     return NULL;
   }
   uint8_t* cur = w->p;
   --w->left;
   const ml_ndarray_obj_t* a = w->a;
-  size_t item = ml_dtype_size(a->dtype);
+  size_t item = ml_ndarray_itemsize(a->dtype);
   for (size_t i = a->rank; i-- > 0;) {
     if (++w->index[i] < a->shape[i]) {
       w->p += (ptrdiff_t)a->strides[i] * (ptrdiff_t)item;
@@ -273,36 +280,36 @@ static uint8_t* walker_next(walker_t* w) {
 }
 
 void ml_ndarray_copy_to(const ml_ndarray_obj_t* a, void* dst) {
-  size_t item = ml_dtype_size(a->dtype);
+  size_t item = ml_ndarray_itemsize(a->dtype);
   if (ml_ndarray_is_contiguous(a)) {
     memcpy(dst, a->data, ml_ndarray_count(a) * item);
     return;
   }
   uint8_t* out = dst;
-  walker_t w;
-  walker_init(&w, a);
+  ml_walker_t w;
+  ml_walker_init(&w, a);
   uint8_t* p;
-  while ((p = walker_next(&w)) != NULL) {
+  while ((p = ml_walker_next(&w)) != NULL) {
     memcpy(out, p, item);
     out += item;
   }
 }
 
-static ml_ndarray_obj_t* copy_contiguous(ml_ndarray_obj_t* a, char dtype) {
+ml_ndarray_obj_t* ml_ndarray_copy_as(ml_ndarray_obj_t* a, char dtype) {
   ml_ndarray_obj_t* out = ml_ndarray_new(dtype, a->rank, a->shape);
-  size_t item = ml_dtype_size(dtype);
+  size_t item = ml_ndarray_itemsize(dtype);
   uint8_t* dst = out->data;
-  walker_t w;
-  walker_init(&w, a);
+  ml_walker_t w;
+  ml_walker_init(&w, a);
   uint8_t* p;
   if (dtype == a->dtype) {
-    while ((p = walker_next(&w)) != NULL) {
+    while ((p = ml_walker_next(&w)) != NULL) {
       memcpy(dst, p, item);
       dst += item;
     }
   } else {
-    while ((p = walker_next(&w)) != NULL) {
-      elem_store_float(dtype, dst, elem_float(a->dtype, p));
+    while ((p = ml_walker_next(&w)) != NULL) {
+      ml_elem_store_float(dtype, dst, ml_elem_float(a->dtype, p));
       dst += item;
     }
   }
@@ -313,7 +320,7 @@ static ml_ndarray_obj_t* copy_contiguous(ml_ndarray_obj_t* a, char dtype) {
 
 static void print_axis(const mp_print_t* print, const ml_ndarray_obj_t* a, size_t dim,
                        const uint8_t* p, bool summarize) {
-  size_t item = ml_dtype_size(a->dtype);
+  size_t item = ml_ndarray_itemsize(a->dtype);
   mp_print_str(print, "[");
   int32_t n = a->shape[dim];
   for (int32_t i = 0; i < n; ++i) {
@@ -323,7 +330,7 @@ static void print_axis(const mp_print_t* print, const ml_ndarray_obj_t* a, size_
     }
     const uint8_t* q = p + (ptrdiff_t)i * a->strides[dim] * (ptrdiff_t)item;
     if (dim + 1 == a->rank) {
-      mp_obj_print_helper(print, elem_load(a->dtype, q), PRINT_REPR);
+      mp_obj_print_helper(print, ml_elem_load(a->dtype, q), PRINT_REPR);
     } else {
       print_axis(print, a, dim + 1, q, summarize);
     }
@@ -339,7 +346,7 @@ static void ndarray_print(const mp_print_t* print, mp_obj_t self_in, mp_print_ki
   ml_ndarray_obj_t* a = MP_OBJ_TO_PTR(self_in);
   mp_print_str(print, "array(");
   if (a->rank == 0) {
-    mp_obj_print_helper(print, elem_load(a->dtype, a->data), PRINT_REPR);
+    mp_obj_print_helper(print, ml_elem_load(a->dtype, a->data), PRINT_REPR);
   } else {
     print_axis(print, a, 0, a->data, ml_ndarray_count(a) > 1000);
   }
@@ -374,7 +381,7 @@ static uint8_t* apply_index(ml_ndarray_obj_t* a, mp_obj_t index, ml_ndarray_obj_
                       MP_ERROR_TEXT("%d indices for an array of %d dimensions"), (int)n_items,
                       (int)a->rank);
   }
-  size_t item = ml_dtype_size(a->dtype);
+  size_t item = ml_ndarray_itemsize(a->dtype);
   uint8_t* p = a->data;
   size_t rank = 0;
   for (size_t d = 0; d < a->rank; ++d) {
@@ -415,11 +422,11 @@ static uint8_t* apply_index(ml_ndarray_obj_t* a, mp_obj_t index, ml_ndarray_obj_
   return p;
 }
 
-static void assign(ml_ndarray_obj_t* dst, mp_obj_t value) {
-  size_t item = ml_dtype_size(dst->dtype);
+void ml_ndarray_assign(ml_ndarray_obj_t* dst, mp_obj_t value) {
+  size_t item = ml_ndarray_itemsize(dst->dtype);
   size_t count = ml_ndarray_count(dst);
-  walker_t w;
-  walker_init(&w, dst);
+  ml_walker_t w;
+  ml_walker_init(&w, dst);
   uint8_t* p;
   if (mp_obj_is_type(value, &ml_ndarray_type)) {
     ml_ndarray_obj_t* src = MP_OBJ_TO_PTR(value);
@@ -427,20 +434,20 @@ static void assign(ml_ndarray_obj_t* dst, mp_obj_t value) {
       mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("cannot assign %d elements to %d"),
                         (int)ml_ndarray_count(src), (int)count);
     }
-    walker_t r;
-    walker_init(&r, src);
-    while ((p = walker_next(&w)) != NULL) {
-      uint8_t* q = walker_next(&r);
+    ml_walker_t r;
+    ml_walker_init(&r, src);
+    while ((p = ml_walker_next(&w)) != NULL) {
+      uint8_t* q = ml_walker_next(&r);
       if (src->dtype == dst->dtype) {
         memcpy(p, q, item);
       } else {
-        elem_store_float(dst->dtype, p, elem_float(src->dtype, q));
+        ml_elem_store_float(dst->dtype, p, ml_elem_float(src->dtype, q));
       }
     }
-  } else if (mp_obj_is_int(value) || mp_obj_is_float(value)) {
+  } else if (mp_obj_is_int(value) || mp_obj_is_float(value) || mp_obj_is_bool(value)) {
     uint8_t scratch[4];
-    elem_store(dst->dtype, scratch, value);
-    while ((p = walker_next(&w)) != NULL) {
+    ml_elem_store(dst->dtype, scratch, value);
+    while ((p = ml_walker_next(&w)) != NULL) {
       memcpy(p, scratch, item);
     }
   } else {
@@ -449,8 +456,8 @@ static void assign(ml_ndarray_obj_t* dst, mp_obj_t value) {
       mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("cannot assign %d elements to %d"),
                         (int)n, (int)count);
     }
-    for (size_t i = 0; (p = walker_next(&w)) != NULL; ++i) {
-      elem_store(dst->dtype, p, ml_seq_item(value, i, n));
+    for (size_t i = 0; (p = ml_walker_next(&w)) != NULL; ++i) {
+      ml_elem_store(dst->dtype, p, ml_seq_item(value, i, n));
     }
   }
 }
@@ -460,24 +467,31 @@ static mp_obj_t ndarray_subscr(mp_obj_t self_in, mp_obj_t index, mp_obj_t value)
   if (value == MP_OBJ_NULL) {
     mp_raise_TypeError(MP_ERROR_TEXT("array elements cannot be deleted"));
   }
+  if (mp_obj_is_type(index, &ml_ndarray_type)) {
+    ml_ndarray_obj_t* ix = MP_OBJ_TO_PTR(index);
+    if (ix->rank != 0 || ix->dtype == '?' || ix->dtype == 'f') {
+      return ml_ndarray_subscr_array(a, ix, value);
+    }
+    index = ml_elem_load(ix->dtype, ix->data);  // a 0-d integer array is an integer
+  }
   ml_ndarray_obj_t geometry;
   uint8_t* p = apply_index(a, index, &geometry);
   if (geometry.rank == 0) {
     if (value == MP_OBJ_SENTINEL) {
-      return elem_load(a->dtype, p);
+      return ml_elem_load(a->dtype, p);
     }
-    elem_store(a->dtype, p, value);
+    ml_elem_store(a->dtype, p, value);
     return mp_const_none;
   }
   if (value == MP_OBJ_SENTINEL) {
-    ml_ndarray_obj_t* v = new_view_struct(keeper(a), p, a->dtype);
+    ml_ndarray_obj_t* v = ml_ndarray_view_struct(ml_ndarray_keeper(a), p, a->dtype);
     v->rank = geometry.rank;
     memcpy(v->shape, geometry.shape, sizeof(v->shape));
     memcpy(v->strides, geometry.strides, sizeof(v->strides));
     return MP_OBJ_FROM_PTR(v);
   }
   geometry.data = p;
-  assign(&geometry, value);
+  ml_ndarray_assign(&geometry, value);
   return mp_const_none;
 }
 
@@ -526,7 +540,7 @@ static mp_obj_t ndarray_unary_op(mp_unary_op_t op, mp_obj_t self_in) {
     case MP_UNARY_OP_BOOL:
       return mp_obj_new_bool(ml_ndarray_count(a) != 0);
     default:
-      return MP_OBJ_NULL;
+      return ml_ndarray_unary_arith(op, a);
   }
 }
 
@@ -555,8 +569,8 @@ static mp_int_t ndarray_get_buffer(mp_obj_t self_in, mp_buffer_info_t* bufinfo, 
     return 1;
   }
   bufinfo->buf = a->data;
-  bufinfo->len = ml_ndarray_count(a) * ml_dtype_size(a->dtype);
-  bufinfo->typecode = a->dtype;
+  bufinfo->len = ml_ndarray_count(a) * ml_ndarray_itemsize(a->dtype);
+  bufinfo->typecode = a->dtype == '?' ? 'B' : a->dtype;  // memoryview knows no '?'
   return 0;
 }
 
@@ -569,7 +583,7 @@ static mp_obj_t shape_tuple(const ml_ndarray_obj_t* a) {
 }
 
 static mp_obj_t transposed(ml_ndarray_obj_t* a) {
-  ml_ndarray_obj_t* v = new_view_struct(keeper(a), a->data, a->dtype);
+  ml_ndarray_obj_t* v = ml_ndarray_view_struct(ml_ndarray_keeper(a), a->data, a->dtype);
   v->rank = a->rank;
   for (size_t i = 0; i < a->rank; ++i) {
     v->shape[i] = a->shape[a->rank - 1 - i];
@@ -593,7 +607,7 @@ static void ndarray_attr(mp_obj_t self_in, qstr attr, mp_obj_t* dest) {
   } else if (attr == MP_QSTR_size) {
     dest[0] = mp_obj_new_int_from_uint(ml_ndarray_count(a));
   } else if (attr == MP_QSTR_itemsize) {
-    dest[0] = MP_OBJ_NEW_SMALL_INT(ml_dtype_size(a->dtype));
+    dest[0] = MP_OBJ_NEW_SMALL_INT(ml_ndarray_itemsize(a->dtype));
   } else if (attr == MP_QSTR_T) {
     dest[0] = transposed(a);
   } else {
@@ -607,10 +621,10 @@ static mp_obj_t tolist_axis(const ml_ndarray_obj_t* a, size_t dim, const uint8_t
   int32_t n = a->shape[dim];
   mp_obj_t list = mp_obj_new_list(n, NULL);
   mp_obj_t* items = ((mp_obj_list_t*)MP_OBJ_TO_PTR(list))->items;
-  size_t item = ml_dtype_size(a->dtype);
+  size_t item = ml_ndarray_itemsize(a->dtype);
   for (int32_t i = 0; i < n; ++i) {
     const uint8_t* q = p + (ptrdiff_t)i * a->strides[dim] * (ptrdiff_t)item;
-    items[i] = dim + 1 == a->rank ? elem_load(a->dtype, q) : tolist_axis(a, dim + 1, q);
+    items[i] = dim + 1 == a->rank ? ml_elem_load(a->dtype, q) : tolist_axis(a, dim + 1, q);
   }
   return list;
 }
@@ -618,7 +632,7 @@ static mp_obj_t tolist_axis(const ml_ndarray_obj_t* a, size_t dim, const uint8_t
 static mp_obj_t ndarray_tolist(mp_obj_t self_in) {
   ml_ndarray_obj_t* a = MP_OBJ_TO_PTR(self_in);
   if (a->rank == 0) {
-    return elem_load(a->dtype, a->data);
+    return ml_elem_load(a->dtype, a->data);
   }
   return tolist_axis(a, 0, a->data);
 }
@@ -626,13 +640,13 @@ static MP_DEFINE_CONST_FUN_OBJ_1(ndarray_tolist_obj, ndarray_tolist);
 
 static mp_obj_t ndarray_copy(mp_obj_t self_in) {
   ml_ndarray_obj_t* a = MP_OBJ_TO_PTR(self_in);
-  return MP_OBJ_FROM_PTR(copy_contiguous(a, a->dtype));
+  return MP_OBJ_FROM_PTR(ml_ndarray_copy_as(a, a->dtype));
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(ndarray_copy_obj, ndarray_copy);
 
 static mp_obj_t ndarray_flatten(mp_obj_t self_in) {
   ml_ndarray_obj_t* a = MP_OBJ_TO_PTR(self_in);
-  ml_ndarray_obj_t* out = copy_contiguous(a, a->dtype);
+  ml_ndarray_obj_t* out = ml_ndarray_copy_as(a, a->dtype);
   out->rank = 1;
   out->shape[0] = (int32_t)ml_ndarray_count(a);
   out->strides[0] = 1;
@@ -690,9 +704,9 @@ static mp_obj_t ndarray_reshape(size_t n_args, const mp_obj_t* args) {
                       (int)count, (int)known);
   }
   if (!ml_ndarray_is_contiguous(a)) {
-    a = copy_contiguous(a, a->dtype);
+    a = ml_ndarray_copy_as(a, a->dtype);
   }
-  return ml_ndarray_new_view(keeper(a), a->data, a->dtype, n, shape);
+  return ml_ndarray_new_view(ml_ndarray_keeper(a), a->data, a->dtype, n, shape);
 }
 static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(ndarray_reshape_obj, 2, ML_MAX_DIMS + 1,
                                            ndarray_reshape);
@@ -708,9 +722,9 @@ typedef struct {
 } reduction_t;
 
 static void reduce_step(reduction_t* r, int op, char dtype, const uint8_t* p) {
-  mp_float_t v = elem_float(dtype, p);
+  mp_float_t v = ml_elem_float(dtype, p);
   if (op == RED_SUM || op == RED_MEAN) {
-    if (is_integer_dtype(dtype)) {
+    if (ml_is_integer_dtype(dtype)) {
       r->isum += (int64_t)v;
     } else {
       r->fsum += v;
@@ -723,7 +737,7 @@ static void reduce_step(reduction_t* r, int op, char dtype, const uint8_t* p) {
 }
 
 static mp_float_t reduce_mean(const reduction_t* r, char dtype) {
-  mp_float_t total = is_integer_dtype(dtype) ? (mp_float_t)r->isum : r->fsum;
+  mp_float_t total = ml_is_integer_dtype(dtype) ? (mp_float_t)r->isum : r->fsum;
   return r->n == 0 ? (mp_float_t)0 : total / (mp_float_t)r->n;
 }
 
@@ -738,14 +752,14 @@ static mp_obj_t reduce(size_t n_args, const mp_obj_t* pos_args, mp_map_t* kw_arg
   if (count == 0 && op != RED_SUM) {
     mp_raise_ValueError(MP_ERROR_TEXT("reduction of an empty array"));
   }
-  size_t item = ml_dtype_size(a->dtype);
+  size_t item = ml_ndarray_itemsize(a->dtype);
   if (args[0].u_obj == mp_const_none || a->rank <= 1) {
     reduction_t r = {0};
-    walker_t w;
-    walker_init(&w, a);
+    ml_walker_t w;
+    ml_walker_init(&w, a);
     uint8_t* p;
     uint8_t* best_p = a->data;
-    while ((p = walker_next(&w)) != NULL) {
+    while ((p = ml_walker_next(&w)) != NULL) {
       size_t before = r.best_at;
       reduce_step(&r, op, a->dtype, p);
       if (r.best_at != before || r.n == 1) {
@@ -758,10 +772,10 @@ static mp_obj_t reduce(size_t n_args, const mp_obj_t* pos_args, mp_map_t* kw_arg
         return mp_obj_new_int_from_uint(r.best_at);
       case RED_MAX:
       case RED_MIN:
-        return elem_load(a->dtype, best_p);
+        return ml_elem_load(a->dtype, best_p);
       case RED_SUM:
-        return is_integer_dtype(a->dtype) ? mp_obj_new_int_from_ll(r.isum)
-                                          : mp_obj_new_float(r.fsum);
+        return ml_is_integer_dtype(a->dtype) ? mp_obj_new_int_from_ll(r.isum)
+                                             : mp_obj_new_float(r.fsum);
       default:
         return mp_obj_new_float(reduce_mean(&r, a->dtype));
     }
@@ -788,19 +802,19 @@ static mp_obj_t reduce(size_t n_args, const mp_obj_t* pos_args, mp_map_t* kw_arg
   char out_dtype = a->dtype;
   if (op == RED_ARGMAX || op == RED_ARGMIN) {
     out_dtype = 'i';
-  } else if (op == RED_MEAN || (op == RED_SUM && !is_integer_dtype(a->dtype))) {
+  } else if (op == RED_MEAN || (op == RED_SUM && !ml_is_integer_dtype(a->dtype))) {
     out_dtype = 'f';
   } else if (op == RED_SUM) {
     out_dtype = 'i';
   }
   ml_ndarray_obj_t* out = ml_ndarray_new(out_dtype, rest.rank, rest.shape);
   uint8_t* dst = out->data;
-  size_t out_item = ml_dtype_size(out_dtype);
-  walker_t w;
-  walker_init(&w, &rest);
+  size_t out_item = ml_ndarray_itemsize(out_dtype);
+  ml_walker_t w;
+  ml_walker_init(&w, &rest);
   uint8_t* p;
   ptrdiff_t step = (ptrdiff_t)a->strides[axis] * (ptrdiff_t)item;
-  while ((p = walker_next(&w)) != NULL) {
+  while ((p = ml_walker_next(&w)) != NULL) {
     reduction_t r = {0};
     const uint8_t* best_p = p;
     for (int32_t k = 0; k < a->shape[axis]; ++k) {
@@ -868,7 +882,7 @@ static void fill_nested(ml_ndarray_obj_t* a, mp_obj_t obj, size_t dim, size_t* p
     if (*pos >= ml_ndarray_count(a)) {
       mp_raise_ValueError(MP_ERROR_TEXT("nested sequences must be rectangular"));
     }
-    elem_store(a->dtype, a->data + (*pos)++ * ml_dtype_size(a->dtype), obj);
+    ml_elem_store(a->dtype, a->data + (*pos)++ * ml_ndarray_itemsize(a->dtype), obj);
     return;
   }
   if (!ml_is_list_or_tuple(obj)) {
@@ -895,10 +909,17 @@ static mp_obj_t ndarray_make_new(const mp_obj_type_t* type, size_t n_args, size_
   mp_arg_parse_all_kw_array(n_args, n_kw, all_args, MP_ARRAY_SIZE(allowed), allowed, args);
   mp_obj_t values = args[0].u_obj;
   char dtype = 'f';
-  if (args[1].u_obj != mp_const_none) {
+  if (mp_obj_is_small_int(args[1].u_obj)) {
+    // ulab's dtypes are the typecodes' character codes.
+    mp_int_t code = MP_OBJ_SMALL_INT_VALUE(args[1].u_obj);
+    dtype = code > 0 && code < 128 && ml_ndarray_itemsize((char)code) != 0 ? (char)code : 0;
+    if (dtype == 0) {
+      mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("unknown dtype %d"), (int)code);
+    }
+  } else if (args[1].u_obj != mp_const_none) {
     size_t len;
     const char* s = mp_obj_str_get_data(args[1].u_obj, &len);
-    if (len != 1 || ml_dtype_size(s[0]) == 0) {
+    if (len != 1 || ml_ndarray_itemsize(s[0]) == 0) {
       mp_raise_msg_varg(&mp_type_ValueError,
                         MP_ERROR_TEXT("dtype must be 'b' (int8), 'B' (uint8), 'h' (int16), "
                                       "'H' (uint16), 'i' (int32) or 'f' (float32), got '%s'"),
@@ -909,7 +930,7 @@ static mp_obj_t ndarray_make_new(const mp_obj_type_t* type, size_t n_args, size_
     dtype = ((ml_ndarray_obj_t*)MP_OBJ_TO_PTR(values))->dtype;
   }
   if (mp_obj_is_type(values, &ml_ndarray_type)) {
-    return MP_OBJ_FROM_PTR(copy_contiguous(MP_OBJ_TO_PTR(values), dtype));
+    return MP_OBJ_FROM_PTR(ml_ndarray_copy_as(MP_OBJ_TO_PTR(values), dtype));
   }
   int32_t shape[ML_MAX_DIMS];
   size_t rank = infer_shape(values, shape);
@@ -934,7 +955,11 @@ static const mp_rom_map_elem_t ndarray_locals_dict_table[] = {
 };
 static MP_DEFINE_CONST_DICT(ndarray_locals_dict, ndarray_locals_dict_table);
 
-MP_DEFINE_CONST_OBJ_TYPE(ml_ndarray_type, MP_QSTR_ndarray, MP_TYPE_FLAG_ITER_IS_GETITER, make_new,
-                         ndarray_make_new, print, ndarray_print, unary_op, ndarray_unary_op, subscr,
-                         ndarray_subscr, iter, ndarray_getiter, attr, ndarray_attr, buffer,
-                         ndarray_get_buffer, locals_dict, &ndarray_locals_dict);
+// == and != compare elementwise (an array, not a bool), against any type.
+MP_DEFINE_CONST_OBJ_TYPE(ml_ndarray_type, MP_QSTR_ndarray,
+                         MP_TYPE_FLAG_ITER_IS_GETITER | MP_TYPE_FLAG_EQ_NOT_REFLEXIVE |
+                             MP_TYPE_FLAG_EQ_CHECKS_OTHER_TYPE | MP_TYPE_FLAG_EQ_HAS_NEQ_TEST,
+                         make_new, ndarray_make_new, print, ndarray_print, unary_op,
+                         ndarray_unary_op, binary_op, ml_ndarray_binary_op, subscr, ndarray_subscr,
+                         iter, ndarray_getiter, attr, ndarray_attr, buffer, ndarray_get_buffer,
+                         locals_dict, &ndarray_locals_dict);

@@ -51,7 +51,7 @@ static void get_output(mp_obj_t obj, mp_obj_t scale, mp_obj_t zero_point, ml_qda
                       mp_obj_get_type_str(obj));
   }
   ml_ndarray_obj_t* a = MP_OBJ_TO_PTR(obj);
-  if (!ml_ndarray_is_contiguous(a) || a->dtype == 'i') {
+  if (!ml_ndarray_is_contiguous(a) || a->dtype == 'i' || a->dtype == '?') {
     mp_raise_ValueError(
         MP_ERROR_TEXT("decoders take the contiguous b/B/h/H/f outputs predict() passes"));
   }

@@ -336,6 +336,13 @@ mp_obj_t mpy_init(mp_obj_fun_bc_t* self, size_t n_args, size_t n_kw, mp_obj_t* a
   mp_store_global(MP_QSTR_decode_yolov2, MP_OBJ_FROM_PTR(&ml_decode_yolov2_obj));
   mp_store_global(MP_QSTR_decode_fomo, MP_OBJ_FROM_PTR(&ml_decode_fomo_obj));
   mp_store_global(MP_QSTR_decode_blazeface, MP_OBJ_FROM_PTR(&ml_decode_blazeface_obj));
+  mp_store_global(MP_QSTR_np_binary, MP_OBJ_FROM_PTR(&ml_np_binary_obj));
+  mp_store_global(MP_QSTR_np_math, MP_OBJ_FROM_PTR(&ml_np_math_obj));
+  mp_store_global(MP_QSTR_np_where, MP_OBJ_FROM_PTR(&ml_np_where_obj));
+  mp_store_global(MP_QSTR_np_nonzero, MP_OBJ_FROM_PTR(&ml_np_nonzero_obj));
+  mp_store_global(MP_QSTR_np_full, MP_OBJ_FROM_PTR(&ml_np_full_obj));
+  mp_store_global(MP_QSTR_np_ramp, MP_OBJ_FROM_PTR(&ml_np_ramp_obj));
+  mp_store_global(MP_QSTR_np_frombuffer, MP_OBJ_FROM_PTR(&ml_np_frombuffer_obj));
 
   MP_DYNRUNTIME_INIT_EXIT
 }

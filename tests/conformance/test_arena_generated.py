@@ -10,6 +10,9 @@ outputs) built with the fixture builder. On every graph
   activation region ("head"): the two planners place the same buffers,
 - and the outputs must equal TFLM's bit for bit, so no plan passes by being
   wrong.
+
+Chains of window operators of random geometry check the plans in which an
+output overlaps the input rows its kernel has finished reading.
 """
 from __future__ import annotations
 
@@ -33,6 +36,14 @@ from tflite_micro.python.tflite_micro import runtime  # noqa: E402
 SCALE = 0.05
 ZERO_POINT = -3
 GRAPHS = 200
+CHAINS = 80
+
+
+def window_out(size, kernel, stride, valid, dilation=1):
+    """TFLite's output size of a sliding window (SAME or VALID padding)."""
+    if valid:
+        return (size - (kernel - 1) * dilation - 1) // stride + 1
+    return -(-size // stride)
 
 
 class GraphBuilder:
@@ -55,35 +66,41 @@ class GraphBuilder:
     def use(self, *tensors):
         self.consumed.update(tensors)
 
-    def conv(self, x, kernel, stride, channels):
+    def conv(self, x, kernel, stride, channels, kernel_w=None, valid=False, dilation=1):
         _, h, w, c = self.shapes[x]
-        weights = self.rng.integers(-127, 128, size=(channels, kernel, kernel, c)).astype(np.int8)
+        kernel_w = kernel if kernel_w is None else kernel_w
+        weights = self.rng.integers(-127, 128, size=(channels, kernel, kernel_w, c)).astype(np.int8)
         scales = [float(s) for s in self.rng.uniform(0.002, 0.02, size=channels)]
         f = self.b.const("w%d" % self.count, weights, scale=scales, zero_point=[0] * channels)
         bias = self.rng.integers(-2000, 2000, size=channels).astype(np.int32)
         bb = self.b.const("b%d" % self.count, bias, scale=[SCALE * s for s in scales],
                           zero_point=[0] * channels)
-        y = self.activation([1, -(-h // stride), -(-w // stride), channels])
+        y = self.activation([1, window_out(h, kernel, stride, valid, dilation),
+                             window_out(w, kernel_w, stride, valid, dilation), channels])
         o = S.Conv2DOptionsT()
-        o.padding, o.strideH, o.strideW = S.Padding.SAME, stride, stride
-        o.dilationHFactor = o.dilationWFactor = 1
+        o.padding = S.Padding.VALID if valid else S.Padding.SAME
+        o.strideH, o.strideW = stride, stride
+        o.dilationHFactor = o.dilationWFactor = dilation
         o.fusedActivationFunction = S.ActivationFunctionType.RELU
         self.b.op("CONV_2D", [x, f, bb], [y], options=o, version=3)
         self.use(x)
         return y
 
-    def depthwise(self, x):
-        _, h, w, c = self.shapes[x]
-        weights = self.rng.integers(-127, 128, size=(1, 3, 3, c)).astype(np.int8)
+    def depthwise(self, x, kernel=3, stride=1, multiplier=1, valid=False):
+        _, h, w, in_c = self.shapes[x]
+        c = in_c * multiplier
+        weights = self.rng.integers(-127, 128, size=(1, kernel, kernel, c)).astype(np.int8)
         scales = [float(s) for s in self.rng.uniform(0.002, 0.02, size=c)]
         f = self.b.const("w%d" % self.count, weights, scale=scales, zero_point=[0] * c,
                          quantized_dimension=3)
         bias = self.rng.integers(-2000, 2000, size=c).astype(np.int32)
         bb = self.b.const("b%d" % self.count, bias, scale=[SCALE * s for s in scales],
                           zero_point=[0] * c)
-        y = self.activation([1, h, w, c])
+        y = self.activation([1, window_out(h, kernel, stride, valid), window_out(w, kernel, stride, valid),
+                             c])
         o = S.DepthwiseConv2DOptionsT()
-        o.padding, o.strideH, o.strideW, o.depthMultiplier = S.Padding.SAME, 1, 1, 1
+        o.padding = S.Padding.VALID if valid else S.Padding.SAME
+        o.strideH, o.strideW, o.depthMultiplier = stride, stride, multiplier
         o.dilationHFactor = o.dilationWFactor = 1
         self.b.op("DEPTHWISE_CONV_2D", [x, f, bb], [y], options=o, version=3)
         self.use(x)
@@ -104,12 +121,14 @@ class GraphBuilder:
         self.use(x, z)
         return y
 
-    def pool(self, x):
+    def pool(self, x, size=2, stride=2, average=False, valid=False):
         _, h, w, c = self.shapes[x]
-        y = self.activation([1, -(-h // 2), -(-w // 2), c])
+        y = self.activation([1, window_out(h, size, stride, valid), window_out(w, size, stride, valid),
+                             c])
         o = S.Pool2DOptionsT()
-        o.padding, o.strideH, o.strideW, o.filterHeight, o.filterWidth = S.Padding.SAME, 2, 2, 2, 2
-        self.b.op("MAX_POOL_2D", [x], [y], options=o, version=2)
+        o.padding = S.Padding.VALID if valid else S.Padding.SAME
+        o.strideH, o.strideW, o.filterHeight, o.filterWidth = stride, stride, size, size
+        self.b.op("AVERAGE_POOL_2D" if average else "MAX_POOL_2D", [x], [y], options=o, version=2)
         self.use(x)
         return y
 
@@ -161,6 +180,44 @@ def random_graph(seed):
     return g.b.finish(), [g.shapes[x]], len(outputs)
 
 
+def window_chain(seed):
+    """A seeded chain of 2 to 6 window operators of random geometry (filter
+    sizes, strides, padding, dilation, depth multipliers, narrow images and
+    odd channel counts), so that each output overlaps its dying input as the
+    kernels' walks allow."""
+    rng = np.random.default_rng(seed)
+    g = GraphBuilder(rng)
+    x = g.activation([1, int(rng.integers(1, 21)), int(rng.integers(1, 21)),
+                      int(rng.integers(1, 21))])
+    y = x
+    for _ in range(int(rng.integers(2, 7))):
+        _, h, w, c = g.shapes[y]
+        kind = rng.random()
+        valid = rng.random() < 0.3
+        if kind < 0.4:
+            kh, kw = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+            stride = int(rng.integers(1, 4))
+            dilation = 2 if rng.random() < 0.15 else 1
+            if valid and (h < (kh - 1) * dilation + 1 or w < (kw - 1) * dilation + 1):
+                valid = False
+            y = g.conv(y, kh, stride, int(rng.integers(1, 25)), kernel_w=kw, valid=valid,
+                       dilation=dilation)
+        elif kind < 0.8:
+            kernel = int(rng.choice([1, 3, 5]))
+            if valid and (h < kernel or w < kernel):
+                valid = False
+            multiplier = int(rng.choice([1, 1, 1, 2, 4, 8])) if c <= 8 else 1
+            y = g.depthwise(y, kernel, int(rng.integers(1, 3)), multiplier, valid)
+        else:
+            size = int(rng.integers(1, 4))
+            if valid and (h < size or w < size):
+                valid = False
+            y = g.pool(y, size, int(rng.integers(1, 3)), rng.random() < 0.5, valid)
+    g.b.inputs([x])
+    g.b.outputs([y])
+    return g.b.finish(), [g.shapes[x]], 1
+
+
 def tflm_figures(model, inputs):
     """(outputs, arena total, activation region) of the tflite-micro package."""
     interp = runtime.Interpreter.from_bytes(model, arena_size=8 << 20)
@@ -195,7 +252,20 @@ def tflm_figures(model, inputs):
 @pytest.mark.suite("arena", "generated graphs within TFLM's arena")
 @pytest.mark.parametrize("seed", range(GRAPHS))
 def test_generated_graph_arena(cli, seed, tmp_path, monkeypatch):
-    model, input_shapes, num_outputs = random_graph(seed)
+    check_graph(cli, random_graph(seed), seed, tmp_path, monkeypatch)
+
+
+@pytest.mark.suite("arena", "window chains overlapping their inputs")
+@pytest.mark.parametrize("seed", range(CHAINS))
+def test_window_chain(cli, seed, tmp_path, monkeypatch):
+    # Their filters reach 5x5 over 24 channels, where the optimized kernels'
+    # im2col scratch (TFLM's reference kernels take none) can outweigh these
+    # tiny activations: the whole-arena bound holds for the reference kernels.
+    check_graph(cli, window_chain(seed), seed, tmp_path, monkeypatch, optimized_bound=False)
+
+
+def check_graph(cli, graph, seed, tmp_path, monkeypatch, optimized_bound=True):
+    model, input_shapes, num_outputs = graph
     path = tmp_path / "graph.tflite"
     path.write_bytes(model)
     rng = np.random.default_rng(seed + 1000)
@@ -207,20 +277,21 @@ def test_generated_graph_arena(cli, seed, tmp_path, monkeypatch):
     want, tflm_total, tflm_head = tflm_figures(model, inputs)
     assert len(want) == num_outputs
 
-    ours = cli.inspect(path)
-    got = cli.run_ok(path, input_files, tmp_path / "out", num_outputs)
-    problems = [util.compare_outputs(g, w, np.int8, "output %d" % k)
-                for k, (g, w) in enumerate(zip(got, want))]
-    problems = [p for p in problems if p]
-    assert not problems, "seed %d: %s" % (seed, "; ".join(problems))
-    assert ours["arena_bytes"] <= tflm_total, (
-        "seed %d: arena %d > TFLM's %d" % (seed, ours["arena_bytes"], tflm_total))
-
-    monkeypatch.setenv("MICROML_KERNELS", "reference")
-    reference = cli.inspect(path)
-    assert reference["arena_plan_bytes"] <= tflm_head, (
+    for kernels in ("optimized", "reference"):
+        monkeypatch.setenv("MICROML_KERNELS", kernels)
+        ours = cli.inspect(path)
+        got = cli.run_ok(path, input_files, tmp_path / kernels, num_outputs)
+        problems = [util.compare_outputs(g, w, np.int8, "output %d" % k)
+                    for k, (g, w) in enumerate(zip(got, want))]
+        problems = [p for p in problems if p]
+        assert not problems, "seed %d, %s kernels: %s" % (seed, kernels, "; ".join(problems))
+        if kernels == "reference" or optimized_bound:
+            assert ours["arena_bytes"] <= tflm_total, (
+                "seed %d, %s kernels: arena %d > TFLM's %d" %
+                (seed, kernels, ours["arena_bytes"], tflm_total))
+    assert ours["arena_plan_bytes"] <= tflm_head, (
         "seed %d: activation plan %d > TFLM's %d (floor %d)" %
-        (seed, reference["arena_plan_bytes"], tflm_head, reference["arena_plan_floor_bytes"]))
+        (seed, ours["arena_plan_bytes"], tflm_head, ours["arena_plan_floor_bytes"]))
 
 
 @pytest.mark.suite("arena", "in-place ADD and RESHAPE")
@@ -256,7 +327,8 @@ def test_in_place_residual(cli, tmp_path, monkeypatch):
 def test_plan_view(cli, seed, tmp_path):
     """`microml plan --json --svg`: tensors alive at once never share bytes
     (unless one took over the other's buffer in place: same offset and size,
-    lifetimes meeting at one operator), all lie inside the plan, and the
+    lifetimes meeting at one operator; or a window operator's output starts
+    below its dying input), all lie inside the plan, and the
     picture is well-formed SVG with a box per tensor."""
     model, _, _ = random_graph(seed)
     path = tmp_path / "graph.tflite"
@@ -266,6 +338,15 @@ def test_plan_view(cli, seed, tmp_path):
     plan = json.loads(proc.stdout_text)
     tensors = plan["tensors"]
     assert tensors
+    windows = {o["index"] for o in plan["operators"]
+               if o["op"] in ("CONV_2D", "DEPTHWISE_CONV_2D", "AVERAGE_POOL_2D", "MAX_POOL_2D")}
+
+    def window_overlap(inp, out):
+        # A window operator's output written over the rows of its dying input
+        # it has read: it starts below the input, at the operator where the
+        # input dies (the lead itself is proven by the runs' bit-exactness).
+        return (inp["last_op"] == out["first_op"] and inp["last_op"] in windows
+                and out["offset"] < inp["offset"])
     for t in tensors:
         assert t["offset"] + t["bytes"] <= plan["plan_bytes"], t
     for i, a in enumerate(tensors):
@@ -275,9 +356,11 @@ def test_plan_view(cli, seed, tmp_path):
                           and b["offset"] < a["offset"] + a["bytes"])
             in_place = (a["offset"] == b["offset"] and a["bytes"] == b["bytes"]
                         and (a["last_op"] == b["first_op"] or b["last_op"] == a["first_op"]))
-            assert not (same_time and same_space) or in_place, (a, b)
+            assert not (same_time and same_space) or in_place or window_overlap(a, b) \
+                or window_overlap(b, a), (a, b)
     live = [o["live_bytes"] for o in plan["operators"]]
-    assert max(live) == live[plan["peak_operator"]] <= plan["plan_bytes"]
+    # Window overlaps can bring the plan below the peak of live bytes.
+    assert max(live) == live[plan["peak_operator"]]
     boxes = [e for e in ET.parse(svg).getroot().iter() if e.tag.endswith("rect")
              and e.find("{http://www.w3.org/2000/svg}title") is not None]
     assert len(boxes) == len(tensors)

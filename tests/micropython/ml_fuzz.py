@@ -1,6 +1,6 @@
 # Hostile-argument fuzzer for the ml module. SEED and CALLS are prepended by
 # test_micropython.py. Calls every public entry point of ml, ml.preprocessing,
-# ml.utils, ml.postprocessing and ml.ndarray with random types, sizes and
+# ml.utils, ml.postprocessing, ml.ndarray and ulab.numpy with random types, sizes and
 # nesting, NaN/inf, huge and negative integers, callables and
 # __float__/__index__ hooks that mutate what is being read, and keeps views
 # and memoryviews past the objects they came from. Any exception is fine; a
@@ -10,6 +10,7 @@ import gc
 import ml
 import _ml
 from ml import ndarray
+from ulab import numpy as np
 from ml.preprocessing import Image, Normalization
 from ml.utils import NMS
 from ml import utils, postprocessing
@@ -133,7 +134,7 @@ def array_():
         for d in dims:
             count *= d
         a = ndarray([pick(FLOATS) if rnd(3) == 0 else rnd(300) - 150 for _ in range(count)],
-                    dtype=pick(("b", "B", "h", "H", "i", "f")))
+                    dtype=pick(("b", "B", "h", "H", "i", "f", "?")))
         a = a.reshape(dims)
         if rnd(3) == 0:
             a = a.T
@@ -402,6 +403,61 @@ def t_ndarray_ops():
         pool.append((a.shape, a.dtype, a.size, a.itemsize, a.ndim))
 
 
+def operand():
+    return pick((array_, array_, array_, number, value))()
+
+
+def index_array(a):
+    r = rnd(4)
+    if r == 0:
+        return a > number()
+    if r == 1:
+        return np.array([rnd(9) - 4 for _ in range(rnd(5))], dtype=pick(("h", "B", "i", "f")))
+    if r == 2:
+        return array_()
+    return np.array([rnd(2) == 0 for _ in range(1 + rnd(4))])
+
+
+def t_numpy():
+    a = array_()
+    r = rnd(14)
+    if r == 0:
+        pool.append(pick(BINARY)(a, operand()))
+    elif r == 1:
+        pool.append(pick(BINARY)(operand(), a))
+    elif r == 2:
+        b = operand()
+        a += b
+        pool.append(a)
+    elif r == 3:
+        pool.append(a[index_array(a)])
+    elif r == 4:
+        a[index_array(a)] = operand()
+    elif r == 5:
+        pool.append(getattr(np, pick(("exp", "log", "sqrt", "sin", "tanh", "floor", "arctan")))(
+            pick((a, operand()))))
+    elif r == 6:
+        pool.append(pick((np.maximum, np.minimum, np.clip, np.where))(a, operand(), operand())
+                    if rnd(2) else np.where(a, operand(), operand()))
+    elif r == 7:
+        pool.append(np.nonzero(pick((a, operand()))))
+    elif r == 8:
+        pool.append(pick((np.zeros, np.ones, np.empty))(pick((shape(), number())),
+                    **({"dtype": pick(DTYPES)} if rnd(2) else {})))
+    elif r == 9:
+        pool.append(np.full(pick((shape(), number())), value(), pick(DTYPES)))
+    elif r == 10:
+        pool.append(np.arange(number(), number(), pick((1, -1, number())), pick(DTYPES))
+                    if rnd(2) else np.linspace(number(), number(), number()))
+    elif r == 11:
+        pool.append(np.frombuffer(buffer(), pick(DTYPES), pick((-1, number())), pick((0, number()))))
+    elif r == 12:
+        pool.append(pick((np.concatenate, np.roll, np.take, np.sort, np.argsort, np.dot))(
+            *pick(([[a, operand()]], [a, number()], [a, index_array(a)], [a], [a, operand()]))))
+    else:
+        pool.append(pick((abs, lambda x: -x, lambda x: ~x, lambda x: +x))(a))
+
+
 def t_memoryview_write():
     for o in pool[-10:]:
         if isinstance(o, memoryview) and len(o):
@@ -494,7 +550,11 @@ def t_release():
 
 TARGETS = (t_model, t_model_any, t_predict, t_predict, t_predict, t_model_attrs, t_ndarray_new,
            t_ndarray_ops, t_ndarray_ops, t_ndarray_ops, t_memoryview_write, t_normalization,
-           t_normalization, t_nms, t_decode, t_decode, t_utils, t_postprocess, t_big, t_release)
+           t_normalization, t_nms, t_decode, t_decode, t_utils, t_postprocess, t_big, t_release,
+           t_numpy, t_numpy, t_numpy)
+BINARY = (lambda x, y: x + y, lambda x, y: x - y, lambda x, y: x * y, lambda x, y: x / y,
+          lambda x, y: x ** y, lambda x, y: x & y, lambda x, y: x | y, lambda x, y: x ^ y,
+          lambda x, y: x < y, lambda x, y: x >= y, lambda x, y: x == y, lambda x, y: x != y)
 
 # Known objects: must be unchanged at the end.
 known_list = [1.5, -2.0, 3.25]

@@ -46,3 +46,30 @@ def test_openmv_ml_unit_tests(tmp_path):
     text = run_unix(source, tmp_path, "-X", "heapsize=64M")
     results = dict(line.split() for line in text.splitlines() if line.startswith("t_"))
     assert {t: results.get(t) for t in TESTS} == {t: "PASS" for t in TESTS}, text
+
+
+# OpenMV's own Python decoders (which use ulab's numpy) instead of ours: the
+# same unit tests then check `from ulab import numpy` against OpenMV's results.
+DECODERS = {f"scripts/libraries/ml/ml-{pkg}/ml/postprocessing/{name}.py": name
+            for pkg, name in (("ultralytics", "ultralytics"), ("darknet", "darknet"),
+                              ("edgeimpulse", "edgeimpulse"), ("mediapipe", "mediapipe"))}
+
+
+@pytest.mark.suite("micropython-openmv", "OpenMV behaviours match")
+def test_openmv_python_decoders_on_ulab_numpy(tmp_path):
+    repo = os.environ.get("OPENMV_REPO")
+    if not repo:
+        pytest.skip("OPENMV_REPO is not set")
+    for folder, names in FILES.items():
+        for name in names:
+            (tmp_path / name).write_bytes(read(Path(repo), f"{folder}/{name}"))
+    package = tmp_path / "openmv_decoders"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    for path, name in DECODERS.items():
+        (package / f"{name}.py").write_bytes(read(Path(repo), path))
+    units = (HERE / "openmv_units.py").read_text().replace("from ml.postprocessing.", "from openmv_decoders.")
+    source = f"import sys\nsys.path.insert(0, {str(tmp_path)!r})\nDATA = {str(tmp_path)!r}\n" + units
+    text = run_unix(source, tmp_path, "-X", "heapsize=64M")
+    results = dict(line.split() for line in text.splitlines() if line.startswith("t_"))
+    assert {t: results.get(t) for t in TESTS} == {t: "PASS" for t in TESTS}, text

@@ -9,6 +9,8 @@ QEMU_MACHINE = mps3-an547
 
 CFLAGS += -mthumb -mcpu=cortex-m55 -mfloat-abi=hard
 CFLAGS += -DQEMU_SOC_MPS2 -DQEMU_MPS_UART0_BASE=0x49303000
+# Clocks and FPGA I/O block for the `time` module (micropython/qemu/qemu_time.c).
+CFLAGS += -DML_QEMU_CPU_HZ=32000000u -DML_QEMU_FPGAIO_BASE=0x49302000u -DML_QEMU_FPGAIO_HZ=20000000u
 CFLAGS += -DMICROPY_HW_MCU_NAME='"Cortex-M55"'
 # gas 2.40 has no -mcpu=cortex-m55; without an architecture here
 # gchelper_thumb2.o gets a default tag that ld refuses to link with v8.1-M code.

@@ -129,6 +129,21 @@ class OpContext {
   Tensor* tensors_;
 };
 
+// How a window operator's kernel (CONV_2D, DEPTHWISE_CONV_2D, pooling) walks
+// its output, so that the planner may let output 0 overlap input 0 where that
+// input dies: output row y reads input rows from y * stride_h - pad_h on, and
+// output pixels (in batch, row, column order) are finished in order with at
+// most `pixels` in flight: once any byte of pixel q is written, only input
+// that pixels q - pixels + 1 and later need is read. A `channel_local` kernel
+// may instead walk the pixels once per group of channels, each walk reading
+// only the input channels equal to the output channels it writes.
+struct WindowOverlap {
+  int32_t stride_h;
+  int32_t pad_h;
+  int32_t pixels;
+  bool channel_local;
+};
+
 struct KernelRegistration {
   int32_t builtin_code;     // a BuiltinOp value; kCUSTOM for custom operators
   const char* custom_name;  // for kCUSTOM only, else nullptr
@@ -147,6 +162,9 @@ struct KernelRegistration {
   // for kernels whose eval reads every element of that input before writing
   // the output element at the same place (element-wise operators, copies).
   uint8_t in_place_inputs = 0;
+  // Optional, for window operators: fills `out` and returns true when this
+  // kernel, for this operator's shapes, keeps the walk WindowOverlap describes.
+  bool (*window_overlap)(OpContext& ctx, WindowOverlap* out) = nullptr;
 };
 
 // The set of kernels an application links. Applications that want a small image

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "plan/greedy_planner.h"
+#include "plan/window_overlap.h"
 
 namespace microml {
 
@@ -91,12 +92,14 @@ bool Contains(const VectorRef<int32_t>& list, int32_t tensor) {
 // buffer alive from the input's first use to the output's last. Subgraph
 // outputs are read after the subgraph runs, and a called subgraph's inputs
 // may be read again by its caller, so neither is ever overwritten.
+bool KeptAfter(const SubgraphRef& graph, bool main, int32_t tensor) {
+  return Contains(graph.outputs(), tensor) || (!main && Contains(graph.inputs(), tensor));
+}
+
 uint32_t ShareInPlace(const detail::SubgraphState& state, const SubgraphRef& graph, bool main,
                       uint16_t* plan_index, PlanBuffer* buffers) {
   uint32_t merged = 0;
-  const auto keeps = [&](int32_t tensor) {
-    return Contains(graph.outputs(), tensor) || (!main && Contains(graph.inputs(), tensor));
-  };
+  const auto keeps = [&](int32_t tensor) { return KeptAfter(graph, main, tensor); };
   for (uint32_t i = 0; i < state.num_ops; ++i) {
     const uint8_t allowed = state.ops[i].kernel->in_place_inputs;
     const OperatorRef op = graph.op(i);
@@ -123,6 +126,40 @@ uint32_t ShareInPlace(const detail::SubgraphState& state, const SubgraphRef& gra
     }
   }
   return merged;
+}
+
+// Window operators whose kernel walks its output in order may write it over
+// the rows of a dying input 0 it has finished reading (the same tensors in-place
+// sharing may give away). Fills `overlaps`; returns how many.
+uint32_t CollectOverlaps(detail::Session& s, uint32_t g, const uint16_t* plan_index,
+                         const PlanBuffer* buffers, PlanOverlap* overlaps) {
+  const detail::SubgraphState& state = s.subgraphs[g];
+  const SubgraphRef graph = s.model->subgraph(g);
+  uint32_t count = 0;
+  for (uint32_t i = 0; i < state.num_ops; ++i) {
+    const KernelRegistration* kernel = state.ops[i].kernel;
+    const OperatorRef op = graph.op(i);
+    if (kernel->window_overlap == nullptr || op.inputs().size() == 0 || op.outputs().size() == 0)
+      continue;
+    const int32_t in = op.inputs()[0];
+    const int32_t out = op.outputs()[0];
+    if (in < 0 || plan_index[in] == kNotPlanned || plan_index[out] == kNotPlanned ||
+        plan_index[in] == plan_index[out] || buffers[plan_index[in]].last != i ||
+        buffers[plan_index[out]].first != i || KeptAfter(graph, g == 0, in)) {
+      continue;
+    }
+    OpContext ctx(&s, g, i, op, &state.ops[i], state.tensors);
+    WindowOverlap walk;
+    int64_t lead = 0;
+    uint32_t step = 0;
+    if (!kernel->window_overlap(ctx, &walk) ||
+        !WindowOutputLead(state.tensors[in], state.tensors[out], walk, kArenaAlignment, &lead,
+                          &step)) {
+      continue;
+    }
+    overlaps[count++] = {plan_index[in], plan_index[out], static_cast<int32_t>(lead), step};
+  }
+  return count;
 }
 
 const detail::ScratchRequest& ScratchRequestAt(const detail::Session& s, uint32_t k) {
@@ -323,7 +360,8 @@ size_t Interpreter::WorkBytesEstimate(const Model& model) {
          ops * detail::kMaxScratchPerOp * sizeof(detail::ScratchRequest) +
          AlignUp(ops * sizeof(detail::ResourceVariable), 8) +
          AlignUp(tensors * sizeof(uint16_t), 8) + AlignUp(buffers * sizeof(PlanBuffer), 8) +
-         AlignUp(PlanWorkBytes(static_cast<uint32_t>(buffers)), 8) +
+         AlignUp(ops * sizeof(PlanOverlap), 8) +
+         AlignUp(PlanWorkBytes(static_cast<uint32_t>(buffers), true), 8) +
          AlignUp(ops * detail::kMaxScratchPerOp * sizeof(uint8_t*), 8) + realigned + kOpDataSlack +
          kArenaAlignment;
 }
@@ -541,27 +579,34 @@ Status Interpreter::PlanActivations() {
   }
   // Planner inputs sized exactly: on tiny models these temporaries, not the
   // activations, can set the arena's size.
-  uint32_t max_tensors = 0, max_buffers = 0;
+  uint32_t max_tensors = 0, max_buffers = 0, max_overlaps = 0;
   for (uint32_t g = 0; g < s.num_subgraphs; ++g) {
     const detail::SubgraphState& state = s.subgraphs[g];
     if (state.num_tensors > max_tensors) max_tensors = state.num_tensors;
-    uint32_t count = 0;
+    uint32_t count = 0, windows = 0;
     for (uint32_t i = 0; i < state.num_tensors; ++i) count += Planned(state.tensors[i]) ? 1 : 0;
     for (uint32_t k = 0; k < s.num_scratch; ++k) count += ScratchRequestAt(s, k).subgraph == g;
+    for (uint32_t i = 0; i < state.num_ops; ++i)
+      windows += state.ops[i].kernel->window_overlap != nullptr;
     if (count > kMaxPlanBuffers) {
       return s.error->Set(Status::kUnsupported,
                           "subgraph %u has %u activation and scratch buffers, over %u", g, count,
                           kMaxPlanBuffers);
     }
     if (count > max_buffers) max_buffers = count;
+    if (windows > max_overlaps) max_overlaps = windows;
   }
   uint16_t* plan_index = static_cast<uint16_t*>(s.AllocateTemp(max_tensors * sizeof(uint16_t)));
   PlanBuffer* buffers = static_cast<PlanBuffer*>(s.AllocateTemp(max_buffers * sizeof(PlanBuffer)));
-  void* work = s.AllocateTemp(PlanWorkBytes(max_buffers));
+  PlanOverlap* overlaps =
+      static_cast<PlanOverlap*>(s.AllocateTemp(max_overlaps * sizeof(PlanOverlap)));
+  const size_t work_bytes = PlanWorkBytes(max_buffers, max_overlaps > 0);
+  void* work = s.AllocateTemp(work_bytes);
   if ((plan_index == nullptr && max_tensors > 0) ||
-      ((buffers == nullptr || work == nullptr) && max_buffers > 0)) {
+      ((buffers == nullptr || work == nullptr) && max_buffers > 0) ||
+      (overlaps == nullptr && max_overlaps > 0)) {
     return s.OutOfMemory(max_tensors * sizeof(uint16_t) + max_buffers * sizeof(PlanBuffer) +
-                             PlanWorkBytes(max_buffers),
+                             max_overlaps * sizeof(PlanOverlap) + work_bytes,
                          "planner work space");
   }
   const size_t temp_peak = s.arena_size - s.tail;
@@ -579,19 +624,22 @@ Status Interpreter::PlanActivations() {
       // bounded search finds): it is kept unless the plan without it is smaller.
       uint32_t first_scratch = 0, merged = 0;
       uint32_t count = CollectBuffers(s, g, true, plan_index, buffers, &first_scratch, &merged);
-      size_t bytes = PlanBuffers(buffers, count, work);
+      uint32_t num_overlaps = CollectOverlaps(s, g, plan_index, buffers, overlaps);
+      size_t bytes = PlanBuffers(buffers, count, overlaps, num_overlaps, work);
       size_t lower = PlanLowerBound(buffers, count);
       if (merged > 0) {
         const uint32_t plain_count =
             CollectBuffers(s, g, false, plan_index, buffers, &first_scratch);
-        const size_t plain = PlanBuffers(buffers, plain_count, work);
+        const uint32_t plain_overlaps = CollectOverlaps(s, g, plan_index, buffers, overlaps);
+        const size_t plain = PlanBuffers(buffers, plain_count, overlaps, plain_overlaps, work);
         if (plain < bytes) {
           bytes = plain;
           count = plain_count;
           lower = PlanLowerBound(buffers, count);
         } else {
           CollectBuffers(s, g, true, plan_index, buffers, &first_scratch);
-          PlanBuffers(buffers, count, work);
+          num_overlaps = CollectOverlaps(s, g, plan_index, buffers, overlaps);
+          PlanBuffers(buffers, count, overlaps, num_overlaps, work);
         }
       }
       if (pass == 1) {

@@ -163,16 +163,28 @@ inline Status StoreMultiplier(OpContext& ctx, double effective, bool wide_accumu
   return Status::kOk;
 }
 
+// Room for `n` multipliers and shifts, in one allocation (each allocation
+// rounds up to 8 bytes).
+inline Status AllocateScales(OpContext& ctx, uint32_t n, ChannelScales* out) {
+  out->multiplier = static_cast<int32_t*>(ctx.AllocatePersistent(n * (sizeof(int32_t) + 1)));
+  if (out->multiplier == nullptr) return Status::kArenaTooSmall;
+  out->shift = reinterpret_cast<int8_t*>(out->multiplier + n);
+  out->step = n > 1 ? 1 : 0;
+  return Status::kOk;
+}
+
 // Per-channel multipliers as TFLM's PopulateConvolutionQuantizationParams
 // computes them: double(input) * double(filter) / double(output).
 inline Status ComputeChannelScales(OpContext& ctx, float input_scale,
                                    const VectorRef<float>& filter_scales, float output_scale,
                                    bool wide_accumulator, ChannelScales* out) {
-  const uint32_t n = filter_scales.size();
-  out->multiplier = static_cast<int32_t*>(ctx.AllocatePersistent(n * sizeof(int32_t)));
-  out->shift = static_cast<int8_t*>(ctx.AllocatePersistent(n * sizeof(int8_t)));
-  if (out->multiplier == nullptr || out->shift == nullptr) return Status::kArenaTooSmall;
-  out->step = n > 1 ? 1 : 0;
+  // Per-tensor scales written per channel (some converters do) give equal
+  // multipliers: one is kept for all.
+  uint32_t n = filter_scales.size();
+  bool equal = true;
+  for (uint32_t i = 1; i < n && equal; ++i) equal = filter_scales[i] == filter_scales[0];
+  if (equal && n > 1) n = 1;
+  MICROML_RETURN_IF_ERROR(AllocateScales(ctx, n, out));
   for (uint32_t i = 0; i < n; ++i) {
     const double effective = static_cast<double>(input_scale) *
                              static_cast<double>(filter_scales[i]) /

@@ -32,6 +32,11 @@ int32_t Im2colRows(int32_t depth) {
 #endif
 }
 
+// Output pixels per GEMM call of a 1x1 filter with unit strides: enough to
+// spread each call's setup, few enough that the output may start close below
+// its input in the arena.
+constexpr int32_t kDirectRows = 16;
+
 // memcpy and memset for the short runs of im2col: newlib-nano's go a byte at a
 // time.
 #if defined(__ARM_FEATURE_MVE)
@@ -210,8 +215,18 @@ void Conv2DInt8(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input
     const int32_t rows = s.batches * s.out_h * s.out_w;
     if (widened) {
       GemmS8Widened(input, s.in_c, rows, filter, s.out_c, s.in_c, q, scratch, output, s.out_c);
-    } else {
+    } else if (s.out_c > kGemmS8ColumnChunk) {
       GemmS8(input, s.in_c, rows, filter, s.out_c, s.in_c, q, output, s.out_c);
+    } else {
+      // kDirectRows pixels at a time, so that the output may be planned over
+      // the input rows already read (Conv2DInt8Pixels).
+      int32_t folded[kGemmS8ColumnChunk];
+      GemmS8FoldBias(filter, s.out_c, s.in_c, q.input_offset, q.bias, folded);
+      for (int32_t r0 = 0; r0 < rows; r0 += kDirectRows) {
+        const int32_t n = rows - r0 < kDirectRows ? rows - r0 : kDirectRows;
+        GemmS8Folded(input + r0 * s.in_c, s.in_c, n, filter, s.out_c, s.in_c, folded, q,
+                     output + r0 * s.out_c, s.out_c);
+      }
     }
     return;
   }
@@ -227,6 +242,29 @@ void Conv2DInt8(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input
       }
     }
   }
+}
+
+int32_t Conv2DInt8Pixels(const Conv2DParams& d, const Conv2DShape& s) {
+  if (!Conv2DInt8Covers(s)) return 1;
+  if (!Conv2DIsDirect1x1(d, s)) {
+    const int32_t depth = s.f_h * s.f_w * s.in_c;
+    if (GemmS8WidenedScratchBytes(depth) > 0) return 2;
+    // Conv2DIm2col walks the whole input once per chunk of columns.
+    return s.out_c > kGemmS8ColumnChunk ? 0 : Im2colRows(depth);
+  }
+  if (d.stride_h != 1 || d.stride_w != 1) return s.out_w;
+  if (GemmS8WidenedScratchBytes(s.in_c) > 0) return 2;
+  return s.out_c > kGemmS8ColumnChunk ? 0 : kDirectRows;
+}
+
+bool Conv2DOverlapWith(OpContext& ctx, WindowOverlap* out, Conv2DInt8PixelCount int8_pixels) {
+  const Conv2DParams d = Conv2DWindowOf(ctx);
+  const int32_t pixels =
+      d.kind == Conv2DKind::kInt8
+          ? int8_pixels(d, Conv2DShapeOf(*ctx.input(0), *ctx.input(1), *ctx.output(0)))
+          : 1;
+  *out = {d.stride_h, d.pad_h, pixels, false};
+  return pixels > 0;
 }
 
 namespace {
@@ -286,6 +324,10 @@ Status Eval(OpContext& ctx) {
   return EvalConv2DOptimized(ctx, &Conv2DInt8);
 }
 
+bool Overlap(OpContext& ctx, WindowOverlap* out) {
+  return Conv2DOverlapWith(ctx, out, &Conv2DInt8Pixels);
+}
+
 }  // namespace
 }  // namespace arm
 
@@ -295,6 +337,8 @@ const KernelRegistration kRegisterConv2DOpt = {static_cast<int32_t>(BuiltinOp::k
                                                arm::PrepareConv2DOptimized,
                                                arm::Eval,
                                                nullptr,
-                                               "float32 int8 int8_int4 int16 int16_b32"};
+                                               "float32 int8 int8_int4 int16 int16_b32",
+                                               0,
+                                               arm::Overlap};
 
 }  // namespace microml

@@ -48,6 +48,14 @@ using Conv2DFloatCompute = void (*)(const Conv2DParams& d, const Conv2DShape& s,
 [[nodiscard]] Status EvalConv2DOptimized(OpContext& ctx, Conv2DInt8Compute int8,
                                          Conv2DFloatCompute float32 = nullptr);
 
+// Output pixels Conv2DInt8 has in flight (WindowOverlap::pixels) for this
+// shape; 0 when it reads input after writing far ahead of it.
+int32_t Conv2DInt8Pixels(const Conv2DParams& d, const Conv2DShape& s);
+// The WindowOverlap of an optimized CONV_2D registration whose int8 compute
+// has `int8_pixels` in flight (every other kind runs the reference compute).
+using Conv2DInt8PixelCount = int32_t (*)(const Conv2DParams& d, const Conv2DShape& s);
+bool Conv2DOverlapWith(OpContext& ctx, WindowOverlap* out, Conv2DInt8PixelCount int8_pixels);
+
 }  // namespace arm
 }  // namespace microml
 

@@ -73,6 +73,31 @@ void DepthwiseConv2DInt8(const DepthwiseParams& d, const DepthwiseShape& s, cons
   depthwise::ChannelsScalar(d, s, input, filter, bias, output, 0, s.out_c);
 }
 
+DepthwiseWalk DepthwiseInt8Walk(const DepthwiseParams& d, const DepthwiseShape& s) {
+  if (d.multiplier == 1) return DepthwiseWalk::kChannelGroups;
+  // With a larger multiplier the groups read each other's input channels: only
+  // a single group, all channels of a pixel at once, walks in order.
+  int32_t width = 1;
+#if defined(__ARM_FEATURE_MVE) || defined(__ARM_FEATURE_DSP)
+  width = d.multiplier % 8 == 0 ? 8 : (d.multiplier % 4 == 0 ? 4 : 1);
+#endif
+  return s.out_c == width ? DepthwiseWalk::kPixels : DepthwiseWalk::kOther;
+}
+
+bool DepthwiseOverlapWith(OpContext& ctx, WindowOverlap* out, DepthwiseInt8WalkOf int8_walk) {
+  const DepthwiseParams d = DepthwiseWindowOf(ctx);
+  if (d.kind != DepthwiseKind::kInt8) {
+    *out = {d.stride_h, d.pad_h, 1, false};
+    return true;
+  }
+  const DepthwiseWalk walk =
+      int8_walk(d, DepthwiseShapeOf(*ctx.input(0), *ctx.input(1), *ctx.output(0)));
+  // Helium takes the interior pixels of a 3x3 filter two at a time.
+  constexpr int32_t kPixels = 2;
+  *out = {d.stride_h, d.pad_h, kPixels, walk == DepthwiseWalk::kChannelGroups};
+  return walk != DepthwiseWalk::kOther;
+}
+
 namespace {
 
 struct OptData {
@@ -129,6 +154,10 @@ Status Eval(OpContext& ctx) {
   return EvalDepthwiseConv2DOptimized(ctx, &DepthwiseConv2DInt8);
 }
 
+bool Overlap(OpContext& ctx, WindowOverlap* out) {
+  return DepthwiseOverlapWith(ctx, out, &DepthwiseInt8Walk);
+}
+
 }  // namespace
 
 }  // namespace arm
@@ -143,6 +172,8 @@ const KernelRegistration kRegisterDepthwiseConv2DOpt = {
     arm::PrepareDepthwiseConv2DOptimized,
     arm::Eval,
     nullptr,
-    "float32 int8 int8_int4 int16"};
+    "float32 int8 int8_int4 int16",
+    0,
+    arm::Overlap};
 
 }  // namespace microml

@@ -34,6 +34,17 @@ using DepthwiseFloatCompute = void (*)(const DepthwiseParams& d, const Depthwise
 [[nodiscard]] Status EvalDepthwiseConv2DOptimized(OpContext& ctx, DepthwiseInt8Compute int8,
                                                   DepthwiseFloatCompute float32 = nullptr);
 
+// How an int8 depthwise compute walks the output (see WindowOverlap): all
+// channels of a pixel before the next pixel, once per group of channels with
+// the groups apart (each reading only its own input channels), or neither.
+enum class DepthwiseWalk : uint8_t { kPixels, kChannelGroups, kOther };
+using DepthwiseInt8WalkOf = DepthwiseWalk (*)(const DepthwiseParams& d, const DepthwiseShape& s);
+// DepthwiseConv2DInt8's walk.
+DepthwiseWalk DepthwiseInt8Walk(const DepthwiseParams& d, const DepthwiseShape& s);
+// The WindowOverlap of an optimized DEPTHWISE_CONV_2D registration whose int8
+// compute walks as `int8_walk` says (every other kind runs the reference).
+bool DepthwiseOverlapWith(OpContext& ctx, WindowOverlap* out, DepthwiseInt8WalkOf int8_walk);
+
 }  // namespace arm
 }  // namespace microml
 

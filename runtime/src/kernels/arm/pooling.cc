@@ -264,7 +264,9 @@ const KernelRegistration kRegisterAveragePool2DOpt = {
     PoolPrepare,
     EvalPool<reference::AveragePool2DFloat, arm::AveragePool2DInt8, arm::AveragePool2DInt16>,
     nullptr,
-    "float32 int8 int16"};
+    "float32 int8 int16",
+    0,
+    PoolOverlap};
 
 const KernelRegistration kRegisterMaxPool2DOpt = {
     static_cast<int32_t>(BuiltinOp::kMAX_POOL_2D),
@@ -273,6 +275,8 @@ const KernelRegistration kRegisterMaxPool2DOpt = {
     PoolPrepare,
     EvalPool<reference::MaxPool2DFloat, arm::MaxPool2DInt8, arm::MaxPool2DInt16>,
     nullptr,
-    "float32 int8 int16"};
+    "float32 int8 int16",
+    0,
+    PoolOverlap};
 
 }  // namespace microml

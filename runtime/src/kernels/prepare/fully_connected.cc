@@ -25,10 +25,7 @@ Status PerTensorScale(OpContext& ctx, float input_scale, float filter_scale, flo
                       "the output scale");
     }
   }
-  out->multiplier = ctx.AllocatePersistent<int32_t>();
-  out->shift = ctx.AllocatePersistent<int8_t>();
-  if (out->multiplier == nullptr || out->shift == nullptr) return Status::kArenaTooSmall;
-  out->step = 0;
+  MICROML_RETURN_IF_ERROR(conv::AllocateScales(ctx, 1, out));
   return conv::StoreMultiplier(ctx, product / static_cast<double>(output_scale), wide_accumulator,
                                out->multiplier, out->shift);
 }

@@ -24,6 +24,16 @@ struct Window {
   Activation activation;
 };
 
+inline Window ReadWindow(const TableRef& options, const WindowFields& fields) {
+  Window w = {};
+  w.padding = options.GetInt8(fields.padding, 0);
+  w.stride_w = options.GetInt32(fields.stride_w, 0);
+  w.stride_h = options.GetInt32(fields.stride_h, 0);
+  w.dilation_w = options.GetInt32(fields.dilation_w, 1);
+  w.dilation_h = options.GetInt32(fields.dilation_h, 1);
+  return w;
+}
+
 // The checks both sliding-window operators start with: 2 or 3 inputs (input,
 // filter, optional bias) and 1 output, their options table, the window, the
 // fused activation, matching float32/int8/int16 input and output types and
@@ -35,11 +45,7 @@ inline Status PrepareWindowOp(OpContext& ctx, OptionsType options_type, const ch
   const Tensor* filter = ctx.input(1);
   const Tensor* output = ctx.output(0);
   const TableRef options = ctx.options();
-  out->padding = options.GetInt8(fields.padding, 0);
-  out->stride_w = options.GetInt32(fields.stride_w, 0);
-  out->stride_h = options.GetInt32(fields.stride_h, 0);
-  out->dilation_w = options.GetInt32(fields.dilation_w, 1);
-  out->dilation_h = options.GetInt32(fields.dilation_h, 1);
+  *out = ReadWindow(options, fields);
   if (out->padding != 0 && out->padding != 1) {
     return ctx.Fail(Status::kInvalidModel, "unknown padding %d", static_cast<int>(out->padding));
   }
@@ -88,6 +94,20 @@ inline Status PrepareWindowGeometry(OpContext& ctx, const Window& window, const 
   MICROML_RETURN_IF_ERROR(
       CheckWindowExtent(ctx, "horizontal", out_w, window.stride_w, *pad_w, f_w, window.dilation_w));
   return CheckBias(ctx, bias, channels);
+}
+
+// The padding before the first row and column of an operator that prepared
+// without error, worked out again from its options and tensors: when planning
+// the arena its operator data may be gone (measuring keeps none).
+inline void WindowPaddingOf(OpContext& ctx, const Window& window, int32_t* pad_h, int32_t* pad_w) {
+  const Tensor& input = *ctx.input(0);
+  const Tensor& filter = *ctx.input(1);
+  const Tensor& output = *ctx.output(0);
+  int32_t extra = 0;
+  *pad_h = WindowPadding(window.stride_h, window.dilation_h, input.dims[1], filter.dims[1],
+                         output.dims[1], &extra);
+  *pad_w = WindowPadding(window.stride_w, window.dilation_w, input.dims[2], filter.dims[2],
+                         output.dims[2], &extra);
 }
 
 }  // namespace conv

@@ -61,6 +61,8 @@ const KernelRegistration kRegisterAveragePool2D = {
     EvalPool<reference::AveragePool2DFloat, reference::AveragePool2DInt8,
              reference::AveragePool2DInt16>,
     nullptr,
-    "float32 int8 int16"};
+    "float32 int8 int16",
+    0,
+    PoolOverlap};
 
 }  // namespace microml

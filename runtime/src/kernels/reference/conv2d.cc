@@ -118,6 +118,8 @@ const KernelRegistration kRegisterConv2D = {static_cast<int32_t>(BuiltinOp::kCON
                                             Conv2DPrepare,
                                             reference::Conv2DEval,
                                             nullptr,
-                                            "float32 int8 int8_int4 int16 int16_b32"};
+                                            "float32 int8 int8_int4 int16 int16_b32",
+                                            0,
+                                            Conv2DOverlap};
 
 }  // namespace microml

@@ -105,6 +105,8 @@ const KernelRegistration kRegisterDepthwiseConv2D = {
     DepthwiseConv2DPrepare,
     reference::DepthwiseConv2DEval,
     nullptr,
-    "float32 int8 int8_int4 int16"};
+    "float32 int8 int8_int4 int16",
+    0,
+    DepthwiseConv2DOverlap};
 
 }  // namespace microml

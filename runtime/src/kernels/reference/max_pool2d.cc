@@ -45,6 +45,8 @@ const KernelRegistration kRegisterMaxPool2D = {
     PoolPrepare,
     EvalPool<reference::MaxPool2DFloat, reference::MaxPool2DInt8, reference::MaxPool2DInt16>,
     nullptr,
-    "float32 int8 int16"};
+    "float32 int8 int16",
+    0,
+    PoolOverlap};
 
 }  // namespace microml

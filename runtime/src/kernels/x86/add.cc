@@ -179,7 +179,8 @@ const KernelRegistration kRegisterAddX86 = {static_cast<int32_t>(BuiltinOp::kADD
                                             AddPrepare,
                                             x86::Eval,
                                             nullptr,
-                                            "float32 int8 int16 int32"};
+                                            "float32 int8 int16 int32",
+                                            0b11};
 
 }  // namespace microml
 

@@ -107,6 +107,19 @@ void Conv2DInt8(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input
   }
 }
 
+// Conv2DInt8's output pixels in flight: x86::GemmS8 takes a chunk of columns
+// for all its rows, then the next chunk, so a call reading the input directly
+// has all its rows in flight once there is more than one chunk.
+int32_t Conv2DInt8Pixels(const Conv2DParams& d, const Conv2DShape& s) {
+  if (ActiveLevel() == Level::kPortable) return arm::Conv2DInt8Pixels(d, s);
+  if (!arm::Conv2DInt8Covers(s)) return 1;
+  if (!arm::Conv2DIsDirect1x1(d, s)) {
+    return static_cast<int32_t>(arm::Conv2DInt8ScratchBytes(d, s) / (s.f_h * s.f_w * s.in_c));
+  }
+  if (d.stride_h != 1 || d.stride_w != 1) return s.out_w;
+  return s.out_c > arm::kGemmS8ColumnChunk ? 0 : kGemmRowBlock;
+}
+
 void Conv2DFloat(const Conv2DParams& d, const Conv2DShape& s, const float* input,
                  const float* filter, const float* bias, float* output) {
   Conv2DFloatAt(ActiveLevel(), d, s, input, filter, bias, output);
@@ -114,6 +127,10 @@ void Conv2DFloat(const Conv2DParams& d, const Conv2DShape& s, const float* input
 
 Status Eval(OpContext& ctx) {
   return arm::EvalConv2DOptimized(ctx, &Conv2DInt8, &Conv2DFloat);
+}
+
+bool Overlap(OpContext& ctx, WindowOverlap* out) {
+  return arm::Conv2DOverlapWith(ctx, out, &Conv2DInt8Pixels);
 }
 
 }  // namespace
@@ -126,7 +143,9 @@ const KernelRegistration kRegisterConv2DX86 = {static_cast<int32_t>(BuiltinOp::k
                                                arm::PrepareConv2DOptimized,
                                                x86::Eval,
                                                nullptr,
-                                               "float32 int8 int8_int4 int16 int16_b32"};
+                                               "float32 int8 int8_int4 int16 int16_b32",
+                                               0,
+                                               x86::Overlap};
 
 }  // namespace microml
 

@@ -173,6 +173,20 @@ Status Eval(OpContext& ctx) {
   return arm::EvalDepthwiseConv2DOptimized(ctx, &DepthwiseInt8, &DepthwiseFloat);
 }
 
+// DepthwiseInt8 walks groups of 16 channels, then 8; the last group, when
+// short of 8 channels, is moved back over its neighbour, whose input it would
+// then read after the neighbour's outputs were written.
+arm::DepthwiseWalk WalkOrder(const DepthwiseParams& d, const DepthwiseShape& s) {
+  if (ActiveLevel() < Level::kAvx2 || s.out_c < 8) return arm::DepthwiseInt8Walk(d, s);
+  if (s.out_c == 8 || s.out_c == kGroup) return arm::DepthwiseWalk::kPixels;
+  return d.multiplier == 1 && s.out_c % 8 == 0 ? arm::DepthwiseWalk::kChannelGroups
+                                               : arm::DepthwiseWalk::kOther;
+}
+
+bool Overlap(OpContext& ctx, WindowOverlap* out) {
+  return arm::DepthwiseOverlapWith(ctx, out, &WalkOrder);
+}
+
 }  // namespace
 }  // namespace x86
 
@@ -183,7 +197,9 @@ const KernelRegistration kRegisterDepthwiseConv2DX86 = {
     arm::PrepareDepthwiseConv2DOptimized,
     x86::Eval,
     nullptr,
-    "float32 int8 int8_int4 int16"};
+    "float32 int8 int8_int4 int16",
+    0,
+    x86::Overlap};
 
 }  // namespace microml
 

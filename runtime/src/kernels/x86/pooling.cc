@@ -385,7 +385,9 @@ const KernelRegistration kRegisterAveragePool2DX86 = {
     EvalPool<reference::AveragePool2DFloat, x86::AveragePool2DInt8Active,
              x86::AveragePool2DInt16Active>,
     nullptr,
-    "float32 int8 int16"};
+    "float32 int8 int16",
+    0,
+    PoolOverlap};
 
 const KernelRegistration kRegisterMaxPool2DX86 = {
     static_cast<int32_t>(BuiltinOp::kMAX_POOL_2D),
@@ -394,7 +396,9 @@ const KernelRegistration kRegisterMaxPool2DX86 = {
     PoolPrepare,
     EvalPool<reference::MaxPool2DFloat, x86::MaxPool2DInt8Active, x86::MaxPool2DInt16Active>,
     nullptr,
-    "float32 int8 int16"};
+    "float32 int8 int16",
+    0,
+    PoolOverlap};
 
 }  // namespace microml
 

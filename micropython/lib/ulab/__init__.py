@@ -1,0 +1,1 @@
+# ulab's layout: `from ulab import numpy as np`, over ml.ndarray.
