@@ -70,7 +70,7 @@ if [ "$(uname -m)" = x86_64 ]; then
       echo "x86 level $level: SKIPPED (this CPU's highest is $best)"
     else
       MICROML_BIN=$PWD/build/bin/microml MICROML_X86_LEVEL=$level MICROML_ORACLE_SEEDS=1 \
-        MICROML_ORACLE_OPS=add,conv_2d,depthwise_conv_2d,fully_connected,average_pool_2d,max_pool_2d \
+        MICROML_ORACLE_OPS=add,average_pool_2d,conv_2d,depthwise_conv_2d,fully_connected,max_pool_2d,mul,softmax \
         MICROML_ORACLE_LABEL=" x86-$level" "${pytest[@]}" tests/conformance/test_ops_oracle.py \
         tests/conformance/test_shared_models.py tests/conformance/test_tflm_integration.py \
         tests/conformance/test_arena_generated.py "$@"

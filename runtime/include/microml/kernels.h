@@ -142,9 +142,13 @@ extern const KernelRegistration kRegisterSoftmaxOpt;
 // instead of the Opt ones on x86-64 hosts: the same prepare, the compute at
 // the level chosen from cpuid at run time.
 extern const KernelRegistration kRegisterAddX86;
+extern const KernelRegistration kRegisterAveragePool2DX86;
 extern const KernelRegistration kRegisterConv2DX86;
 extern const KernelRegistration kRegisterDepthwiseConv2DX86;
 extern const KernelRegistration kRegisterFullyConnectedX86;
+extern const KernelRegistration kRegisterMaxPool2DX86;
+extern const KernelRegistration kRegisterMulX86;
+extern const KernelRegistration kRegisterSoftmaxX86;
 #endif
 
 }  // namespace microml

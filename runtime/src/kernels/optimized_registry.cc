@@ -14,24 +14,25 @@ namespace {
 const KernelRegistration* const kOptimizedKernels[] = {
 #if defined(__x86_64__)
     &kRegisterAddX86,
-#else
-    &kRegisterAddOpt,
-#endif
-    &kRegisterAveragePool2DOpt,
-#if defined(__x86_64__)
+    &kRegisterAveragePool2DX86,
     &kRegisterConv2DX86,
     &kRegisterDepthwiseConv2DX86,
     &kRegisterFullyConnectedX86,
+    &kRegisterMaxPool2DX86,
+    &kRegisterMulX86,
+    &kRegisterSoftmaxX86,
 #else
+    &kRegisterAddOpt,
+    &kRegisterAveragePool2DOpt,
     &kRegisterConv2DOpt,
     &kRegisterDepthwiseConv2DOpt,
     &kRegisterFullyConnectedOpt,
-#endif
     &kRegisterMaxPool2DOpt,
     &kRegisterMulOpt,
+    &kRegisterSoftmaxOpt,
+#endif
     &kRegisterPadOpt,
     &kRegisterPadV2Opt,
-    &kRegisterSoftmaxOpt,
 };
 
 const OpResolver kOptimizedOps = {

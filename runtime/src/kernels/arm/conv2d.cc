@@ -297,13 +297,19 @@ Status PrepareConv2DOptimized(OpContext& ctx) {
   return Status::kOk;
 }
 
-Status EvalConv2DOptimized(OpContext& ctx, Conv2DInt8Compute int8) {
+Status EvalConv2DOptimized(OpContext& ctx, Conv2DInt8Compute int8, Conv2DFloatCompute float32) {
   const OptData& data = *ctx.op_data_as<OptData>();
-  if (data.params->kind != Conv2DKind::kInt8) return reference::Conv2DEvalWith(ctx, *data.params);
   const Tensor& input = *ctx.input(0);
   const Tensor& filter = *ctx.input(1);
   const Tensor* bias = ctx.input(2);
   const Tensor& output = *ctx.output(0);
+  if (data.params->kind == Conv2DKind::kFloat && float32 != nullptr) {
+    float32(*data.params, Conv2DShapeOf(input, filter, output), input.data_as<const float>(),
+            filter.data_as<const float>(), bias != nullptr ? bias->data_as<const float>() : nullptr,
+            output.data_as<float>());
+    return Status::kOk;
+  }
+  if (data.params->kind != Conv2DKind::kInt8) return reference::Conv2DEvalWith(ctx, *data.params);
   int8_t* scratch =
       data.scratch_index >= 0 ? static_cast<int8_t*>(ctx.scratch(data.scratch_index)) : nullptr;
   int8(*data.params, Conv2DShapeOf(input, filter, output), input.data_as<const int8_t>(),

@@ -36,13 +36,17 @@ bool Conv2DIsDirect1x1(const Conv2DParams& d, const Conv2DShape& s);
 
 // The glue of every optimized CONV_2D registration (this one and x86's): the
 // shared prepare plus the scratch Conv2DInt8ScratchBytes asks for, and an eval
-// that runs `int8` (a compute with Conv2DInt8's contract) for int8 and the
+// that runs `int8` (a compute with Conv2DInt8's contract) for int8, `float32`
+// (reference::Conv2DFloat's contract) for float32 when given, and the
 // reference for every other kind.
 using Conv2DInt8Compute = void (*)(const Conv2DParams& d, const Conv2DShape& s, const int8_t* input,
                                    const int8_t* filter, const int32_t* bias, int8_t* scratch,
                                    int8_t* output);
+using Conv2DFloatCompute = void (*)(const Conv2DParams& d, const Conv2DShape& s, const float* input,
+                                    const float* filter, const float* bias, float* output);
 [[nodiscard]] Status PrepareConv2DOptimized(OpContext& ctx);
-[[nodiscard]] Status EvalConv2DOptimized(OpContext& ctx, Conv2DInt8Compute int8);
+[[nodiscard]] Status EvalConv2DOptimized(OpContext& ctx, Conv2DInt8Compute int8,
+                                         Conv2DFloatCompute float32 = nullptr);
 
 // Output pixels Conv2DInt8 has in flight (WindowOverlap::pixels) for this
 // shape; 0 when it reads input after writing far ahead of it.

@@ -128,13 +128,20 @@ Status PrepareDepthwiseConv2DOptimized(OpContext& ctx) {
   return Status::kOk;
 }
 
-Status EvalDepthwiseConv2DOptimized(OpContext& ctx, DepthwiseInt8Compute int8) {
+Status EvalDepthwiseConv2DOptimized(OpContext& ctx, DepthwiseInt8Compute int8,
+                                    DepthwiseFloatCompute float32) {
   const OptData& data = *ctx.op_data_as<OptData>();
   const DepthwiseParams& d = *data.params;
-  if (d.kind != DepthwiseKind::kInt8) return reference::DepthwiseConv2DEvalWith(ctx, d);
   const Tensor& input = *ctx.input(0);
   const Tensor& filter = *ctx.input(1);
   const Tensor* bias = ctx.input(2);
+  if (d.kind == DepthwiseKind::kFloat && float32 != nullptr) {
+    float32(d, DepthwiseShapeOf(input, filter, *ctx.output(0)), input.data_as<const float>(),
+            filter.data_as<const float>(), bias != nullptr ? bias->data_as<const float>() : nullptr,
+            ctx.output(0)->data_as<float>());
+    return Status::kOk;
+  }
+  if (d.kind != DepthwiseKind::kInt8) return reference::DepthwiseConv2DEvalWith(ctx, d);
   int8_t* scratch =
       data.scratch_index >= 0 ? static_cast<int8_t*>(ctx.scratch(data.scratch_index)) : nullptr;
   int8(d, DepthwiseShapeOf(input, filter, *ctx.output(0)), input.data_as<const int8_t>(),

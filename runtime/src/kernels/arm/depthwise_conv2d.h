@@ -22,12 +22,17 @@ void DepthwiseConv2DInt8(const DepthwiseParams& d, const DepthwiseShape& s, cons
 // The glue of every optimized DEPTHWISE_CONV_2D registration (this one and
 // x86's): the shared prepare plus the scratch DepthwiseConv2DInt8ScratchBytes
 // asks for, and an eval that runs `int8` (a compute with DepthwiseConv2DInt8's
-// contract) for int8 and the reference for every other kind.
+// contract) for int8, `float32` (reference::DepthwiseConv2DFloat's contract)
+// for float32 when given, and the reference for every other kind.
 using DepthwiseInt8Compute = void (*)(const DepthwiseParams& d, const DepthwiseShape& s,
                                       const int8_t* input, const int8_t* filter,
                                       const int32_t* bias, int8_t* scratch, int8_t* output);
+using DepthwiseFloatCompute = void (*)(const DepthwiseParams& d, const DepthwiseShape& s,
+                                       const float* input, const float* filter, const float* bias,
+                                       float* output);
 [[nodiscard]] Status PrepareDepthwiseConv2DOptimized(OpContext& ctx);
-[[nodiscard]] Status EvalDepthwiseConv2DOptimized(OpContext& ctx, DepthwiseInt8Compute int8);
+[[nodiscard]] Status EvalDepthwiseConv2DOptimized(OpContext& ctx, DepthwiseInt8Compute int8,
+                                                  DepthwiseFloatCompute float32 = nullptr);
 
 // How an int8 depthwise compute walks the output (see WindowOverlap): all
 // channels of a pixel before the next pixel, once per group of channels with

@@ -1,18 +1,21 @@
-// ADD on x86-64: int8 without broadcasting on AVX2, 16 elements a step, the
-// steps of arm/add.cc's portable loop on eight lanes (RoundedHighMul's 64-bit
-// products by VPMULDQ on even and odd lanes, DivideByPot's one arithmetic
-// shift), so bit-exact under the same bounds (|(x - zero point) << 21| < 2^29,
-// exponents up to kMaxPotExponent). Everything else, and levels below AVX2,
-// take arm::AddInt8 or the reference.
+// ADD on x86-64: int8 on AVX2, 16 elements a step, the steps of arm/add.cc's
+// portable loop on eight lanes (RoundedHighMul's 64-bit products by VPMULDQ
+// on even and odd lanes, DivideByPot's one arithmetic shift), so bit-exact
+// under the same bounds (|(x - zero point) << 21| < 2^29, exponents up to
+// kMaxPotExponent). Broadcasts walk the reference's plan
+// (reference/broadcast.h) with vector runs along its innermost loop, an input
+// broadcast along it repeated. Everything else, and levels below AVX2, take
+// arm::AddInt8 or the reference.
 #if defined(__x86_64__)
 
-#include "kernels/prepare/add.h"
+#include "kernels/x86/add.h"
 
 #include <immintrin.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "kernels/arm/arithmetic.h"
+#include "kernels/reference/broadcast.h"
 #include "kernels/x86/cpu.h"
 #include "kernels/x86/target.h"
 #include "microml/kernels.h"
@@ -63,21 +66,23 @@ MICROML_TARGET_AVX2 inline __m256i Add8(const AddSteps& k, __m128i a8, __m128i b
   return _mm256_min_epi32(_mm256_max_epi32(v, _mm256_set1_epi32(k.lo)), _mm256_set1_epi32(k.hi));
 }
 
-// 16 elements; the last partial step goes through 16-byte copies.
-MICROML_TARGET_AVX2 void AddAvx2(const AddSteps& k, const int8_t* pa, const int8_t* pb, int8_t* po,
-                                 int32_t n) {
-  for (int32_t i = 0; i < n; i += 16) {
+// 16 elements; the last partial step goes through 16-byte copies. An input
+// with step false is one value repeated through a 16-byte block.
+MICROML_TARGET_AVX2 void AddAvx2(const AddSteps& k, const int8_t* pa, bool step_a, const int8_t* pb,
+                                 bool step_b, int8_t* po, int32_t n) {
+  const int32_t da = step_a ? 16 : 0, db = step_b ? 16 : 0;
+  for (int32_t i = 0; i < n; i += 16, pa += da, pb += db) {
     alignas(16) int8_t a[16] = {};
     alignas(16) int8_t b[16] = {};
     const bool whole = n - i >= 16;
     const int32_t count = whole ? 16 : n - i;
     if (!whole) {
-      memcpy(a, pa + i, static_cast<size_t>(count));
-      memcpy(b, pb + i, static_cast<size_t>(count));
+      memcpy(a, pa, static_cast<size_t>(count));
+      memcpy(b, pb, static_cast<size_t>(count));
     }
-    const __m128i va = whole ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(pa + i))
+    const __m128i va = whole ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(pa))
                              : _mm_load_si128(reinterpret_cast<const __m128i*>(a));
-    const __m128i vb = whole ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(pb + i))
+    const __m128i vb = whole ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(pb))
                              : _mm_load_si128(reinterpret_cast<const __m128i*>(b));
     const __m256i lo = Add8(k, va, vb);
     const __m256i hi = Add8(k, _mm_unpackhi_epi64(va, va), _mm_unpackhi_epi64(vb, vb));
@@ -96,13 +101,50 @@ MICROML_TARGET_AVX2 void AddAvx2(const AddSteps& k, const int8_t* pa, const int8
   }
 }
 
+void AddBroadcast(const AddSteps& k, const int8_t* pa, const int8_t* pb, int8_t* po,
+                  const BroadcastPlan& plan) {
+  if (plan.empty) return;
+  if (plan.loops == 0) {
+    AddAvx2(k, pa, true, pb, true, po, 1);
+    return;
+  }
+  const int32_t inner = plan.size[0];
+  const bool step_a = plan.stride_a[0] != 0, step_b = plan.stride_b[0] != 0;
+  int8_t repeat_a[16], repeat_b[16];
+  int32_t index[kMaxBroadcastRank] = {};
+  for (;;) {
+    if (!step_a) memset(repeat_a, *pa, sizeof(repeat_a));
+    if (!step_b) memset(repeat_b, *pb, sizeof(repeat_b));
+    AddAvx2(k, step_a ? pa : repeat_a, step_a, step_b ? pb : repeat_b, step_b, po, inner);
+    po += inner;
+    int j = 1;
+    for (; j < plan.loops; ++j) {
+      pa += plan.stride_a[j];
+      pb += plan.stride_b[j];
+      if (++index[j] < plan.size[j]) break;
+      pa -= plan.stride_a[j] * plan.size[j];
+      pb -= plan.stride_b[j] * plan.size[j];
+      index[j] = 0;
+    }
+    if (j == plan.loops) return;
+  }
+}
+
 Status Eval(OpContext& ctx) {
-  const ArithData& d = *ctx.op_data_as<ArithData>();
   const Tensor& out = *ctx.output(0);
-  if (out.type != TensorType::kINT8 || d.broadcast || ActiveLevel() < Level::kAvx2 ||
-      -d.shift_a > arm::kMaxPotExponent || -d.shift_b > arm::kMaxPotExponent ||
-      -d.shift_out > arm::kMaxPotExponent) {
-    return kRegisterAddOpt.eval(ctx);
+  if (out.type != TensorType::kINT8) return kRegisterAddOpt.eval(ctx);
+  AddInt8At(ActiveLevel(), *ctx.op_data_as<ArithData>(), *ctx.input(0), *ctx.input(1), out);
+  return Status::kOk;
+}
+
+}  // namespace
+
+void AddInt8At(Level level, const ArithData& d, const Tensor& a, const Tensor& b,
+               const Tensor& out) {
+  if (level < Level::kAvx2 || -d.shift_a > arm::kMaxPotExponent ||
+      -d.shift_b > arm::kMaxPotExponent || -d.shift_out > arm::kMaxPotExponent) {
+    arm::AddInt8(d, a, b, out);
+    return;
   }
   AddSteps k;
   k.scale = 2 << d.left_shift;
@@ -117,12 +159,18 @@ Status Eval(OpContext& ctx) {
   k.pot_a = Pot8{1 << -d.shift_a, -d.shift_a + 1};
   k.pot_b = Pot8{1 << -d.shift_b, -d.shift_b + 1};
   k.pot_out = Pot8{1 << -d.shift_out, -d.shift_out + 1};
-  AddAvx2(k, ctx.input(0)->data_as<const int8_t>(), ctx.input(1)->data_as<const int8_t>(),
-          out.data_as<int8_t>(), static_cast<int32_t>(out.element_count()));
-  return Status::kOk;
+  const int8_t* pa = a.data_as<const int8_t>();
+  const int8_t* pb = b.data_as<const int8_t>();
+  int8_t* po = out.data_as<int8_t>();
+  if (!d.broadcast) {
+    AddAvx2(k, pa, true, pb, true, po, static_cast<int32_t>(out.element_count()));
+    return;
+  }
+  BroadcastPlan plan;
+  MakeBroadcastPlan(a, b, out, &plan);
+  AddBroadcast(k, pa, pb, po, plan);
 }
 
-}  // namespace
 }  // namespace x86
 
 const KernelRegistration kRegisterAddX86 = {static_cast<int32_t>(BuiltinOp::kADD),

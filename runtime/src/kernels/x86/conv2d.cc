@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernels/x86/conv2d_float.h"
 #include "kernels/x86/conv_vnni.h"
 #include "kernels/x86/cpu.h"
 #include "kernels/x86/gemm_s8.h"
@@ -148,8 +149,13 @@ int32_t Conv2DInt8Pixels(const Conv2DParams& d, const Conv2DShape& s) {
   return pixels;
 }
 
+void Conv2DFloat(const Conv2DParams& d, const Conv2DShape& s, const float* input,
+                 const float* filter, const float* bias, float* output) {
+  Conv2DFloatAt(ActiveLevel(), d, s, input, filter, bias, output);
+}
+
 Status Eval(OpContext& ctx) {
-  return arm::EvalConv2DOptimized(ctx, &Conv2DInt8);
+  return arm::EvalConv2DOptimized(ctx, &Conv2DInt8, &Conv2DFloat);
 }
 
 bool Overlap(OpContext& ctx, WindowOverlap* out) {

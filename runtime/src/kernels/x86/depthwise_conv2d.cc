@@ -21,6 +21,7 @@
 #include "kernels/arm/depthwise_conv2d.h"
 #include "kernels/arm/depthwise_window.h"
 #include "kernels/x86/cpu.h"
+#include "kernels/x86/depthwise_float.h"
 #include "kernels/x86/depthwise_gemm.h"
 #include "kernels/x86/requantize.h"
 #include "kernels/x86/requantize512.h"
@@ -253,10 +254,15 @@ void DepthwiseInt8(const DepthwiseParams& d, const DepthwiseShape& s, const int8
   }
 }
 
+void DepthwiseFloat(const DepthwiseParams& d, const DepthwiseShape& s, const float* input,
+                    const float* filter, const float* bias, float* output) {
+  DepthwiseConv2DFloatAt(ActiveLevel(), d, s, input, filter, bias, output);
+}
+
 namespace {
 
 Status Eval(OpContext& ctx) {
-  return arm::EvalDepthwiseConv2DOptimized(ctx, &DepthwiseInt8);
+  return arm::EvalDepthwiseConv2DOptimized(ctx, &DepthwiseInt8, &DepthwiseFloat);
 }
 
 // DepthwiseInt8's walk: DepthwiseSingleChannel's GEMM over the copied

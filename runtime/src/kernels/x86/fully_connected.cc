@@ -1,11 +1,13 @@
 // FULLY_CONNECTED on x86-64: int8 on x86::GemmS8 at the SSE4.1 level and
-// above; the portable level is arm::FullyConnectedInt8, every other type the
-// reference. Same prepare, no scratch.
+// above (the portable level is arm::FullyConnectedInt8), float32 on
+// x86/fully_connected_float.h, every other type the reference. Same prepare,
+// no scratch.
 #if defined(__x86_64__)
 
 #include "kernels/arm/fully_connected.h"
 
 #include "kernels/x86/cpu.h"
+#include "kernels/x86/fully_connected_float.h"
 #include "kernels/x86/gemm_s8.h"
 #include "microml/kernels.h"
 
@@ -15,8 +17,15 @@ namespace {
 
 Status Eval(OpContext& ctx) {
   const FullyConnectedParams& d = *ctx.op_data_as<FullyConnectedParams>();
-  if (d.kind != FullyConnectedKind::kInt8) return reference::FullyConnectedEval(ctx);
   const Tensor* bias = ctx.input(2);
+  if (d.kind == FullyConnectedKind::kFloat) {
+    FullyConnectedFloatAt(ActiveLevel(), d, ctx.input(0)->data_as<const float>(),
+                          ctx.input(1)->data_as<const float>(),
+                          bias != nullptr ? bias->data_as<const float>() : nullptr,
+                          ctx.output(0)->data_as<float>());
+    return Status::kOk;
+  }
+  if (d.kind != FullyConnectedKind::kInt8) return reference::FullyConnectedEval(ctx);
   const int8_t* input = ctx.input(0)->data_as<const int8_t>();
   const int8_t* filter = ctx.input(1)->data_as<const int8_t>();
   const int32_t* b = bias != nullptr ? bias->data_as<const int32_t>() : nullptr;
