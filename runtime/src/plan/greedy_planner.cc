@@ -330,17 +330,18 @@ size_t OverlapLowerBound(const Problem& p, const uint16_t* as_output) {
   return most;
 }
 
-// Reorders `w.order` so that every overlap output comes right before its
-// input (chains of them output-most first): placed in that order, each input
-// goes right above its output, as close as the lead allows.
-void OutputsFirst(const Problem& p, const Work& w) {
+// Reorders `w.order` so that overlap outputs come right before their inputs,
+// up to `links` of a chain (output-most first): placed in that order, each
+// input goes right above its output, as close as the lead allows. Whole
+// chains drift up by every lead; single links leave the rest of the order be.
+void OutputsFirst(const Problem& p, const Work& w, uint32_t links) {
   uint16_t* done = w.cursor;
   uint32_t* chain = w.top;
   for (uint32_t i = 0; i < p.count; ++i) done[i] = 0;
   uint32_t n = 0;
   for (uint32_t k = 0; k < p.count; ++k) {
     uint32_t length = 0;
-    for (uint32_t b = w.order[k]; b != kNone && !done[b];
+    for (uint32_t b = w.order[k]; b != kNone && !done[b] && length <= links;
          b = w.as_input[b] == kNone ? kNone : p.overlaps[w.as_input[b]].output) {
       chain[length++] = b;
       done[b] = 1;
@@ -360,11 +361,13 @@ size_t PlanProblem(const Problem& p, PlanBuffer* buffers, const Work& w) {
                           Order::kAreaFirst,     Order::kLongestLivedFirst,
                           Order::kEarliestFirst, Order::kLatestEndFirst};
   for (const Order order : orders) {
-    for (int outputs_first = 0; outputs_first < (p.overlaps != nullptr ? 2 : 1); ++outputs_first) {
+    // Overlap links moved before their inputs: none, one, or whole chains.
+    const uint32_t variants[] = {0, 1, kNone};
+    for (int v = 0; v < (p.overlaps != nullptr ? 3 : 1); ++v) {
       SortIndices(buffers, w.order, count, order);
-      if (outputs_first) OutputsFirst(p, w);
+      if (variants[v] > 0) OutputsFirst(p, w, variants[v]);
       const size_t total = PlaceInOrder(p, w);
-      if ((order == Order::kLargestFirst && !outputs_first) || total < best) {
+      if ((order == Order::kLargestFirst && v == 0) || total < best) {
         best = total;
         best_order = order;
         for (uint32_t i = 0; i < count; ++i) buffers[i].offset = w.offsets[i];
