@@ -33,10 +33,7 @@ Status PrepareConv2D(OpContext& ctx, Conv2DParams** out) {
   const Tensor* bias = ctx.input(2);
   const Tensor* output = ctx.output(0);
   Conv2DParams params = {};
-  params.stride_w = window.stride_w;
-  params.stride_h = window.stride_h;
-  params.dilation_w = window.dilation_w;
-  params.dilation_h = window.dilation_h;
+  conv::CopyStrides(window, &params);
   const Conv2DShape s = Conv2DShapeOf(*input, *filter, *output);
   const int32_t filter_count = filter->dims[0];
   if (s.in_c % s.f_c != 0) {
@@ -69,10 +66,7 @@ Conv2DKind Conv2DKindOf(const Tensor& input, const Tensor& filter, const Tensor*
 Conv2DParams Conv2DWindowOf(OpContext& ctx) {
   const conv::Window window = conv::ReadWindow(ctx.options(), kFields);
   Conv2DParams params = {};
-  params.stride_w = window.stride_w;
-  params.stride_h = window.stride_h;
-  params.dilation_w = window.dilation_w;
-  params.dilation_h = window.dilation_h;
+  conv::CopyStrides(window, &params);
   conv::WindowPaddingOf(ctx, window, &params.pad_h, &params.pad_w);
   params.kind = Conv2DKindOf(*ctx.input(0), *ctx.input(1), ctx.input(2));
   return params;

@@ -38,10 +38,7 @@ DepthwiseKind DepthwiseKindOf(const Tensor& input, const Tensor& filter) {
 DepthwiseParams DepthwiseWindowOf(OpContext& ctx) {
   const conv::Window window = conv::ReadWindow(ctx.options(), kFields);
   DepthwiseParams params = {};
-  params.stride_w = window.stride_w;
-  params.stride_h = window.stride_h;
-  params.dilation_w = window.dilation_w;
-  params.dilation_h = window.dilation_h;
+  conv::CopyStrides(window, &params);
   params.multiplier = ctx.options().GetInt32(kDepthMultiplierField, 0);
   conv::WindowPaddingOf(ctx, window, &params.pad_h, &params.pad_w);
   params.kind = DepthwiseKindOf(*ctx.input(0), *ctx.input(1));
@@ -63,10 +60,7 @@ Status DepthwiseConv2DPrepare(OpContext& ctx) {
   const Tensor* bias = ctx.input(2);
   const Tensor* output = ctx.output(0);
   DepthwiseParams params = {};
-  params.stride_w = window.stride_w;
-  params.stride_h = window.stride_h;
-  params.dilation_w = window.dilation_w;
-  params.dilation_h = window.dilation_h;
+  conv::CopyStrides(window, &params);
   params.multiplier = ctx.options().GetInt32(kDepthMultiplierField, 0);
   const DepthwiseShape s = DepthwiseShapeOf(*input, *filter, *output);
   const int32_t channels = filter->dims[3];

@@ -34,6 +34,15 @@ inline Window ReadWindow(const TableRef& options, const WindowFields& fields) {
   return w;
 }
 
+// The window's strides and dilations into an operator's params.
+template <class Params>
+void CopyStrides(const Window& window, Params* params) {
+  params->stride_w = window.stride_w;
+  params->stride_h = window.stride_h;
+  params->dilation_w = window.dilation_w;
+  params->dilation_h = window.dilation_h;
+}
+
 // The checks both sliding-window operators start with: 2 or 3 inputs (input,
 // filter, optional bias) and 1 output, their options table, the window, the
 // fused activation, matching float32/int8/int16 input and output types and
