@@ -41,6 +41,13 @@ struct ScratchRequest {
   uint16_t op;
 };
 
+// Kept only during setup, one per operator: how far the operator's output may
+// start after its input 0 (see WindowOverlap); step 0 when it may not overlap.
+struct WindowLead {
+  int32_t lead;
+  uint32_t step;
+};
+
 struct SubgraphState {
   Tensor* tensors;
   OpRecord* ops;
@@ -81,6 +88,9 @@ struct Session {
   // is scratch_requests[num_scratch - 1 - k].
   ScratchRequest* scratch_requests = nullptr;
   uint32_t num_scratch = 0;
+  // Setup only: per operator of every subgraph in turn, worked out after its
+  // prepare (while its operator data exists, also when measuring).
+  WindowLead* window_leads = nullptr;
   ResourceVariable* resources = nullptr;
   uint32_t num_resources = 0;
   uint32_t resource_capacity = 0;
@@ -152,7 +162,7 @@ class Interpreter {
  private:
   Status SetupImpl();
   Status BindTensors(uint32_t subgraph);
-  Status PrepareOps(uint32_t subgraph);
+  Status PrepareOps(uint32_t subgraph, detail::WindowLead* leads);
   Status PlanActivations();
 
   // Whether Reset() finds anything to reset (variable tensors, resource

@@ -164,6 +164,7 @@ struct KernelRegistration {
   uint8_t in_place_inputs = 0;
   // Optional, for window operators: fills `out` and returns true when this
   // kernel, for this operator's shapes, keeps the walk WindowOverlap describes.
+  // Called right after a successful prepare, with its operator data.
   bool (*window_overlap)(OpContext& ctx, WindowOverlap* out) = nullptr;
 };
 

@@ -129,37 +129,50 @@ uint32_t ShareInPlace(const detail::SubgraphState& state, const SubgraphRef& gra
 }
 
 // Window operators whose kernel walks its output in order may write it over
-// the rows of a dying input 0 it has finished reading (the same tensors in-place
-// sharing may give away). Fills `overlaps`; returns how many.
-uint32_t CollectOverlaps(detail::Session& s, uint32_t g, const uint16_t* plan_index,
+// the rows of a dying input 0 it has read (the same tensors in-place sharing
+// may give away), as far as PrepareOps found. Fills `overlaps`; returns how
+// many.
+uint32_t CollectOverlaps(const detail::Session& s, uint32_t g, const uint16_t* plan_index,
                          const PlanBuffer* buffers, PlanOverlap* overlaps) {
   const detail::SubgraphState& state = s.subgraphs[g];
   const SubgraphRef graph = s.model->subgraph(g);
+  uint32_t first_op = 0;
+  for (uint32_t k = 0; k < g; ++k) first_op += s.subgraphs[k].num_ops;
   uint32_t count = 0;
   for (uint32_t i = 0; i < state.num_ops; ++i) {
-    const KernelRegistration* kernel = state.ops[i].kernel;
+    const detail::WindowLead& w = s.window_leads[first_op + i];
+    if (w.step == 0) continue;
     const OperatorRef op = graph.op(i);
-    if (kernel->window_overlap == nullptr || op.inputs().size() == 0 || op.outputs().size() == 0)
-      continue;
     const int32_t in = op.inputs()[0];
     const int32_t out = op.outputs()[0];
-    if (in < 0 || plan_index[in] == kNotPlanned || plan_index[out] == kNotPlanned ||
+    if (plan_index[in] == kNotPlanned || plan_index[out] == kNotPlanned ||
         plan_index[in] == plan_index[out] || buffers[plan_index[in]].last != i ||
         buffers[plan_index[out]].first != i || KeptAfter(graph, g == 0, in)) {
       continue;
     }
-    OpContext ctx(&s, g, i, op, &state.ops[i], state.tensors);
-    WindowOverlap walk;
-    int64_t lead = 0;
-    uint32_t step = 0;
-    if (!kernel->window_overlap(ctx, &walk) ||
-        !WindowOutputLead(state.tensors[in], state.tensors[out], walk, kArenaAlignment, &lead,
-                          &step)) {
-      continue;
-    }
-    overlaps[count++] = {plan_index[in], plan_index[out], static_cast<int32_t>(lead), step};
+    overlaps[count++] = {plan_index[in], plan_index[out], w.lead, w.step};
   }
   return count;
+}
+
+// How far the output of a just prepared operator may start after its input 0
+// (step 0: it may not overlap it).
+detail::WindowLead WindowLeadOf(OpContext& ctx, const KernelRegistration& kernel,
+                                const OperatorRef& op, const Tensor* tensors) {
+  detail::WindowLead none = {0, 0};
+  if (kernel.window_overlap == nullptr || op.inputs().size() == 0 || op.outputs().size() == 0 ||
+      op.inputs()[0] < 0) {
+    return none;
+  }
+  WindowOverlap walk;
+  int64_t lead = 0;
+  uint32_t step = 0;
+  if (!kernel.window_overlap(ctx, &walk) ||
+      !WindowOutputLead(tensors[op.inputs()[0]], tensors[op.outputs()[0]], walk, kArenaAlignment,
+                        &lead, &step)) {
+    return none;
+  }
+  return {static_cast<int32_t>(lead), step};
 }
 
 const detail::ScratchRequest& ScratchRequestAt(const detail::Session& s, uint32_t k) {
@@ -360,7 +373,7 @@ size_t Interpreter::WorkBytesEstimate(const Model& model) {
          ops * detail::kMaxScratchPerOp * sizeof(detail::ScratchRequest) +
          AlignUp(ops * sizeof(detail::ResourceVariable), 8) +
          AlignUp(tensors * sizeof(uint16_t), 8) + AlignUp(buffers * sizeof(PlanBuffer), 8) +
-         AlignUp(ops * sizeof(PlanOverlap), 8) +
+         AlignUp(ops * sizeof(PlanOverlap), 8) + AlignUp(ops * sizeof(detail::WindowLead), 8) +
          AlignUp(PlanWorkBytes(static_cast<uint32_t>(buffers), true), 8) +
          AlignUp(ops * detail::kMaxScratchPerOp * sizeof(uint8_t*), 8) + realigned + kOpDataSlack +
          kArenaAlignment;
@@ -434,7 +447,17 @@ Status Interpreter::SetupImpl() {
     }
   }
   for (uint32_t g = 0; g < s.num_subgraphs; ++g) MICROML_RETURN_IF_ERROR(BindTensors(g));
-  for (uint32_t g = 0; g < s.num_subgraphs; ++g) MICROML_RETURN_IF_ERROR(PrepareOps(g));
+  // Before any scratch request: those stay contiguous in the tail.
+  s.window_leads =
+      static_cast<detail::WindowLead*>(s.AllocateTemp(total_ops * sizeof(detail::WindowLead)));
+  if (s.window_leads == nullptr && total_ops > 0) {
+    return s.OutOfMemory(total_ops * sizeof(detail::WindowLead), "window operator records");
+  }
+  uint32_t first_op = 0;
+  for (uint32_t g = 0; g < s.num_subgraphs; ++g) {
+    MICROML_RETURN_IF_ERROR(PrepareOps(g, s.window_leads + first_op));
+    first_op += s.subgraphs[g].num_ops;
+  }
   return PlanActivations();
 }
 
@@ -525,7 +548,7 @@ Status Interpreter::BindTensors(uint32_t subgraph) {
   return Status::kOk;
 }
 
-Status Interpreter::PrepareOps(uint32_t subgraph) {
+Status Interpreter::PrepareOps(uint32_t subgraph, detail::WindowLead* leads) {
   detail::Session& s = session_;
   const SubgraphRef graph = s.model->subgraph(subgraph);
   detail::SubgraphState& state = s.subgraphs[subgraph];
@@ -554,6 +577,7 @@ Status Interpreter::PrepareOps(uint32_t subgraph) {
     state.ops[i].kernel = kernel;
     const size_t head_before = s.head;
     MICROML_RETURN_IF_ERROR(kernel->prepare(ctx));
+    leads[i] = WindowLeadOf(ctx, *kernel, op, state.tensors);
     if (s.measuring) {
       // Operator data only has to exist while its own prepare runs.
       s.measured_persistent += s.head - head_before;

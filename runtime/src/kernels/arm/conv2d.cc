@@ -257,16 +257,6 @@ int32_t Conv2DInt8Pixels(const Conv2DParams& d, const Conv2DShape& s) {
   return s.out_c > kGemmS8ColumnChunk ? 0 : kDirectRows;
 }
 
-bool Conv2DOverlapWith(OpContext& ctx, WindowOverlap* out, Conv2DInt8PixelCount int8_pixels) {
-  const Conv2DParams d = Conv2DWindowOf(ctx);
-  const int32_t pixels =
-      d.kind == Conv2DKind::kInt8
-          ? int8_pixels(d, Conv2DShapeOf(*ctx.input(0), *ctx.input(1), *ctx.output(0)))
-          : 1;
-  *out = {d.stride_h, d.pad_h, pixels, false};
-  return pixels > 0;
-}
-
 namespace {
 
 struct OptData {
@@ -275,6 +265,16 @@ struct OptData {
 };
 
 }  // namespace
+
+bool Conv2DOverlapWith(OpContext& ctx, WindowOverlap* out, Conv2DInt8PixelCount int8_pixels) {
+  const Conv2DParams& d = *ctx.op_data_as<OptData>()->params;
+  const int32_t pixels =
+      d.kind == Conv2DKind::kInt8
+          ? int8_pixels(d, Conv2DShapeOf(*ctx.input(0), *ctx.input(1), *ctx.output(0)))
+          : 1;
+  *out = {d.stride_h, d.pad_h, pixels, false};
+  return pixels > 0;
+}
 
 bool Conv2DIsDirect1x1(const Conv2DParams& d, const Conv2DShape& s) {
   return s.f_h == 1 && s.f_w == 1 && d.pad_h == 0 && d.pad_w == 0;

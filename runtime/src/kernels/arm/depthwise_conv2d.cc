@@ -87,8 +87,17 @@ DepthwiseWalk DepthwiseInt8Walk(const DepthwiseParams& d, const DepthwiseShape& 
   return s.out_c == width ? DepthwiseWalk::kPixels : DepthwiseWalk::kOther;
 }
 
+namespace {
+
+struct OptData {
+  const DepthwiseParams* params;
+  int scratch_index;
+};
+
+}  // namespace
+
 bool DepthwiseOverlapWith(OpContext& ctx, WindowOverlap* out, DepthwiseInt8WalkOf int8_walk) {
-  const DepthwiseParams d = DepthwiseWindowOf(ctx);
+  const DepthwiseParams& d = *ctx.op_data_as<OptData>()->params;
   if (d.kind != DepthwiseKind::kInt8) {
     *out = {d.stride_h, d.pad_h, 1, false};
     return true;
@@ -99,15 +108,6 @@ bool DepthwiseOverlapWith(OpContext& ctx, WindowOverlap* out, DepthwiseInt8WalkO
   *out = {d.stride_h, d.pad_h, pixels, walk == DepthwiseWalk::kChannelGroups};
   return walk != DepthwiseWalk::kOther;
 }
-
-namespace {
-
-struct OptData {
-  const DepthwiseParams* params;
-  int scratch_index;
-};
-
-}  // namespace
 
 Status PrepareDepthwiseConv2DOptimized(OpContext& ctx) {
   MICROML_RETURN_IF_ERROR(DepthwiseConv2DPrepare(ctx));

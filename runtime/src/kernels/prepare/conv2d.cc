@@ -14,10 +14,12 @@ Status PrepareQuantized(OpContext& ctx, const Tensor& input, const Tensor& filte
   const TensorType type = input.type;
   if (type == TensorType::kINT8) {
     MICROML_RETURN_IF_ERROR(conv::CheckInt8Operands(ctx, input, filter, bias));
+    data->kind = filter.type == TensorType::kINT4 ? Conv2DKind::kInt8Int4 : Conv2DKind::kInt8;
   } else {
     MICROML_RETURN_IF_ERROR(conv::CheckInt16Operands(ctx, input, filter, bias, true));
+    data->kind = bias != nullptr && bias->type == TensorType::kINT32 ? Conv2DKind::kInt16Bias32
+                                                                     : Conv2DKind::kInt16Bias64;
   }
-  data->kind = Conv2DKindOf(input, filter, bias);
   return conv::PrepareChannelQuant(ctx, 0, 1, type, filter.dims[0], 0,
                                    data->kind == Conv2DKind::kInt16Bias64, activation, data);
 }
@@ -52,28 +54,8 @@ Status PrepareConv2D(OpContext& ctx, Conv2DParams** out) {
                            Conv2DKind::kFloat, PrepareQuantized, out);
 }
 
-Conv2DKind Conv2DKindOf(const Tensor& input, const Tensor& filter, const Tensor* bias) {
-  if (input.type == TensorType::kINT8) {
-    return filter.type == TensorType::kINT4 ? Conv2DKind::kInt8Int4 : Conv2DKind::kInt8;
-  }
-  if (input.type == TensorType::kINT16) {
-    return bias != nullptr && bias->type == TensorType::kINT32 ? Conv2DKind::kInt16Bias32
-                                                               : Conv2DKind::kInt16Bias64;
-  }
-  return Conv2DKind::kFloat;
-}
-
-Conv2DParams Conv2DWindowOf(OpContext& ctx) {
-  const conv::Window window = conv::ReadWindow(ctx.options(), kFields);
-  Conv2DParams params = {};
-  conv::CopyStrides(window, &params);
-  conv::WindowPaddingOf(ctx, window, &params.pad_h, &params.pad_w);
-  params.kind = Conv2DKindOf(*ctx.input(0), *ctx.input(1), ctx.input(2));
-  return params;
-}
-
 bool Conv2DOverlap(OpContext& ctx, WindowOverlap* out) {
-  const Conv2DParams d = Conv2DWindowOf(ctx);
+  const Conv2DParams& d = *ctx.op_data_as<Conv2DParams>();
   *out = {d.stride_h, d.pad_h, 1, false};
   return true;
 }

@@ -40,12 +40,6 @@ Status PrepareConv2D(OpContext& ctx, Conv2DParams** out);
 // The prepare of the reference registration.
 Status Conv2DPrepare(OpContext& ctx);
 
-// The compute a prepared operator runs for these operand types.
-Conv2DKind Conv2DKindOf(const Tensor& input, const Tensor& filter, const Tensor* bias);
-// The window fields (strides, dilations, padding) and kind of Conv2DParams of
-// an operator that prepared without error, read again from its options and
-// tensors: when the arena is planned its operator data may be gone.
-Conv2DParams Conv2DWindowOf(OpContext& ctx);
 // The reference computes' WindowOverlap: one output pixel at a time.
 bool Conv2DOverlap(OpContext& ctx, WindowOverlap* out);
 

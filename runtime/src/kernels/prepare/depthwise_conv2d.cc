@@ -17,36 +17,20 @@ Status PrepareQuantized(OpContext& ctx, const Tensor& input, const Tensor& filte
   const TensorType type = input.type;
   if (type == TensorType::kINT8) {
     MICROML_RETURN_IF_ERROR(conv::CheckInt8Operands(ctx, input, filter, bias));
+    data->kind = filter.type == TensorType::kINT4 ? DepthwiseKind::kInt8Int4 : DepthwiseKind::kInt8;
   } else {
     // TFLM reads a 16x8 depthwise bias as int64 whatever its declared type.
     MICROML_RETURN_IF_ERROR(conv::CheckInt16Operands(ctx, input, filter, bias, false));
+    data->kind = DepthwiseKind::kInt16;
   }
-  data->kind = DepthwiseKindOf(input, filter);
   return conv::PrepareChannelQuant(ctx, 0, 1, type, filter.dims[3], 3,
                                    data->kind == DepthwiseKind::kInt16, activation, data);
 }
 
 }  // namespace
 
-DepthwiseKind DepthwiseKindOf(const Tensor& input, const Tensor& filter) {
-  if (input.type == TensorType::kINT8) {
-    return filter.type == TensorType::kINT4 ? DepthwiseKind::kInt8Int4 : DepthwiseKind::kInt8;
-  }
-  return input.type == TensorType::kINT16 ? DepthwiseKind::kInt16 : DepthwiseKind::kFloat;
-}
-
-DepthwiseParams DepthwiseWindowOf(OpContext& ctx) {
-  const conv::Window window = conv::ReadWindow(ctx.options(), kFields);
-  DepthwiseParams params = {};
-  conv::CopyStrides(window, &params);
-  params.multiplier = ctx.options().GetInt32(kDepthMultiplierField, 0);
-  conv::WindowPaddingOf(ctx, window, &params.pad_h, &params.pad_w);
-  params.kind = DepthwiseKindOf(*ctx.input(0), *ctx.input(1));
-  return params;
-}
-
 bool DepthwiseConv2DOverlap(OpContext& ctx, WindowOverlap* out) {
-  const DepthwiseParams d = DepthwiseWindowOf(ctx);
+  const DepthwiseParams& d = *ctx.op_data_as<DepthwiseParams>();
   *out = {d.stride_h, d.pad_h, 1, false};
   return true;
 }

@@ -39,13 +39,6 @@ inline DepthwiseShape DepthwiseShapeOf(const Tensor& input, const Tensor& filter
 // the prepare of both registrations.
 Status DepthwiseConv2DPrepare(OpContext& ctx);
 
-// The compute a prepared operator runs for these operand types.
-DepthwiseKind DepthwiseKindOf(const Tensor& input, const Tensor& filter);
-// The window fields (strides, dilations, padding, depth multiplier) and kind of
-// DepthwiseParams of an operator that prepared without error, read again from
-// its options and tensors: when the arena is planned its operator data may be
-// gone.
-DepthwiseParams DepthwiseWindowOf(OpContext& ctx);
 // The reference computes' WindowOverlap: one output pixel at a time.
 bool DepthwiseConv2DOverlap(OpContext& ctx, WindowOverlap* out);
 

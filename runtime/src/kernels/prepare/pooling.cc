@@ -111,12 +111,8 @@ Status PreparePool(OpContext& ctx, PoolData** out_data) {
 }
 
 bool PoolOverlap(OpContext& ctx, WindowOverlap* out) {
-  const TableRef opts = OptionsAs(ctx, OptionsType::kPool2DOptions);
-  const int32_t stride_h = opts.GetInt32(kStrideH, 0);
-  int32_t extra = 0;
-  const int32_t pad_h = WindowPadding(stride_h, 1, ctx.input(0)->dims[1],
-                                      opts.GetInt32(kFilterH, 0), ctx.output(0)->dims[1], &extra);
-  *out = {stride_h, pad_h, 1, false};
+  const PoolData& d = *ctx.op_data_as<PoolData>();
+  *out = {d.stride_h, d.pad_h, 1, false};
   return true;
 }
 

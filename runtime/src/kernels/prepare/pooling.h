@@ -47,8 +47,7 @@ Status PreparePool(OpContext& ctx, PoolData** out_data);
 // The prepare of AVERAGE_POOL_2D and MAX_POOL_2D.
 Status PoolPrepare(OpContext& ctx);
 
-// WindowOverlap of every pooling kernel (all work one output pixel at a time),
-// from the options of an operator that prepared without error.
+// WindowOverlap of every pooling kernel (all work one output pixel at a time).
 bool PoolOverlap(OpContext& ctx, WindowOverlap* out);
 
 // A compute of AVERAGE_POOL_2D or MAX_POOL_2D for one type, reference or

@@ -105,20 +105,6 @@ inline Status PrepareWindowGeometry(OpContext& ctx, const Window& window, const 
   return CheckBias(ctx, bias, channels);
 }
 
-// The padding before the first row and column of an operator that prepared
-// without error, worked out again from its options and tensors: when planning
-// the arena its operator data may be gone (measuring keeps none).
-inline void WindowPaddingOf(OpContext& ctx, const Window& window, int32_t* pad_h, int32_t* pad_w) {
-  const Tensor& input = *ctx.input(0);
-  const Tensor& filter = *ctx.input(1);
-  const Tensor& output = *ctx.output(0);
-  int32_t extra = 0;
-  *pad_h = WindowPadding(window.stride_h, window.dilation_h, input.dims[1], filter.dims[1],
-                         output.dims[1], &extra);
-  *pad_w = WindowPadding(window.stride_w, window.dilation_w, input.dims[2], filter.dims[2],
-                         output.dims[2], &extra);
-}
-
 }  // namespace conv
 }  // namespace microml
 
