@@ -10,52 +10,24 @@
 #include <stdint.h>
 
 #include <cmath>
-#include <ostream>
 #include <random>
 #include <vector>
 
 #include "kernels/quantization.h"
-#include "kernels/x86/cpu.h"
 #include "kernels/x86/mul.h"
+#include "x86_test_util.h"
 
 namespace microml {
 namespace {
 
 using x86::Level;
-
-int32_t Uniform(std::mt19937& rng, int32_t lo, int32_t hi) {
-  return std::uniform_int_distribution<int32_t>(lo, hi)(rng);
-}
-
-struct Shape {
-  const int32_t* dims;
-  int rank;
-
-  size_t Count() const {
-    size_t n = 1;
-    for (int i = 0; i < rank; ++i) n *= static_cast<size_t>(dims[i]);
-    return n;
-  }
-  template <typename T>
-  Tensor Of(T* data, TensorType type) const {
-    return {data, dims, static_cast<uint32_t>(Count() * sizeof(T)), static_cast<uint8_t>(rank),
-            type, 0};
-  }
-};
-
-std::ostream& operator<<(std::ostream& os, const Shape& s) {
-  os << "[";
-  for (int i = 0; i < s.rank; ++i) os << (i ? "x" : "") << s.dims[i];
-  return os << "]";
-}
+using x86_test::Shape;
+using x86_test::Uniform;
 
 using MulAt = void (*)(Level, const ArithData&, const Tensor&, const Tensor&, const Tensor&);
 
 template <typename T>
 void CheckLevel(Level level, MulAt optimized, ArithCompute reference, TensorType type) {
-  if (level > x86::SupportedLevel()) {
-    GTEST_SKIP() << "x86 level " << x86::LevelName(level) << ": this CPU lacks it";
-  }
   constexpr bool kInt8 = sizeof(T) == 1;
   constexpr int32_t kMin = kInt8 ? -128 : -32768;
   constexpr int32_t kMax = kInt8 ? 127 : 32767;
@@ -122,21 +94,7 @@ void CheckAllTypes(Level level) {
   CheckLevel<int16_t>(level, x86::MulInt16At, reference::MulInt16, TensorType::kINT16);
 }
 
-TEST(X86Mul, PortableMatchesReference) {
-  CheckAllTypes(Level::kPortable);
-}
-
-TEST(X86Mul, Sse41MatchesReference) {
-  CheckAllTypes(Level::kSse41);
-}
-
-TEST(X86Mul, Avx2MatchesReference) {
-  CheckAllTypes(Level::kAvx2);
-}
-
-TEST(X86Mul, Avx512VnniMatchesReference) {
-  CheckAllTypes(Level::kAvx512Vnni);
-}
+MICROML_X86_MATCHES_REFERENCE_TESTS(X86Mul, CheckAllTypes)
 
 }  // namespace
 }  // namespace microml
