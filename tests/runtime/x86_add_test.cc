@@ -11,133 +11,47 @@
 #include <stdint.h>
 
 #include <cmath>
-#include <ostream>
 #include <random>
-#include <vector>
 
 #include "kernels/quantization.h"
 #include "kernels/x86/add.h"
-#include "kernels/x86/cpu.h"
+#include "x86_arith_test.h"
+#include "x86_test_util.h"
 
 namespace microml {
 namespace {
 
 using x86::Level;
+using x86_test::Uniform;
 
-int32_t Uniform(std::mt19937& rng, int32_t lo, int32_t hi) {
-  return std::uniform_int_distribution<int32_t>(lo, hi)(rng);
-}
-
-struct Shape {
-  const int32_t* dims;
-  int rank;
-
-  size_t Count() const {
-    size_t n = 1;
-    for (int i = 0; i < rank; ++i) n *= static_cast<size_t>(dims[i]);
-    return n;
-  }
-  template <typename T>
-  Tensor Of(T* data, TensorType type) const {
-    return {data, dims, static_cast<uint32_t>(Count() * sizeof(T)), static_cast<uint8_t>(rank),
-            type, 0};
-  }
-};
-
-std::ostream& operator<<(std::ostream& os, const Shape& s) {
-  os << "[";
-  for (int i = 0; i < s.rank; ++i) os << (i ? "x" : "") << s.dims[i];
-  return os << "]";
-}
-
-using AddAt = void (*)(Level, const ArithData&, const Tensor&, const Tensor&, const Tensor&);
-
-template <typename T>
-void CheckLevel(Level level, AddAt optimized, ArithCompute reference, TensorType type) {
-  if (level > x86::SupportedLevel()) {
-    GTEST_SKIP() << "x86 level " << x86::LevelName(level) << ": this CPU lacks it";
-  }
-  constexpr bool kInt8 = sizeof(T) == 1;
-  constexpr int32_t kMin = kInt8 ? -128 : -32768;
-  constexpr int32_t kMax = kInt8 ? 127 : 32767;
-  std::mt19937 rng(static_cast<unsigned>(level) * 17 + sizeof(T));
+// FinishArithQuant's factors, as QuantizeMultiplier gives them, for input
+// scales up to 2^10 apart.
+int AddQuant(std::mt19937& rng, ArithData* d) {
   std::uniform_real_distribution<double> exponent(-12.0, 2.0);
   std::uniform_real_distribution<double> spread(-10.0, 10.0);
-  for (int trial = 0; trial < 400; ++trial) {
-    // Every other trial broadcasts: random dimensions of each input set to
-    // 1, or dropped from the front.
-    const bool broadcast = trial % 2 == 1;
-    const int rank = Uniform(rng, 1, 4);
-    int32_t out_dims[4], a_dims[4], b_dims[4];
-    for (int i = 0; i < rank; ++i) {
-      out_dims[i] = Uniform(rng, 1, broadcast ? 20 : 8);
-      a_dims[i] = out_dims[i];
-      b_dims[i] = out_dims[i];
-      if (broadcast) {
-        if (Uniform(rng, 0, 2) == 0) a_dims[i] = 1;
-        if (a_dims[i] != 1 && Uniform(rng, 0, 2) == 0) b_dims[i] = 1;
-      }
-    }
-    const int a_rank = broadcast && Uniform(rng, 0, 3) == 0 ? Uniform(rng, 0, rank) : rank;
-    const Shape a_shape = {a_dims + (rank - a_rank), a_rank};
-    const Shape b_shape = {b_dims, rank};
-    const Shape out_shape = {out_dims, rank};
-    ArithData d = {};
-    d.offset_a = Uniform(rng, -127, 128);
-    d.offset_b = Uniform(rng, -127, 128);
-    d.offset_out = Uniform(rng, -128, 127);
-    // FinishArithQuant's factors, as QuantizeMultiplier gives them.
-    const double sa = std::pow(2.0, exponent(rng)), sb = sa * std::pow(2.0, spread(rng));
-    const double so = (sa > sb ? sa : sb) * std::pow(2.0, spread(rng) / 3.0);
-    d.left_shift = 20;
-    const double twice_max = 2.0 * (sa > sb ? sa : sb);
-    int shift = 0;
-    QuantizeMultiplier(sa / twice_max, &d.mult_a, &shift);
-    d.shift_a = static_cast<int8_t>(shift);
-    QuantizeMultiplier(sb / twice_max, &d.mult_b, &shift);
-    d.shift_b = static_cast<int8_t>(shift);
-    QuantizeMultiplier(twice_max / (static_cast<double>(1 << 20) * so), &d.mult_out, &shift);
-    d.shift_out = static_cast<int8_t>(shift);
-    d.act_min = trial % 4 == 0 ? Uniform(rng, kMin, kMax / 2) : kMin;
-    d.act_max = trial % 5 == 0 ? Uniform(rng, kMin / 2, kMax) : kMax;
-    const bool extreme = trial % 6 == 0;
-    std::vector<T> a(a_shape.Count()), b(b_shape.Count()), want(out_shape.Count()),
-        got(out_shape.Count());
-    for (size_t i = 0; i < a.size(); ++i) {
-      a[i] = static_cast<T>(extreme ? (i % 2 ? kMin : kMax) : Uniform(rng, kMin, kMax));
-    }
-    for (size_t i = 0; i < b.size(); ++i) {
-      b[i] = static_cast<T>(extreme ? (i % 3 ? kMin : kMax) : Uniform(rng, kMin, kMax));
-    }
-    d.broadcast = a.size() != want.size() || b.size() != want.size() || a_rank != rank;
-    const Tensor ta = a_shape.Of(a.data(), type);
-    const Tensor tb = b_shape.Of(b.data(), type);
-    Tensor out = out_shape.Of(want.data(), type);
-    reference(d, ta, tb, out);
-    out.data = got.data();
-    optimized(level, d, ta, tb, out);
-    ASSERT_EQ(got, want) << "shapes " << a_shape << " " << b_shape << " -> " << out_shape
-                         << " offsets " << d.offset_a << " " << d.offset_b << " " << d.offset_out
-                         << " multiplier " << d.mult_out << " shift " << shift << " range "
-                         << d.act_min << ".." << d.act_max;
-  }
+  d->offset_a = Uniform(rng, -127, 128);
+  d->offset_b = Uniform(rng, -127, 128);
+  d->offset_out = Uniform(rng, -128, 127);
+  const double sa = std::pow(2.0, exponent(rng)), sb = sa * std::pow(2.0, spread(rng));
+  const double so = (sa > sb ? sa : sb) * std::pow(2.0, spread(rng) / 3.0);
+  d->left_shift = 20;
+  const double twice_max = 2.0 * (sa > sb ? sa : sb);
+  int shift = 0;
+  QuantizeMultiplier(sa / twice_max, &d->mult_a, &shift);
+  d->shift_a = static_cast<int8_t>(shift);
+  QuantizeMultiplier(sb / twice_max, &d->mult_b, &shift);
+  d->shift_b = static_cast<int8_t>(shift);
+  QuantizeMultiplier(twice_max / (static_cast<double>(1 << 20) * so), &d->mult_out, &shift);
+  d->shift_out = static_cast<int8_t>(shift);
+  return shift;
 }
 
-TEST(X86Add, PortableMatchesReference) {
-  CheckLevel<int8_t>(Level::kPortable, x86::AddInt8At, reference::AddInt8, TensorType::kINT8);
+void CheckInt8(Level level) {
+  x86_test::CheckArith<int8_t>(level, x86::AddInt8At, reference::AddInt8, TensorType::kINT8,
+                               AddQuant);
 }
 
-TEST(X86Add, Sse41MatchesReference) {
-  CheckLevel<int8_t>(Level::kSse41, x86::AddInt8At, reference::AddInt8, TensorType::kINT8);
-}
-
-TEST(X86Add, Avx2MatchesReference) {
-  CheckLevel<int8_t>(Level::kAvx2, x86::AddInt8At, reference::AddInt8, TensorType::kINT8);
-}
-
-TEST(X86Add, Avx512VnniMatchesReference) {
-  CheckLevel<int8_t>(Level::kAvx512Vnni, x86::AddInt8At, reference::AddInt8, TensorType::kINT8);
-}
+MICROML_X86_MATCHES_REFERENCE_TESTS(X86Add, CheckInt8)
 
 }  // namespace
 }  // namespace microml

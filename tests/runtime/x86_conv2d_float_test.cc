@@ -8,31 +8,25 @@
 
 #include <gtest/gtest.h>
 #include <stdint.h>
-#include <string.h>
 
-#include <limits>
 #include <random>
 #include <vector>
 
-#include "kernels/padding.h"
 #include "kernels/x86/conv2d_float.h"
-#include "kernels/x86/cpu.h"
+#include "x86_test_util.h"
 
 namespace microml {
 namespace {
 
 using x86::Level;
-
-int32_t Uniform(std::mt19937& rng, int32_t lo, int32_t hi) {
-  return std::uniform_int_distribution<int32_t>(lo, hi)(rng);
-}
+using x86_test::RandomFloats;
+using x86_test::RandomPadding;
+using x86_test::SameBits;
+using x86_test::SetFloatRange;
+using x86_test::Uniform;
 
 void CheckLevel(Level level) {
-  if (level > x86::SupportedLevel()) {
-    GTEST_SKIP() << "x86 level " << x86::LevelName(level) << ": this CPU lacks it";
-  }
   std::mt19937 rng(static_cast<unsigned>(level) * 19 + 1);
-  std::uniform_real_distribution<float> value(-3.0f, 3.0f);
   for (int trial = 0; trial < 200; ++trial) {
     Conv2DParams d = {};
     d.kind = Conv2DKind::kFloat;
@@ -50,52 +44,26 @@ void CheckLevel(Level level) {
     d.stride_w = Uniform(rng, 1, 2);
     d.dilation_h = Uniform(rng, 0, 3) == 0 ? 2 : 1;
     d.dilation_w = Uniform(rng, 0, 3) == 0 ? 2 : 1;
-    Padding padding = Uniform(rng, 0, 1) == 0 ? Padding::kSame : Padding::kValid;
-    if (WindowOutputSize(Padding::kValid, s.in_h, s.f_h, d.stride_h, d.dilation_h) < 1 ||
-        WindowOutputSize(Padding::kValid, s.in_w, s.f_w, d.stride_w, d.dilation_w) < 1) {
-      padding = Padding::kSame;
-    }
-    s.out_h = WindowOutputSize(padding, s.in_h, s.f_h, d.stride_h, d.dilation_h);
-    s.out_w = WindowOutputSize(padding, s.in_w, s.f_w, d.stride_w, d.dilation_w);
-    int32_t extra = 0;
-    d.pad_h = WindowPadding(d.stride_h, d.dilation_h, s.in_h, s.f_h, s.out_h, &extra);
-    d.pad_w = WindowPadding(d.stride_w, d.dilation_w, s.in_w, s.f_w, s.out_w, &extra);
-    const bool relu6 = trial % 3 == 0;
-    d.float_min = relu6 ? 0.0f : std::numeric_limits<float>::lowest();
-    d.float_max = relu6 ? 6.0f : std::numeric_limits<float>::max();
-    std::vector<float> input(static_cast<size_t>(s.batches) * s.in_h * s.in_w * s.in_c);
-    std::vector<float> filter(static_cast<size_t>(s.out_c) * s.f_h * s.f_w * s.f_c);
-    std::vector<float> bias(s.out_c);
-    for (float& v : input) v = value(rng);
-    for (float& v : filter) v = value(rng);
-    for (float& v : bias) v = value(rng);
+    RandomPadding(rng, &d, &s);
+    SetFloatRange(trial % 3 == 0, &d);
+    const std::vector<float> input =
+        RandomFloats(rng, static_cast<size_t>(s.batches) * s.in_h * s.in_w * s.in_c);
+    const std::vector<float> filter =
+        RandomFloats(rng, static_cast<size_t>(s.out_c) * s.f_h * s.f_w * s.f_c);
+    const std::vector<float> bias = RandomFloats(rng, s.out_c);
     const float* b = trial % 4 == 1 ? nullptr : bias.data();
     const size_t outputs = static_cast<size_t>(s.batches) * s.out_h * s.out_w * s.out_c;
     std::vector<float> want(outputs), got(outputs);
     reference::Conv2DFloat(d, s, input.data(), filter.data(), b, want.data());
     x86::Conv2DFloatAt(level, d, s, input.data(), filter.data(), b, got.data());
-    ASSERT_EQ(memcmp(got.data(), want.data(), outputs * sizeof(float)), 0)
+    ASSERT_TRUE(SameBits(got, want))
         << "input " << s.batches << "x" << s.in_h << "x" << s.in_w << "x" << s.in_c << " filter "
         << s.out_c << "x" << s.f_h << "x" << s.f_w << "x" << s.f_c << " stride " << d.stride_h
         << "x" << d.stride_w << " dilation " << d.dilation_h << "x" << d.dilation_w;
   }
 }
 
-TEST(X86Conv2DFloat, PortableMatchesReference) {
-  CheckLevel(Level::kPortable);
-}
-
-TEST(X86Conv2DFloat, Sse41MatchesReference) {
-  CheckLevel(Level::kSse41);
-}
-
-TEST(X86Conv2DFloat, Avx2MatchesReference) {
-  CheckLevel(Level::kAvx2);
-}
-
-TEST(X86Conv2DFloat, Avx512VnniMatchesReference) {
-  CheckLevel(Level::kAvx512Vnni);
-}
+MICROML_X86_MATCHES_REFERENCE_TESTS(X86Conv2DFloat, CheckLevel)
 
 }  // namespace
 }  // namespace microml

@@ -26,17 +26,12 @@
 #include "kernels/x86/cpu.h"
 #include "kernels/x86/depthwise_conv2d.h"
 #include "kernels/x86/depthwise_gemm.h"
+#include "x86_test_util.h"
 
 namespace {
 
 using microml::x86::Level;
-
-std::vector<int8_t> RandomBytes(std::mt19937& rng, size_t n, int lo, int hi) {
-  std::uniform_int_distribution<int> value(lo, hi);
-  std::vector<int8_t> v(n);
-  for (auto& x : v) x = static_cast<int8_t>(value(rng));
-  return v;
-}
+using microml::x86_test::RandomBytes;
 
 // Scales, offsets and the activation range, with the arrays they point to.
 struct Quant {

@@ -16,24 +16,15 @@
 
 #include "kernels/arm/gemm_s8.h"
 #include "kernels/quantization.h"
-#include "kernels/x86/cpu.h"
 #include "kernels/x86/gemm_s8.h"
+#include "x86_test_util.h"
 
 namespace {
 
 using microml::x86::Level;
-
-std::vector<int8_t> RandomBytes(std::mt19937& rng, size_t n, int lo, int hi) {
-  std::uniform_int_distribution<int> value(lo, hi);
-  std::vector<int8_t> v(n);
-  for (auto& x : v) x = static_cast<int8_t>(value(rng));
-  return v;
-}
+using microml::x86_test::RandomBytes;
 
 void CheckLevel(Level level) {
-  if (level > microml::x86::SupportedLevel()) {
-    GTEST_SKIP() << "x86 level " << microml::x86::LevelName(level) << ": this CPU lacks it";
-  }
   std::mt19937 rng(static_cast<unsigned>(level) + 7);
   std::uniform_real_distribution<double> exponent(-24.0, 4.0);
   std::uniform_int_distribution<int32_t> any(INT32_MIN, INT32_MAX);
@@ -89,17 +80,11 @@ void CheckLevel(Level level) {
   }
 }
 
-TEST(X86GemmS8, Sse41MatchesPortable) {
-  CheckLevel(Level::kSse41);
-}
+MICROML_X86_LEVEL_TEST(X86GemmS8, Sse41MatchesPortable, Level::kSse41, CheckLevel)
 
-TEST(X86GemmS8, Avx2MatchesPortable) {
-  CheckLevel(Level::kAvx2);
-}
+MICROML_X86_LEVEL_TEST(X86GemmS8, Avx2MatchesPortable, Level::kAvx2, CheckLevel)
 
-TEST(X86GemmS8, Avx512VnniMatchesPortable) {
-  CheckLevel(Level::kAvx512Vnni);
-}
+MICROML_X86_LEVEL_TEST(X86GemmS8, Avx512VnniMatchesPortable, Level::kAvx512Vnni, CheckLevel)
 
 }  // namespace
 

@@ -12,25 +12,19 @@
 #include <random>
 #include <vector>
 
-#include "kernels/x86/cpu.h"
 #include "kernels/x86/pooling.h"
+#include "x86_test_util.h"
 
 namespace microml {
 namespace {
 
 using x86::Level;
-
-int32_t Uniform(std::mt19937& rng, int32_t lo, int32_t hi) {
-  return std::uniform_int_distribution<int32_t>(lo, hi)(rng);
-}
+using x86_test::Uniform;
 
 using PoolAt = void (*)(Level, const PoolData&, const Tensor&, const Tensor&);
 
 template <typename T>
 void CheckLevel(Level level, PoolAt optimized, PoolCompute reference, TensorType type) {
-  if (level > x86::SupportedLevel()) {
-    GTEST_SKIP() << "x86 level " << x86::LevelName(level) << ": this CPU lacks it";
-  }
   constexpr int32_t kMin = sizeof(T) == 1 ? -128 : -32768;
   constexpr int32_t kMax = sizeof(T) == 1 ? 127 : 32767;
   std::mt19937 rng(static_cast<unsigned>(level) * 31 + sizeof(T));
@@ -83,21 +77,7 @@ void CheckAllTypes(Level level) {
   CheckLevel<int16_t>(level, x86::MaxPool2DInt16At, reference::MaxPool2DInt16, TensorType::kINT16);
 }
 
-TEST(X86Pooling, PortableMatchesReference) {
-  CheckAllTypes(Level::kPortable);
-}
-
-TEST(X86Pooling, Sse41MatchesReference) {
-  CheckAllTypes(Level::kSse41);
-}
-
-TEST(X86Pooling, Avx2MatchesReference) {
-  CheckAllTypes(Level::kAvx2);
-}
-
-TEST(X86Pooling, Avx512VnniMatchesReference) {
-  CheckAllTypes(Level::kAvx512Vnni);
-}
+MICROML_X86_MATCHES_REFERENCE_TESTS(X86Pooling, CheckAllTypes)
 
 }  // namespace
 }  // namespace microml

@@ -14,17 +14,14 @@
 #include <vector>
 
 #include "kernels/quantization.h"
-#include "kernels/x86/cpu.h"
 #include "kernels/x86/softmax.h"
+#include "x86_test_util.h"
 
 namespace microml {
 namespace {
 
 using x86::Level;
-
-int32_t Uniform(std::mt19937& rng, int32_t lo, int32_t hi) {
-  return std::uniform_int_distribution<int32_t>(lo, hi)(rng);
-}
+using x86_test::Uniform;
 
 // SoftmaxPrepare's int8 parameters for beta * input scale = 2^log2_real.
 SoftmaxData Params(double log2_real) {
@@ -42,9 +39,6 @@ SoftmaxData Params(double log2_real) {
 
 template <typename Out>
 void CheckLevel(Level level, TensorType out_type) {
-  if (level > x86::SupportedLevel()) {
-    GTEST_SKIP() << "x86 level " << x86::LevelName(level) << ": this CPU lacks it";
-  }
   std::mt19937 rng(static_cast<unsigned>(level) * 13 + sizeof(Out));
   std::uniform_real_distribution<double> log2_real(-25.0, 8.0);
   for (int trial = 0; trial < 3000; ++trial) {
@@ -73,21 +67,7 @@ void CheckBothOutputs(Level level) {
   CheckLevel<int16_t>(level, TensorType::kINT16);
 }
 
-TEST(X86Softmax, PortableMatchesReference) {
-  CheckBothOutputs(Level::kPortable);
-}
-
-TEST(X86Softmax, Sse41MatchesReference) {
-  CheckBothOutputs(Level::kSse41);
-}
-
-TEST(X86Softmax, Avx2MatchesReference) {
-  CheckBothOutputs(Level::kAvx2);
-}
-
-TEST(X86Softmax, Avx512VnniMatchesReference) {
-  CheckBothOutputs(Level::kAvx512Vnni);
-}
+MICROML_X86_MATCHES_REFERENCE_TESTS(X86Softmax, CheckBothOutputs)
 
 }  // namespace
 }  // namespace microml

@@ -16,6 +16,7 @@
 
 #include "kernels/arm/arithmetic.h"
 #include "kernels/reference/broadcast.h"
+#include "kernels/x86/broadcast_walk.h"
 #include "kernels/x86/cpu.h"
 #include "kernels/x86/target.h"
 #include "microml/kernels.h"
@@ -101,35 +102,6 @@ MICROML_TARGET_AVX2 void AddAvx2(const AddSteps& k, const int8_t* pa, bool step_
   }
 }
 
-void AddBroadcast(const AddSteps& k, const int8_t* pa, const int8_t* pb, int8_t* po,
-                  const BroadcastPlan& plan) {
-  if (plan.empty) return;
-  if (plan.loops == 0) {
-    AddAvx2(k, pa, true, pb, true, po, 1);
-    return;
-  }
-  const int32_t inner = plan.size[0];
-  const bool step_a = plan.stride_a[0] != 0, step_b = plan.stride_b[0] != 0;
-  int8_t repeat_a[16], repeat_b[16];
-  int32_t index[kMaxBroadcastRank] = {};
-  for (;;) {
-    if (!step_a) memset(repeat_a, *pa, sizeof(repeat_a));
-    if (!step_b) memset(repeat_b, *pb, sizeof(repeat_b));
-    AddAvx2(k, step_a ? pa : repeat_a, step_a, step_b ? pb : repeat_b, step_b, po, inner);
-    po += inner;
-    int j = 1;
-    for (; j < plan.loops; ++j) {
-      pa += plan.stride_a[j];
-      pb += plan.stride_b[j];
-      if (++index[j] < plan.size[j]) break;
-      pa -= plan.stride_a[j] * plan.size[j];
-      pb -= plan.stride_b[j] * plan.size[j];
-      index[j] = 0;
-    }
-    if (j == plan.loops) return;
-  }
-}
-
 Status Eval(OpContext& ctx) {
   const Tensor& out = *ctx.output(0);
   if (out.type != TensorType::kINT8) return kRegisterAddOpt.eval(ctx);
@@ -168,7 +140,7 @@ void AddInt8At(Level level, const ArithData& d, const Tensor& a, const Tensor& b
   }
   BroadcastPlan plan;
   MakeBroadcastPlan(a, b, out, &plan);
-  AddBroadcast(k, pa, pb, po, plan);
+  WalkBroadcast<int8_t, AddSteps, AddAvx2>(k, pa, pb, po, plan);
 }
 
 }  // namespace x86

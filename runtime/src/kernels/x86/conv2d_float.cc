@@ -12,47 +12,25 @@
 
 #include "kernels/activation.h"
 #include "kernels/x86/float_rows.h"
+#include "kernels/x86/window_taps.h"
 
 namespace microml {
 namespace x86 {
 
 namespace {
 
-// One output pixel's taps inside the input: filter rows [fy0, fy1) and
-// columns [fx0, fx1); `base` indexes its window's (batch, y0, x0) input,
-// possibly outside the tensor.
-struct Taps {
-  int32_t fy0, fy1, fx0, fx1;
-  ptrdiff_t base;
-};
-
-Taps TapsAt(const Conv2DParams& d, const Conv2DShape& s, int32_t b, int32_t oy, int32_t ox) {
-  const int32_t y0 = oy * d.stride_h - d.pad_h;
-  const int32_t x0 = ox * d.stride_w - d.pad_w;
-  Taps t = {0, 0, 0, 0, 0};
-  while (t.fy0 < s.f_h && y0 + d.dilation_h * t.fy0 < 0) ++t.fy0;
-  t.fy1 = t.fy0;
-  while (t.fy1 < s.f_h && y0 + d.dilation_h * t.fy1 < s.in_h) ++t.fy1;
-  while (t.fx0 < s.f_w && x0 + d.dilation_w * t.fx0 < 0) ++t.fx0;
-  t.fx1 = t.fx0;
-  while (t.fx1 < s.f_w && x0 + d.dilation_w * t.fx1 < s.in_w) ++t.fx1;
-  t.base =
-      (static_cast<ptrdiff_t>(b) * s.in_h * s.in_w + static_cast<ptrdiff_t>(y0) * s.in_w + x0) *
-      s.in_c;
-  return t;
-}
-
 // Where tap (fy, fx)'s input channels start.
 inline const float* TapInput(const Conv2DParams& d, const Conv2DShape& s, const float* input,
-                             const Taps& t, int32_t fy, int32_t fx) {
+                             const WindowTaps& t, int32_t fy, int32_t fx) {
   return input + (t.base + (static_cast<ptrdiff_t>(d.dilation_h) * fy * s.in_w +
                             static_cast<ptrdiff_t>(d.dilation_w) * fx) *
                                s.in_c);
 }
 
 // Channels [c, out_c) of one pixel, as the reference computes them.
-void ScalarChannels(const Conv2DParams& d, const Conv2DShape& s, const float* input, const Taps& t,
-                    const float* filter, const float* bias, int32_t c, float* out) {
+void ScalarChannels(const Conv2DParams& d, const Conv2DShape& s, const float* input,
+                    const WindowTaps& t, const float* filter, const float* bias, int32_t c,
+                    float* out) {
   for (; c < s.out_c; ++c) {
     float acc = 0.0f;
     for (int32_t fy = t.fy0; fy < t.fy1; ++fy) {
@@ -67,8 +45,9 @@ void ScalarChannels(const Conv2DParams& d, const Conv2DShape& s, const float* in
 }
 
 MICROML_TARGET_SSE41 int32_t ChannelsSse41(const Conv2DParams& d, const Conv2DShape& s,
-                                           const float* input, const Taps& t, const float* filter,
-                                           const float* bias, int32_t c, float* out) {
+                                           const float* input, const WindowTaps& t,
+                                           const float* filter, const float* bias, int32_t c,
+                                           float* out) {
   const ptrdiff_t row = static_cast<ptrdiff_t>(s.f_h) * s.f_w * s.f_c;
   const __m128 lo = _mm_set1_ps(d.float_min), hi = _mm_set1_ps(d.float_max);
   for (; c + 4 <= s.out_c; c += 4) {
@@ -86,8 +65,8 @@ MICROML_TARGET_SSE41 int32_t ChannelsSse41(const Conv2DParams& d, const Conv2DSh
 }
 
 MICROML_TARGET_AVX2 int32_t ChannelsAvx2(const Conv2DParams& d, const Conv2DShape& s,
-                                         const float* input, const Taps& t, const float* filter,
-                                         const float* bias, float* out) {
+                                         const float* input, const WindowTaps& t,
+                                         const float* filter, const float* bias, float* out) {
   const ptrdiff_t row = static_cast<ptrdiff_t>(s.f_h) * s.f_w * s.f_c;
   const __m256 lo = _mm256_set1_ps(d.float_min), hi = _mm256_set1_ps(d.float_max);
   int32_t c = 0;
@@ -117,7 +96,7 @@ void Conv2DFloatAt(Level level, const Conv2DParams& d, const Conv2DShape& s, con
   for (int32_t b = 0; b < s.batches; ++b) {
     for (int32_t oy = 0; oy < s.out_h; ++oy) {
       for (int32_t ox = 0; ox < s.out_w; ++ox, out += s.out_c) {
-        const Taps t = TapsAt(d, s, b, oy, ox);
+        const WindowTaps t = TapsAt(d, s, b, oy, ox);
         int32_t c = level >= Level::kAvx2 ? ChannelsAvx2(d, s, input, t, filter, bias, out) : 0;
         c = ChannelsSse41(d, s, input, t, filter, bias, c, out);
         ScalarChannels(d, s, input, t, filter, bias, c, out);

@@ -13,6 +13,7 @@
 
 #include "kernels/activation.h"
 #include "kernels/x86/float_rows.h"
+#include "kernels/x86/window_taps.h"
 
 namespace microml {
 namespace x86 {
@@ -20,32 +21,15 @@ namespace x86 {
 namespace {
 
 // One output pixel: its window's taps (rows and columns inside the input).
-struct Pixel {
+struct Pixel : WindowTaps {
   const float* input;
-  ptrdiff_t base;  // index of the window's (batch, y0, x0) input, possibly outside
-  int32_t fy0, fy1, fx0, fx1;
 };
 
 Pixel PixelAt(const DepthwiseParams& d, const DepthwiseShape& s, const float* input, int32_t b,
               int32_t oy, int32_t ox) {
-  const int32_t y0 = oy * d.stride_h - d.pad_h;
-  const int32_t x0 = ox * d.stride_w - d.pad_w;
   Pixel p;
+  static_cast<WindowTaps&>(p) = TapsAt(d, s, b, oy, ox);
   p.input = input;
-  p.fy0 = 0;
-  p.fy1 = 0;
-  p.fx0 = 0;
-  p.fx1 = 0;
-  // Taps fy with 0 <= y0 + dilation * fy < in_h: a range, as dilation > 0.
-  while (p.fy0 < s.f_h && y0 + d.dilation_h * p.fy0 < 0) ++p.fy0;
-  p.fy1 = p.fy0;
-  while (p.fy1 < s.f_h && y0 + d.dilation_h * p.fy1 < s.in_h) ++p.fy1;
-  while (p.fx0 < s.f_w && x0 + d.dilation_w * p.fx0 < 0) ++p.fx0;
-  p.fx1 = p.fx0;
-  while (p.fx1 < s.f_w && x0 + d.dilation_w * p.fx1 < s.in_w) ++p.fx1;
-  p.base =
-      (static_cast<ptrdiff_t>(b) * s.in_h * s.in_w + static_cast<ptrdiff_t>(y0) * s.in_w + x0) *
-      s.in_c;
   return p;
 }
 

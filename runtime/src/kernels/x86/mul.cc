@@ -14,6 +14,7 @@
 
 #include "kernels/arm/arithmetic.h"
 #include "kernels/reference/broadcast.h"
+#include "kernels/x86/broadcast_walk.h"
 #include "kernels/x86/requantize.h"
 #include "kernels/x86/target.h"
 #include "microml/kernels.h"
@@ -138,41 +139,6 @@ void MulRun(const MulSteps& k, const T* pa, bool step_a, const T* pb, bool step_
   memcpy(po + i, tail.o, bytes);
 }
 
-// The reference's broadcast plan (reference/broadcast.h), its innermost loop
-// a vector run; an input broadcast along that loop (stride 0) is repeated.
-template <typename T, Step<T> kStep>
-void MulBroadcast(const MulSteps& k, const T* pa, const T* pb, T* po, const BroadcastPlan& plan) {
-  if (plan.empty) return;
-  if (plan.loops == 0) {
-    MulRun<T, kStep>(k, pa, true, pb, true, po, 1);
-    return;
-  }
-  const int32_t inner = plan.size[0];
-  const bool step_a = plan.stride_a[0] != 0, step_b = plan.stride_b[0] != 0;
-  T repeat_a[16], repeat_b[16];
-  int32_t index[kMaxBroadcastRank] = {};
-  for (;;) {
-    if (!step_a) {
-      for (T& v : repeat_a) v = *pa;
-    }
-    if (!step_b) {
-      for (T& v : repeat_b) v = *pb;
-    }
-    MulRun<T, kStep>(k, step_a ? pa : repeat_a, step_a, step_b ? pb : repeat_b, step_b, po, inner);
-    po += inner;
-    int j = 1;
-    for (; j < plan.loops; ++j) {
-      pa += plan.stride_a[j];
-      pb += plan.stride_b[j];
-      if (++index[j] < plan.size[j]) break;
-      pa -= plan.stride_a[j] * plan.size[j];
-      pb -= plan.stride_b[j] * plan.size[j];
-      index[j] = 0;
-    }
-    if (j == plan.loops) return;
-  }
-}
-
 template <typename T, Step<T> kSse41, Step<T> kAvx2>
 void MulAt(Level level, const ArithData& d, const Tensor& a, const Tensor& b, const Tensor& out) {
   const MulSteps k = {d.offset_a,   d.offset_b, d.mult_out, d.shift_out,
@@ -193,9 +159,9 @@ void MulAt(Level level, const ArithData& d, const Tensor& a, const Tensor& b, co
   BroadcastPlan plan;
   MakeBroadcastPlan(a, b, out, &plan);
   if (avx2) {
-    MulBroadcast<T, kAvx2>(k, pa, pb, po, plan);
+    WalkBroadcast<T, MulSteps, MulRun<T, kAvx2>>(k, pa, pb, po, plan);
   } else {
-    MulBroadcast<T, kSse41>(k, pa, pb, po, plan);
+    WalkBroadcast<T, MulSteps, MulRun<T, kSse41>>(k, pa, pb, po, plan);
   }
 }
 
