@@ -3,7 +3,8 @@ build, checked against OpenMV's expected results (its ML unit tests run the
 same models on the same images). Only the camera, the microphone and the
 endless frame loop are adapted, by the line replacements in CAMERA and
 ADAPT (each with its reason); openmv_examples_prelude.py mounts OpenMV's
-models at /rom and prints what the example draws. Set OPENMV_REPO to a
+models at /rom, gives time.clock() OpenMV's frame-clock API and prints what
+the example draws. Set OPENMV_REPO to a
 checkout or mirror git directory of github.com/openmv/openmv to run them.
 
 Not run: yolo_v2_detector.py and yolo_v5_detector.py (their model is a
@@ -155,24 +156,34 @@ def adapt(source: str, rules) -> str:
     return source
 
 
-@pytest.mark.suite("micropython-openmv", "OpenMV behaviours match")
-@pytest.mark.parametrize("script", sorted(ADAPT))
-def test_openmv_ml_example(script, tmp_path, request):
+@pytest.fixture(scope="module")
+def openmv_data(tmp_path_factory):
+    """OpenMV's models and test images, extracted once, or None."""
     repo = os.environ.get("OPENMV_REPO")
     if not repo:
+        return None
+    data = tmp_path_factory.mktemp("openmv")
+    for name in MODELS:
+        (data / name).write_bytes(read(Path(repo), f"lib/models/{name}"))
+    for name in IMAGES:
+        (data / name).write_bytes(read(Path(repo), f"scripts/unittest/data/{name}"))
+    return data
+
+
+@pytest.mark.suite("micropython-openmv", "OpenMV behaviours match")
+@pytest.mark.parametrize("asan", (False, True), ids=("unix", "unix-asan"))
+@pytest.mark.parametrize("script", sorted(ADAPT))
+def test_openmv_ml_example(script, asan, openmv_data, tmp_path, request):
+    if openmv_data is None:
         pytest.skip("OPENMV_REPO is not set")
     image, squared, frames, rules, check = ADAPT[script]
     wav = ""
     if rules is MICROPHONE:
         wav = str(request.getfixturevalue("shared_dir") / "audio" / "yes_1000ms.wav")
-    for name in MODELS:
-        (tmp_path / name).write_bytes(read(Path(repo), f"lib/models/{name}"))
-    for name in IMAGES:
-        (tmp_path / name).write_bytes(read(Path(repo), f"scripts/unittest/data/{name}"))
-    example = read(Path(repo), f"{EXAMPLES}/{script}").decode()
-    source = (f"DATA = {str(tmp_path)!r}\nFRAME = {(image, squared)!r}\nFRAMES = {frames}\n"
+    example = read(Path(os.environ["OPENMV_REPO"]), f"{EXAMPLES}/{script}").decode()
+    source = (f"DATA = {str(openmv_data)!r}\nFRAME = {(image, squared)!r}\nFRAMES = {frames}\n"
               f"WAV = {wav!r}\n"
               + (HERE / "openmv_examples_prelude.py").read_text() + adapt(example, rules))
-    out = run_unix(source, tmp_path, "-X", "heapsize=64M")
+    out = run_unix(source, tmp_path, "-X", "heapsize=64M", asan=asan)
     assert out.count("FRAME") == frames, out
     check(out)
