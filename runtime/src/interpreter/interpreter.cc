@@ -87,19 +87,20 @@ bool Contains(const VectorRef<int32_t>& list, int32_t tensor) {
   return false;
 }
 
-// In-place execution: output 0 of an operator whose kernel allows it takes
-// over the buffer of an input that dies there, so the two tensors share one
-// buffer alive from the input's first use to the output's last. Subgraph
-// outputs are read after the subgraph runs, and a called subgraph's inputs
-// may be read again by its caller, so neither is ever overwritten.
+// Whether a tensor's buffer must outlive its last operator: subgraph outputs
+// are read after the subgraph runs, and a called subgraph's inputs may be read
+// again by its caller, so neither is ever overwritten.
 bool KeptAfter(const SubgraphRef& graph, bool main, int32_t tensor) {
   return Contains(graph.outputs(), tensor) || (!main && Contains(graph.inputs(), tensor));
 }
 
+// In-place execution: output 0 of an operator whose kernel allows it takes
+// over the buffer of an input that dies there (and is not KeptAfter), so the
+// two tensors share one buffer alive from the input's first use to the
+// output's last.
 uint32_t ShareInPlace(const detail::SubgraphState& state, const SubgraphRef& graph, bool main,
                       uint16_t* plan_index, PlanBuffer* buffers) {
   uint32_t merged = 0;
-  const auto keeps = [&](int32_t tensor) { return KeptAfter(graph, main, tensor); };
   for (uint32_t i = 0; i < state.num_ops; ++i) {
     const uint8_t allowed = state.ops[i].kernel->in_place_inputs;
     const OperatorRef op = graph.op(i);
@@ -114,7 +115,7 @@ uint32_t ShareInPlace(const detail::SubgraphState& state, const SubgraphRef& gra
       const Tensor& a = state.tensors[t];
       const Tensor& b = state.tensors[out];
       if (shared.last != i || a.bytes != b.bytes ||
-          TensorTypeSize(a.type) != TensorTypeSize(b.type) || keeps(t)) {
+          TensorTypeSize(a.type) != TensorTypeSize(b.type) || KeptAfter(graph, main, t)) {
         continue;
       }
       PlanBuffer& own = buffers[plan_index[out]];
