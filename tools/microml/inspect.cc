@@ -81,7 +81,7 @@ int Inspect(int argc, char** argv) {
   const bool json = args.json;
   LoadedModel loaded;
   std::string error;
-  const bool ready = LoadModel(path, &loaded, &error);
+  const bool ready = LoadModel(path, &loaded, &error, args.arena_limit);
   if (!loaded.model.initialized()) {
     fprintf(stderr, "microml: error: %s\n", error.c_str());
     return 1;
@@ -105,7 +105,9 @@ int Inspect(int argc, char** argv) {
     if (ready) {
       out +=
           ", \"arena_plan_bytes\": " + std::to_string(loaded.interpreter.plan_bytes()) +
-          ", \"arena_plan_floor_bytes\": " + std::to_string(loaded.interpreter.plan_floor_bytes());
+          ", \"arena_plan_floor_bytes\": " + std::to_string(loaded.interpreter.plan_floor_bytes()) +
+          ", \"smallest_arena_bytes\": " + std::to_string(loaded.smallest_arena_bytes) +
+          ", \"recomputes_scales\": " + (loaded.interpreter.recomputes_scales() ? "true" : "false");
     }
     out += ", \"inputs\": [";
     for (uint32_t i = 0; i < inputs.size(); ++i) {
@@ -138,7 +140,18 @@ int Inspect(int argc, char** argv) {
     }
     printf("operators:\n");
     for (const auto& [name, count] : ops) printf("  %-28s %d\n", name.c_str(), count);
-    if (ready) printf("arena: %zu bytes\n", loaded.arena_bytes);
+    if (ready) {
+      printf("arena: %zu bytes%s\n", loaded.arena_bytes,
+             loaded.interpreter.recomputes_scales()
+                 ? " (per-channel scales recomputed at each inference)"
+                 : "");
+      if (loaded.smallest_arena_bytes < loaded.arena_bytes) {
+        printf(
+            "smallest arena: %zu bytes (per-channel scales recomputed at each inference; "
+            "--arena-limit)\n",
+            loaded.smallest_arena_bytes);
+      }
+    }
   }
   if (!ready) {
     fprintf(stderr, "microml: error: %s\n", error.c_str());

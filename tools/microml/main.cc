@@ -10,12 +10,15 @@ namespace {
 void Usage() {
   fprintf(
       stderr,
-      "usage: microml inspect MODEL [--json]\n"
+      "usage: microml inspect MODEL [--json] [--arena-limit BYTES]\n"
       "       microml run MODEL --input FILE [--input FILE ...] --output-dir DIR [--repeat N | "
       "--frames N]\n"
-      "                   [--timing] [--profile]\n"
+      "                   [--timing] [--profile] [--arena-limit BYTES]\n"
       "       microml ops [--json]       (the operators this build runs)\n"
-      "       microml plan MODEL [--json] [--svg FILE]   (where and when each tensor lives)\n"
+      "       microml plan MODEL [--json] [--svg FILE] [--arena-limit BYTES]   (where and when "
+      "each tensor lives)\n"
+      "--arena-limit BYTES: the fastest plan within BYTES (per-channel scales recomputed at\n"
+      "       each inference when that is what fits), or an error naming the smallest arena\n"
       "       microml convert ...        (a Python tool: see 'microml convert')\n"
       "env:   MICROML_KERNELS=optimized|reference  (kernel set; default optimized)\n"
       "       MICROML_X86_LEVEL=portable|sse4.1|avx2|avx512-vnni  (x86-64: lower the optimized\n"

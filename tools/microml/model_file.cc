@@ -1,5 +1,7 @@
 #include "model_file.h"
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +56,8 @@ bool ParseModelArgs(const char* command, int argc, char** argv, bool svg, ModelA
       args->json = true;
     } else if (svg && strcmp(argv[i], "--svg") == 0 && i + 1 < argc) {
       args->svg = argv[++i];
+    } else if (strcmp(argv[i], "--arena-limit") == 0 && i + 1 < argc) {
+      if (!ParseArenaLimit(argv[++i], &args->arena_limit)) return false;
     } else if (args->path == nullptr && argv[i][0] != '-') {
       args->path = argv[i];
     } else {
@@ -68,7 +72,22 @@ bool ParseModelArgs(const char* command, int argc, char** argv, bool svg, ModelA
   return true;
 }
 
-bool LoadModel(const std::string& path, LoadedModel* loaded, std::string* error) {
+bool ParseArenaLimit(const char* text, size_t* limit) {
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long value = strtoull(text, &end, 10);
+  if (text[0] < '0' || text[0] > '9' || *end != '\0' || errno == ERANGE || value == 0 ||
+      value > SIZE_MAX) {
+    fprintf(stderr, "microml: error: --arena-limit needs a positive number of bytes, got '%s'\n",
+            text);
+    return false;
+  }
+  *limit = static_cast<size_t>(value);
+  return true;
+}
+
+bool LoadModel(const std::string& path, LoadedModel* loaded, std::string* error,
+               size_t arena_limit) {
   if (!ReadFile(path, &loaded->bytes, error)) return false;
   microml::ErrorMessage message;
   if (loaded->model.Init(loaded->bytes.data(), loaded->bytes.size(), &message) !=
@@ -90,6 +109,18 @@ bool LoadModel(const std::string& path, LoadedModel* loaded, std::string* error)
                                                 &loaded->arena_bytes, &message);
     if (status != microml::Status::kArenaTooSmall || work_bytes > (size_t{1} << 28)) break;
     work_bytes *= 2;
+  }
+  if (status == microml::Status::kOk) {
+    // Below every plan, the limit of 0 bytes makes measuring report the smallest.
+    microml::ErrorMessage below;
+    loaded->smallest_arena_bytes = 0;
+    microml::Interpreter::MeasureArena(loaded->model, *ops, work.data(), work.size(),
+                                       &loaded->smallest_arena_bytes, &below, 0);
+    if (loaded->smallest_arena_bytes == 0) loaded->smallest_arena_bytes = loaded->arena_bytes;
+    if (arena_limit < loaded->arena_bytes) {
+      status = microml::Interpreter::MeasureArena(loaded->model, *ops, work.data(), work.size(),
+                                                  &loaded->arena_bytes, &message, arena_limit);
+    }
   }
   if (status != microml::Status::kOk) {
     *error = path + ": " + message.text();

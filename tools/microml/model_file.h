@@ -42,6 +42,9 @@ struct LoadedModel {
   microml::Model model;
   AlignedBuffer arena;
   size_t arena_bytes = 0;
+  // The least arena the model runs in (per-channel scales recomputed at each
+  // inference where that is smaller).
+  size_t smallest_arena_bytes = 0;
   microml::Interpreter interpreter;
 };
 
@@ -50,14 +53,22 @@ struct LoadedModel {
 // optimized kernels, reference ones for the rest) or "reference".
 bool ChooseKernels(const microml::OpResolver** ops, std::string* error);
 
-bool LoadModel(const std::string& path, LoadedModel* loaded, std::string* error);
+// The arena is the fastest plan within `arena_limit` bytes.
+bool LoadModel(const std::string& path, LoadedModel* loaded, std::string* error,
+               size_t arena_limit = SIZE_MAX);
+
+// --arena-limit BYTES: a positive whole number of bytes; false after printing
+// the error.
+bool ParseArenaLimit(const char* text, size_t* limit);
 
 // The arguments of the commands that read one model and may print JSON:
-// MODEL [--json] [--svg FILE] (--svg only where `svg` is given).
+// MODEL [--json] [--svg FILE] [--arena-limit BYTES] (--svg only where `svg`
+// is given).
 struct ModelArgs {
   const char* path = nullptr;
   bool json = false;
   const char* svg = nullptr;
+  size_t arena_limit = SIZE_MAX;
 };
 
 // False, after printing the error, when the arguments are not those.

@@ -197,7 +197,7 @@ int Plan(int argc, char** argv) {
   const bool json = args.json;
   LoadedModel loaded;
   std::string error;
-  if (!LoadModel(path, &loaded, &error)) {
+  if (!LoadModel(path, &loaded, &error, args.arena_limit)) {
     fprintf(stderr, "microml: error: %s\n", error.c_str());
     return 1;
   }

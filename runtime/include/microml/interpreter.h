@@ -48,6 +48,21 @@ struct WindowLead {
   uint32_t step;
 };
 
+// One operator's per-channel requantization, recomputed into its scratch
+// before each of its evals (see OpContext::RecomputeScalesEachEval): the
+// arena then holds one operator's tables at a time instead of every one.
+struct RecomputedScales {
+  RecomputedScales* next;  // the next one in setup order: by subgraph, then operator
+  int32_t** multiplier;    // where the kernel reads its tables
+  int8_t** shift;
+  VectorRef<float> filter_scales;
+  float input_scale;
+  float output_scale;
+  uint16_t subgraph;
+  uint16_t op;
+  uint16_t scratch;  // index into the session's scratch table
+};
+
 struct SubgraphState {
   Tensor* tensors;
   OpRecord* ops;
@@ -78,6 +93,10 @@ struct Session {
   size_t head = 0;
   size_t tail = 0;
   bool measuring = false;
+  bool recompute_scales = false;
+  // Every RecomputedScales, and during setup where the next one is linked.
+  RecomputedScales* recomputed = nullptr;
+  RecomputedScales** recomputed_tail = nullptr;
   // In measuring mode: persistent bytes counted but not kept.
   size_t measured_persistent = 0;
 
@@ -120,8 +139,18 @@ class Interpreter {
   // Computes the arena size Setup() will need, using `work` as temporary memory
   // (work_bytes_estimate() bytes suffice in practice; when they do not, the
   // error says how many do).
+  //
+  // Setup takes the fastest plan that fits its arena: first the one that keeps
+  // every operator's per-channel requantization, else the smaller one that
+  // recomputes it before each operator's eval (a few double-precision
+  // operations per output channel). With `arena_limit`, the size reported is
+  // the fastest plan within it; when even the smallest is above it, the
+  // status is kArenaTooSmall, *arena_bytes the smallest, and the error names
+  // both plans. kArenaTooSmall with *arena_bytes untouched means `work` was
+  // too small.
   static Status MeasureArena(const Model& model, const OpResolver& resolver, void* work,
-                             size_t work_size, size_t* arena_bytes, ErrorMessage* error);
+                             size_t work_size, size_t* arena_bytes, ErrorMessage* error,
+                             size_t arena_limit = SIZE_MAX);
   static size_t WorkBytesEstimate(const Model& model);
 
   // Runs the model once. Inputs must be (re)written before every call: the
@@ -151,6 +180,9 @@ class Interpreter {
   // it alive during any one operator (no placement can beat that floor).
   size_t plan_bytes() const { return plan_bytes_; }
   size_t plan_floor_bytes() const { return plan_floor_bytes_; }
+  // Whether the arena given to Setup was too small for the plan that keeps
+  // per-channel requantization, so it is recomputed before each eval.
+  bool recomputes_scales() const { return ready_ && session_.recompute_scales; }
   // For tools that draw the plan (after a successful Setup): where the region
   // starts, and subgraph `index`'s tensor records.
   const uint8_t* plan_region() const { return ready_ ? session_.arena + plan_start_ : nullptr; }
@@ -161,6 +193,10 @@ class Interpreter {
 
  private:
   Status SetupImpl();
+  // Setup, or measuring when `measuring`, with per-channel requantization
+  // kept or recomputed; `arena` and `arena_size` already aligned.
+  Status Attempt(const Model& model, const OpResolver& resolver, uint8_t* arena, size_t arena_size,
+                 bool measuring, bool recompute_scales, ErrorMessage* error);
   Status BindTensors(uint32_t subgraph);
   Status PrepareOps(uint32_t subgraph, detail::WindowLead* leads);
   Status PlanActivations();

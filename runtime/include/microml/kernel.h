@@ -71,6 +71,17 @@ class OpContext {
   void set_op_data(void* data) { record_->op_data = data; }
   // Scratch memory valid only while this operator runs; obtained with scratch().
   Status RequestScratch(size_t bytes, int* index);
+  // Whether this setup recomputes per-channel requantization before each eval
+  // instead of keeping it: Interpreter::Setup does when the arena is too small
+  // for the plan that keeps it.
+  bool recomputes_scales() const;
+  // `filter_scales.size()` multipliers and shifts, worked out as TFLM does
+  // (double(input_scale) * double(filter_scales[c]) / double(output_scale),
+  // then QuantizeMultiplier) before each eval of this operator, in scratch the
+  // planner shares with other operators; *multiplier and *shift point there
+  // once the arena is planned. Only when recomputes_scales().
+  Status RecomputeScalesEachEval(float input_scale, const VectorRef<float>& filter_scales,
+                                 float output_scale, int32_t** multiplier, int8_t** shift);
 
   // --- prepare and eval ---
   void* op_data() const { return record_->op_data; }

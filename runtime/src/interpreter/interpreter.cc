@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "kernels/quantization.h"
 #include "plan/greedy_planner.h"
 #include "plan/window_overlap.h"
 
@@ -71,6 +72,25 @@ Status CheckOperatorTensors(OpContext& ctx, const OperatorRef& op, const Tensor*
     }
   }
   return Status::kOk;
+}
+
+// The multipliers and shifts the kernel reads, worked out again.
+void FillChannelScales(const detail::RecomputedScales& r) {
+  int32_t* multiplier = *r.multiplier;
+  int8_t* shift = *r.shift;
+  for (uint32_t c = 0; c < r.filter_scales.size(); ++c) {
+    int exponent = 0;
+    QuantizeChannelScale(r.input_scale, r.filter_scales[c], r.output_scale, &multiplier[c],
+                         &exponent);
+    shift[c] = static_cast<int8_t>(exponent);
+  }
+}
+
+// Subgraph g's first (the list runs by subgraph, then operator).
+detail::RecomputedScales* FirstRecomputed(const detail::Session& s, uint32_t g) {
+  detail::RecomputedScales* r = s.recomputed;
+  while (r != nullptr && r->subgraph < g) r = r->next;
+  return r;
 }
 
 constexpr uint16_t kNotPlanned = 0xFFFFu;
@@ -278,8 +298,13 @@ Status Session::RunSubgraph(uint32_t index) {
   const SubgraphState& state = subgraphs[index];
   Status status = Status::kOk;
   const OpObserver observer = op_observer;
+  const RecomputedScales* recomputed = FirstRecomputed(*this, index);
   for (uint32_t i = 0; i < state.num_ops && status == Status::kOk; ++i) {
     const OperatorRef op = graph.op(i);
+    for (; recomputed != nullptr && recomputed->subgraph == index && recomputed->op == i;
+         recomputed = recomputed->next) {
+      FillChannelScales(*recomputed);
+    }
     OpContext ctx(this, index, i, op, &state.ops[i], state.tensors);
     if (observer == nullptr) {
       status = state.ops[i].kernel->eval(ctx);
@@ -320,13 +345,29 @@ TensorRef Interpreter::output_ref(size_t i) const {
   return g.tensor(static_cast<uint32_t>(g.outputs()[static_cast<uint32_t>(i)]));
 }
 
-Status Interpreter::Setup(const Model& model, const OpResolver& resolver, void* arena,
-                          size_t arena_size) {
-  ready_ = false;
+Status Interpreter::Attempt(const Model& model, const OpResolver& resolver, uint8_t* arena,
+                            size_t arena_size, bool measuring, bool recompute_scales,
+                            ErrorMessage* error) {
   arena_used_ = 0;
   plan_bytes_ = 0;
   plan_floor_bytes_ = 0;
   plan_start_ = 0;
+  session_ = detail::Session();
+  session_.model = &model;
+  session_.resolver = &resolver;
+  session_.error = error;
+  session_.measuring = measuring;
+  session_.recompute_scales = recompute_scales;
+  session_.op_observer = op_observer_;
+  session_.op_observer_user = op_observer_user_;
+  session_.arena = arena;
+  session_.arena_size = arena_size;
+  return SetupImpl();
+}
+
+Status Interpreter::Setup(const Model& model, const OpResolver& resolver, void* arena,
+                          size_t arena_size) {
+  ready_ = false;
   error_.Clear();
   if (!model.initialized()) return error_.Set(Status::kInvalidState, "model not initialized");
   if (arena == nullptr) return error_.Set(Status::kInvalidArgument, "no arena given");
@@ -336,17 +377,23 @@ Status Interpreter::Setup(const Model& model, const OpResolver& resolver, void* 
   if (arena_size < skip) {
     return error_.Set(Status::kArenaTooSmall, "arena of %zu bytes is too small", arena_size);
   }
-  session_ = detail::Session();
-  session_.model = &model;
-  session_.resolver = &resolver;
-  session_.error = &error_;
-  session_.op_observer = op_observer_;
-  session_.op_observer_user = op_observer_user_;
-  session_.arena = static_cast<uint8_t*>(arena) + skip;
+  uint8_t* start = static_cast<uint8_t*>(arena) + skip;
   // Whole 8-byte units only: setup temporaries stack down from the end and
   // must stay aligned (scratch requests are allocated one by one).
-  session_.arena_size = (arena_size - skip) & ~static_cast<size_t>(7);
-  const Status status = SetupImpl();
+  const size_t usable = (arena_size - skip) & ~static_cast<size_t>(7);
+  Status status = Attempt(model, resolver, start, usable, false, false, &error_);
+  if (status == Status::kArenaTooSmall) {
+    // 0 when setup ran out of room before it could plan.
+    const size_t kept = arena_used_;
+    error_.Clear();
+    status = Attempt(model, resolver, start, usable, false, true, &error_);
+    if (status == Status::kArenaTooSmall && arena_used_ > 0 && kept > arena_used_) {
+      error_.Set(Status::kArenaTooSmall,
+                 "arena too small: model needs %zu bytes, or %zu with per-channel scales "
+                 "recomputed at each inference; given %zu",
+                 kept, arena_used_, usable);
+    }
+  }
   if (status != Status::kOk) return status;
   inputs_ = model.subgraph(0).inputs();
   outputs_ = model.subgraph(0).outputs();
@@ -381,24 +428,36 @@ size_t Interpreter::WorkBytesEstimate(const Model& model) {
 }
 
 Status Interpreter::MeasureArena(const Model& model, const OpResolver& resolver, void* work,
-                                 size_t work_size, size_t* arena_bytes, ErrorMessage* error) {
+                                 size_t work_size, size_t* arena_bytes, ErrorMessage* error,
+                                 size_t arena_limit) {
   const uintptr_t address = reinterpret_cast<uintptr_t>(work);
   const size_t skip = (kArenaAlignment - address % kArenaAlignment) % kArenaAlignment;
   if (!model.initialized() || work == nullptr || work_size < skip) {
     return error->Set(Status::kInvalidArgument,
                       "measuring needs an initialized model and work memory");
   }
+  uint8_t* start = static_cast<uint8_t*>(work) + skip;
+  const size_t usable = (work_size - skip) & ~static_cast<size_t>(7);
   Interpreter probe;
-  probe.session_.measuring = true;
-  probe.session_.model = &model;
-  probe.session_.resolver = &resolver;
-  probe.session_.error = error;
-  probe.session_.arena = static_cast<uint8_t*>(work) + skip;
-  probe.session_.arena_size = (work_size - skip) & ~static_cast<size_t>(7);
-  const Status status = probe.SetupImpl();
-  if (status != Status::kOk) return status;
+  MICROML_RETURN_IF_ERROR(probe.Attempt(model, resolver, start, usable, true, false, error));
+  const size_t kept = probe.arena_used_;
+  if (kept <= arena_limit) {
+    *arena_bytes = kept;
+    return Status::kOk;
+  }
+  MICROML_RETURN_IF_ERROR(probe.Attempt(model, resolver, start, usable, true, true, error));
   *arena_bytes = probe.arena_used_;
-  return Status::kOk;
+  if (probe.arena_used_ <= arena_limit) return Status::kOk;
+  if (probe.arena_used_ == kept) {
+    return error->Set(Status::kArenaTooSmall,
+                      "arena limit of %zu bytes is below the %zu bytes this model needs",
+                      arena_limit, kept);
+  }
+  return error->Set(Status::kArenaTooSmall,
+                    "arena limit of %zu bytes is below the smallest arena this model runs in: "
+                    "%zu bytes with per-channel scales recomputed at each inference (%zu "
+                    "without)",
+                    arena_limit, probe.arena_used_, kept);
 }
 
 Status Interpreter::SetupImpl() {
@@ -455,6 +514,7 @@ Status Interpreter::SetupImpl() {
     return s.OutOfMemory(total_ops * sizeof(detail::WindowLead), "window operator records");
   }
   uint32_t first_op = 0;
+  s.recomputed_tail = &s.recomputed;
   for (uint32_t g = 0; g < s.num_subgraphs; ++g) {
     MICROML_RETURN_IF_ERROR(PrepareOps(g, s.window_leads + first_op));
     first_op += s.subgraphs[g].num_ops;
@@ -676,6 +736,11 @@ Status Interpreter::PlanActivations() {
         uint32_t n = first_scratch;
         for (uint32_t k = 0; k < s.num_scratch; ++k) {
           if (ScratchRequestAt(s, k).subgraph == g) s.scratch[k] = base + buffers[n++].offset;
+        }
+        for (detail::RecomputedScales* r = FirstRecomputed(s, g); r != nullptr && r->subgraph == g;
+             r = r->next) {
+          *r->multiplier = reinterpret_cast<int32_t*>(s.scratch[r->scratch]);
+          *r->shift = reinterpret_cast<int8_t*>(*r->multiplier + r->filter_scales.size());
         }
       }
       region += bytes;

@@ -84,6 +84,37 @@ Status OpContext::RequestScratch(size_t bytes, int* index) {
   return Status::kOk;
 }
 
+bool OpContext::recomputes_scales() const {
+  return session_->recompute_scales;
+}
+
+Status OpContext::RecomputeScalesEachEval(float input_scale, const VectorRef<float>& filter_scales,
+                                          float output_scale, int32_t** multiplier,
+                                          int8_t** shift) {
+  if (!session_->recompute_scales) {
+    return Fail(Status::kInvalidState, "per-channel scales recomputed in a setup that keeps them");
+  }
+  int index = 0;
+  MICROML_RETURN_IF_ERROR(
+      RequestScratch(static_cast<size_t>(filter_scales.size()) * (sizeof(int32_t) + 1), &index));
+  auto* r = AllocatePersistent<detail::RecomputedScales>();
+  if (r == nullptr) return Status::kArenaTooSmall;
+  r->multiplier = multiplier;
+  r->shift = shift;
+  r->filter_scales = filter_scales;
+  r->input_scale = input_scale;
+  r->output_scale = output_scale;
+  r->subgraph = static_cast<uint16_t>(subgraph_);
+  r->op = static_cast<uint16_t>(op_index_);
+  r->scratch = static_cast<uint16_t>(record_->first_scratch + index);
+  // Measuring drops operator data after each prepare: only the bytes count.
+  if (!session_->measuring) {
+    *session_->recomputed_tail = r;
+    session_->recomputed_tail = &r->next;
+  }
+  return Status::kOk;
+}
+
 void* OpContext::scratch(int index) const {
   return session_->scratch[record_->first_scratch + index];
 }

@@ -152,13 +152,18 @@ inline int MaxShift(bool wide_accumulator) {
   return wide_accumulator ? 14 : 31;
 }
 
+inline Status CheckExponent(OpContext& ctx, int exponent, bool wide_accumulator) {
+  if (exponent > MaxShift(wide_accumulator)) {
+    return ctx.Fail(Status::kUnsupported, "effective output scale 2^%d is too large", exponent);
+  }
+  return Status::kOk;
+}
+
 inline Status StoreMultiplier(OpContext& ctx, double effective, bool wide_accumulator,
                               int32_t* multiplier, int8_t* shift) {
   int exponent = 0;
   QuantizeMultiplier(effective, multiplier, &exponent);
-  if (exponent > MaxShift(wide_accumulator)) {
-    return ctx.Fail(Status::kUnsupported, "effective output scale 2^%d is too large", exponent);
-  }
+  MICROML_RETURN_IF_ERROR(CheckExponent(ctx, exponent, wide_accumulator));
   *shift = static_cast<int8_t>(exponent);
   return Status::kOk;
 }
@@ -184,13 +189,25 @@ inline Status ComputeChannelScales(OpContext& ctx, float input_scale,
   bool equal = true;
   for (uint32_t i = 1; i < n && equal; ++i) equal = filter_scales[i] == filter_scales[0];
   if (equal && n > 1) n = 1;
+  if (n > 1 && ctx.recomputes_scales()) {
+    // Checked now so that setup, not an eval, rejects the model.
+    for (uint32_t i = 0; i < n; ++i) {
+      int32_t multiplier = 0;
+      int exponent = 0;
+      QuantizeChannelScale(input_scale, filter_scales[i], output_scale, &multiplier, &exponent);
+      MICROML_RETURN_IF_ERROR(CheckExponent(ctx, exponent, wide_accumulator));
+    }
+    out->step = 1;
+    return ctx.RecomputeScalesEachEval(input_scale, filter_scales, output_scale, &out->multiplier,
+                                       &out->shift);
+  }
   MICROML_RETURN_IF_ERROR(AllocateScales(ctx, n, out));
   for (uint32_t i = 0; i < n; ++i) {
-    const double effective = static_cast<double>(input_scale) *
-                             static_cast<double>(filter_scales[i]) /
-                             static_cast<double>(output_scale);
-    MICROML_RETURN_IF_ERROR(
-        StoreMultiplier(ctx, effective, wide_accumulator, &out->multiplier[i], &out->shift[i]));
+    int exponent = 0;
+    QuantizeChannelScale(input_scale, filter_scales[i], output_scale, &out->multiplier[i],
+                         &exponent);
+    MICROML_RETURN_IF_ERROR(CheckExponent(ctx, exponent, wide_accumulator));
+    out->shift[i] = static_cast<int8_t>(exponent);
   }
   return Status::kOk;
 }
