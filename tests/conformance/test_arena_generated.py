@@ -285,6 +285,17 @@ def check_graph(cli, graph, seed, tmp_path, monkeypatch, optimized_bound=True):
                     for k, (g, w) in enumerate(zip(got, want))]
         problems = [p for p in problems if p]
         assert not problems, "seed %d, %s kernels: %s" % (seed, kernels, "; ".join(problems))
+        # In its smallest arena (scales recomputed, window pairs in row bands)
+        # the graph computes the same.
+        smallest = ours["smallest_arena_bytes"]
+        if smallest < ours["arena_bytes"]:
+            got = cli.run_ok(path, input_files, tmp_path / (kernels + "-smallest"), num_outputs,
+                             "--arena-limit", str(smallest), "--repeat", "2")
+            problems = [util.compare_outputs(g, w, np.int8, "output %d" % k)
+                        for k, (g, w) in enumerate(zip(got, want))]
+            problems = [p for p in problems if p]
+            assert not problems, "seed %d, %s kernels, arena limit %d: %s" % (
+                seed, kernels, smallest, "; ".join(problems))
         if kernels == "reference" or optimized_bound:
             assert ours["arena_bytes"] <= tflm_total, (
                 "seed %d, %s kernels: arena %d > TFLM's %d" %

@@ -3,6 +3,7 @@ inspect report against meta.json."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -40,6 +41,41 @@ def test_arena_not_above_tflm(cli, model_dir, record_property):
     record_property("tflm_arena_used_bytes", tflm)
     print(f"{model_dir.name}: arena {ours} B vs TFLM {tflm} B ({ours / tflm:.1%})")
     assert ours <= tflm, f"{model_dir.name}: arena_bytes {ours} > TFLM's {tflm}"
+
+
+@pytest.mark.suite("arena limit", "bit-exact in the smallest arena")
+@pytest.mark.parametrize("model_dir", MODELS, ids=IDS)
+def test_smallest_arena(cli, model_dir, tmp_path, record_property):
+    """With --arena-limit at the smallest arena inspect reports, the model runs
+    (twice, so recomputed scales and row bands are redone) to TFLM's golden
+    outputs; one byte less is refused with both figures named."""
+    meta = util.load_meta(model_dir)
+    model = model_dir / "model.tflite"
+    plain = cli.inspect(model)
+    smallest = plain["smallest_arena_bytes"]
+    record_property("smallest_arena_bytes", smallest)
+    assert 0 < smallest <= plain["arena_bytes"]
+    limited = cli.check(cli("inspect", model, "--json", "--arena-limit", smallest))
+    report = json.loads(limited.stdout_text)
+    assert report["arena_bytes"] == smallest
+    assert (report["arena_tradeoff"] == "none") == (smallest == plain["arena_bytes"])
+    # A stateful model's golden output is its first invocation's.
+    repeat = "1" if meta.get("variable_tensors", 0) else "2"
+    expected = expected_outputs(model_dir)
+    outputs = cli.run_ok(model, util.model_inputs(model_dir), tmp_path, len(expected),
+                         "--arena-limit", str(smallest), "--repeat", repeat)
+    problems = [util.compare_outputs(got, path.read_bytes(), dtype, path.name)
+                for got, (path, dtype) in zip(outputs, expected)]
+    problems = [p for p in problems if p]
+    assert not problems, f"{model_dir.name} in {smallest} B: " + "; ".join(problems)
+    refused = cli("run", model, "--output-dir", tmp_path / "refused", "--arena-limit",
+                  smallest - 1)
+    assert refused.returncode == 1
+    lines = refused.stderr_text.strip().splitlines()
+    assert len(lines) == 1 and str(smallest - 1) in lines[0] and str(smallest) in lines[0], (
+        refused.stderr_text)
+    if smallest < plain["arena_bytes"]:
+        assert str(plain["arena_bytes"]) in lines[0], refused.stderr_text
 
 
 def _as_list(value):

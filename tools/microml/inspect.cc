@@ -76,12 +76,14 @@ std::string TensorText(const microml::TensorRef& t) {
 
 int Inspect(int argc, char** argv) {
   ModelArgs args;
+  args.load.find_smallest = true;
   if (!ParseModelArgs("inspect", argc, argv, false, &args)) return 2;
   const char* path = args.path;
   const bool json = args.json;
   LoadedModel loaded;
   std::string error;
-  const bool ready = LoadModel(path, &loaded, &error, args.arena_limit);
+  const bool ready = LoadModel(path, &loaded, &error, args.load);
+  const microml::ArenaTradeoff tradeoff = loaded.interpreter.arena_tradeoff();
   if (!loaded.model.initialized()) {
     fprintf(stderr, "microml: error: %s\n", error.c_str());
     return 1;
@@ -107,7 +109,10 @@ int Inspect(int argc, char** argv) {
           ", \"arena_plan_bytes\": " + std::to_string(loaded.interpreter.plan_bytes()) +
           ", \"arena_plan_floor_bytes\": " + std::to_string(loaded.interpreter.plan_floor_bytes()) +
           ", \"smallest_arena_bytes\": " + std::to_string(loaded.smallest_arena_bytes) +
-          ", \"recomputes_scales\": " + (loaded.interpreter.recomputes_scales() ? "true" : "false");
+          ", \"recomputes_scales\": " +
+          (tradeoff != microml::ArenaTradeoff::kNone ? "true" : "false") +
+          ", \"arena_tradeoff\": \"" + TradeoffName(tradeoff) + "\"" +
+          ", \"band_pairs\": " + std::to_string(loaded.interpreter.band_pairs());
     }
     out += ", \"inputs\": [";
     for (uint32_t i = 0; i < inputs.size(); ++i) {
@@ -141,15 +146,18 @@ int Inspect(int argc, char** argv) {
     printf("operators:\n");
     for (const auto& [name, count] : ops) printf("  %-28s %d\n", name.c_str(), count);
     if (ready) {
-      printf("arena: %zu bytes%s\n", loaded.arena_bytes,
-             loaded.interpreter.recomputes_scales()
-                 ? " (per-channel scales recomputed at each inference)"
-                 : "");
+      printf("arena: %zu bytes", loaded.arena_bytes);
+      if (tradeoff != microml::ArenaTradeoff::kNone) {
+        printf(" (trading speed for memory: per-channel scales recomputed at each inference");
+        if (tradeoff == microml::ArenaTradeoff::kRowBands) {
+          printf(", %u operator pairs run in row bands", loaded.interpreter.band_pairs());
+        }
+        printf(")");
+      }
+      printf("\n");
       if (loaded.smallest_arena_bytes < loaded.arena_bytes) {
-        printf(
-            "smallest arena: %zu bytes (per-channel scales recomputed at each inference; "
-            "--arena-limit)\n",
-            loaded.smallest_arena_bytes);
+        printf("smallest arena: %zu bytes, trading speed for memory (--arena-limit)\n",
+               loaded.smallest_arena_bytes);
       }
     }
   }

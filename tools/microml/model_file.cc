@@ -56,8 +56,8 @@ bool ParseModelArgs(const char* command, int argc, char** argv, bool svg, ModelA
       args->json = true;
     } else if (svg && strcmp(argv[i], "--svg") == 0 && i + 1 < argc) {
       args->svg = argv[++i];
-    } else if (strcmp(argv[i], "--arena-limit") == 0 && i + 1 < argc) {
-      if (!ParseArenaLimit(argv[++i], &args->arena_limit)) return false;
+    } else if (const int taken = ParseLoadOption(argc, argv, &i, &args->load); taken != 0) {
+      if (taken < 0) return false;
     } else if (args->path == nullptr && argv[i][0] != '-') {
       args->path = argv[i];
     } else {
@@ -72,22 +72,54 @@ bool ParseModelArgs(const char* command, int argc, char** argv, bool svg, ModelA
   return true;
 }
 
-bool ParseArenaLimit(const char* text, size_t* limit) {
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long value = strtoull(text, &end, 10);
-  if (text[0] < '0' || text[0] > '9' || *end != '\0' || errno == ERANGE || value == 0 ||
-      value > SIZE_MAX) {
-    fprintf(stderr, "microml: error: --arena-limit needs a positive number of bytes, got '%s'\n",
-            text);
-    return false;
+const char* TradeoffName(microml::ArenaTradeoff t) {
+  switch (t) {
+    case microml::ArenaTradeoff::kRecomputedScales:
+      return "recomputed_scales";
+    case microml::ArenaTradeoff::kRowBands:
+      return "row_bands";
+    default:
+      return "none";
   }
-  *limit = static_cast<size_t>(value);
-  return true;
+}
+
+int ParseLoadOption(int argc, char** argv, int* i, LoadOptions* options) {
+  const bool has_value = *i + 1 < argc;
+  if (strcmp(argv[*i], "--arena-limit") == 0 && has_value) {
+    const char* text = argv[++*i];
+    char* end = nullptr;
+    errno = 0;
+    const unsigned long long value = strtoull(text, &end, 10);
+    if (text[0] < '0' || text[0] > '9' || *end != '\0' || errno == ERANGE || value == 0 ||
+        value > SIZE_MAX) {
+      fprintf(stderr, "microml: error: --arena-limit needs a positive number of bytes, got '%s'\n",
+              text);
+      return -1;
+    }
+    options->arena_limit = static_cast<size_t>(value);
+    return 1;
+  }
+  if (strcmp(argv[*i], "--arena-tradeoff") == 0 && has_value) {
+    const char* name = argv[++*i];
+    for (const microml::ArenaTradeoff t :
+         {microml::ArenaTradeoff::kNone, microml::ArenaTradeoff::kRecomputedScales,
+          microml::ArenaTradeoff::kRowBands}) {
+      if (strcmp(name, TradeoffName(t)) == 0) {
+        options->least = t;
+        return 1;
+      }
+    }
+    fprintf(stderr,
+            "microml: error: --arena-tradeoff is '%s', expected none, recomputed_scales or "
+            "row_bands\n",
+            name);
+    return -1;
+  }
+  return 0;
 }
 
 bool LoadModel(const std::string& path, LoadedModel* loaded, std::string* error,
-               size_t arena_limit) {
+               const LoadOptions& options) {
   if (!ReadFile(path, &loaded->bytes, error)) return false;
   microml::ErrorMessage message;
   if (loaded->model.Init(loaded->bytes.data(), loaded->bytes.size(), &message) !=
@@ -105,8 +137,9 @@ bool LoadModel(const std::string& path, LoadedModel* loaded, std::string* error,
   microml::Status status;
   for (;;) {
     work.Resize(work_bytes);
-    status = microml::Interpreter::MeasureArena(loaded->model, *ops, work.data(), work.size(),
-                                                &loaded->arena_bytes, &message);
+    status =
+        microml::Interpreter::MeasureArena(loaded->model, *ops, work.data(), work.size(),
+                                           &loaded->arena_bytes, &message, SIZE_MAX, options.least);
     if (status != microml::Status::kArenaTooSmall || work_bytes > (size_t{1} << 28)) break;
     work_bytes *= 2;
   }
@@ -114,12 +147,15 @@ bool LoadModel(const std::string& path, LoadedModel* loaded, std::string* error,
     // Below every plan, the limit of 0 bytes makes measuring report the smallest.
     microml::ErrorMessage below;
     loaded->smallest_arena_bytes = 0;
-    microml::Interpreter::MeasureArena(loaded->model, *ops, work.data(), work.size(),
-                                       &loaded->smallest_arena_bytes, &below, 0);
+    if (options.find_smallest) {
+      microml::Interpreter::MeasureArena(loaded->model, *ops, work.data(), work.size(),
+                                         &loaded->smallest_arena_bytes, &below, 0);
+    }
     if (loaded->smallest_arena_bytes == 0) loaded->smallest_arena_bytes = loaded->arena_bytes;
-    if (arena_limit < loaded->arena_bytes) {
+    if (options.arena_limit < loaded->arena_bytes) {
       status = microml::Interpreter::MeasureArena(loaded->model, *ops, work.data(), work.size(),
-                                                  &loaded->arena_bytes, &message, arena_limit);
+                                                  &loaded->arena_bytes, &message,
+                                                  options.arena_limit, options.least);
     }
   }
   if (status != microml::Status::kOk) {
@@ -135,8 +171,8 @@ bool LoadModel(const std::string& path, LoadedModel* loaded, std::string* error,
     return false;
   }
   loaded->arena.Resize(loaded->arena_bytes);
-  status =
-      loaded->interpreter.Setup(loaded->model, *ops, loaded->arena.data(), loaded->arena.size());
+  status = loaded->interpreter.Setup(loaded->model, *ops, loaded->arena.data(),
+                                     loaded->arena.size(), options.least);
   if (status != microml::Status::kOk) {
     *error = path + ": " + loaded->interpreter.error();
     return false;

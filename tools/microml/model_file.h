@@ -53,13 +53,25 @@ struct LoadedModel {
 // optimized kernels, reference ones for the rest) or "reference".
 bool ChooseKernels(const microml::OpResolver** ops, std::string* error);
 
-// The arena is the fastest plan within `arena_limit` bytes.
-bool LoadModel(const std::string& path, LoadedModel* loaded, std::string* error,
-               size_t arena_limit = SIZE_MAX);
+struct LoadOptions {
+  // The arena is the fastest plan within this many bytes...
+  size_t arena_limit = SIZE_MAX;
+  // ...trading at least this much speed for memory.
+  microml::ArenaTradeoff least = microml::ArenaTradeoff::kNone;
+  // Measures smallest_arena_bytes too.
+  bool find_smallest = false;
+};
 
-// --arena-limit BYTES: a positive whole number of bytes; false after printing
-// the error.
-bool ParseArenaLimit(const char* text, size_t* limit);
+bool LoadModel(const std::string& path, LoadedModel* loaded, std::string* error,
+               const LoadOptions& options = LoadOptions());
+
+// Parses the options every model command takes: --arena-limit BYTES (a
+// positive whole number of bytes) and --arena-tradeoff NAME (none,
+// recomputed_scales, row_bands). Returns 1 and advances *i past a value when
+// argv[*i] is one, 0 when it is something else, -1 after printing the error.
+int ParseLoadOption(int argc, char** argv, int* i, LoadOptions* options);
+
+const char* TradeoffName(microml::ArenaTradeoff t);
 
 // The arguments of the commands that read one model and may print JSON:
 // MODEL [--json] [--svg FILE] [--arena-limit BYTES] (--svg only where `svg`
@@ -68,7 +80,7 @@ struct ModelArgs {
   const char* path = nullptr;
   bool json = false;
   const char* svg = nullptr;
-  size_t arena_limit = SIZE_MAX;
+  LoadOptions load;
 };
 
 // False, after printing the error, when the arguments are not those.

@@ -55,8 +55,8 @@ std::vector<Box> Boxes(LoadedModel& loaded) {
       continue;
     }
     box_of[i] = static_cast<int32_t>(boxes.size());
-    boxes.push_back(
-        {i, static_cast<size_t>(static_cast<const uint8_t*>(t.data) - base), t.bytes, num_ops, 0});
+    boxes.push_back({i, static_cast<size_t>(static_cast<const uint8_t*>(t.data) - base),
+                     loaded.interpreter.planned_bytes(i), num_ops, 0});
   }
   const auto touch = [&](int32_t tensor, uint32_t op) {
     if (tensor < 0 || box_of[tensor] < 0) return;
@@ -197,7 +197,7 @@ int Plan(int argc, char** argv) {
   const bool json = args.json;
   LoadedModel loaded;
   std::string error;
-  if (!LoadModel(path, &loaded, &error, args.arena_limit)) {
+  if (!LoadModel(path, &loaded, &error, args.load)) {
     fprintf(stderr, "microml: error: %s\n", error.c_str());
     return 1;
   }

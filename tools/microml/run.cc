@@ -20,7 +20,7 @@ int Run(int argc, char** argv) {
   long frames = 1;
   bool timing = false;
   bool profile = false;
-  size_t arena_limit = SIZE_MAX;
+  LoadOptions load;
   for (int i = 0; i < argc; ++i) {
     const bool has_value = i + 1 < argc;
     if (strcmp(argv[i], "--input") == 0 && has_value) {
@@ -41,8 +41,8 @@ int Run(int argc, char** argv) {
         fprintf(stderr, "microml: error: --frames needs a positive count, got '%s'\n", argv[i]);
         return 2;
       }
-    } else if (strcmp(argv[i], "--arena-limit") == 0 && has_value) {
-      if (!ParseArenaLimit(argv[++i], &arena_limit)) return 2;
+    } else if (const int taken = ParseLoadOption(argc, argv, &i, &load); taken != 0) {
+      if (taken < 0) return 2;
     } else if (strcmp(argv[i], "--timing") == 0) {
       timing = true;
     } else if (strcmp(argv[i], "--profile") == 0) {
@@ -67,7 +67,7 @@ int Run(int argc, char** argv) {
   if (frames > 1) repeat = frames;
   LoadedModel loaded;
   std::string error;
-  if (!LoadModel(path, &loaded, &error, arena_limit)) {
+  if (!LoadModel(path, &loaded, &error, load)) {
     fprintf(stderr, "microml: error: %s\n", error.c_str());
     return 1;
   }

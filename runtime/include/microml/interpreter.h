@@ -26,6 +26,20 @@ constexpr size_t kArenaAlignment = 16;
 // for the runtime to carry when no one profiles.
 using OpObserver = void (*)(void* user, uint32_t subgraph, uint32_t op_index, bool after);
 
+// What setup gives up, when it must, to fit the arena it is given: it takes
+// the first of these whose plan fits.
+enum class ArenaTradeoff : uint8_t {
+  kNone,
+  // Per-channel requantization recomputed before each operator's eval, in
+  // scratch shared across operators (a few double-precision operations per
+  // output channel).
+  kRecomputedScales,
+  // That, and pairs of window operators run a band of rows at a time so that
+  // the tensor between them never exists whole (more kernel calls; see
+  // detail::BandPair).
+  kRowBands,
+};
+
 namespace detail {
 
 // Scratch buffers one operator may request; the session reserves this many
@@ -63,6 +77,21 @@ struct RecomputedScales {
   uint16_t scratch;  // index into the session's scratch table
 };
 
+// Two operators run together a band of rows at a time: the producer `op`
+// writes its output (the consumer's input 0, used by no other operator) a few
+// rows at a time into a buffer that holds only the rows the consumer's next
+// output row reads, so that tensor never exists whole. Both are window
+// operators without top padding on that axis; extents and strides are their
+// RowWindows'.
+struct BandPair {
+  uint16_t subgraph;
+  uint16_t op;  // the producer; the consumer is op + 1
+  uint16_t producer_extent;
+  uint16_t producer_stride;
+  uint16_t consumer_extent;
+  uint16_t consumer_stride;
+};
+
 struct SubgraphState {
   Tensor* tensors;
   OpRecord* ops;
@@ -93,7 +122,7 @@ struct Session {
   size_t head = 0;
   size_t tail = 0;
   bool measuring = false;
-  bool recompute_scales = false;
+  ArenaTradeoff tradeoff = ArenaTradeoff::kNone;
   // Every RecomputedScales, and during setup where the next one is linked.
   RecomputedScales* recomputed = nullptr;
   RecomputedScales** recomputed_tail = nullptr;
@@ -107,6 +136,11 @@ struct Session {
   // is scratch_requests[num_scratch - 1 - k].
   ScratchRequest* scratch_requests = nullptr;
   uint32_t num_scratch = 0;
+  BandPair* bands = nullptr;  // by subgraph, then operator
+  uint32_t num_bands = 0;
+  // Setup only: per operator of every subgraph in turn, its RowWindow (extent
+  // 0 when it has none), worked out after its prepare.
+  RowWindow* row_windows = nullptr;
   // Setup only: per operator of every subgraph in turn, worked out after its
   // prepare (while its operator data exists, also when measuring).
   WindowLead* window_leads = nullptr;
@@ -121,6 +155,7 @@ struct Session {
   void* AllocateTemp(size_t bytes);
   Status OutOfMemory(size_t bytes, const char* what);
   Status RunSubgraph(uint32_t index);
+  Status RunBands(uint32_t subgraph, const BandPair& pair);
 };
 
 }  // namespace detail
@@ -134,23 +169,25 @@ class Interpreter {
   // Verifies operators against `resolver`, prepares every kernel and plans the
   // arena. `model` and `resolver` must outlive the interpreter. On failure the
   // message names what is wrong (for a small arena: bytes needed and given).
-  Status Setup(const Model& model, const OpResolver& resolver, void* arena, size_t arena_size);
+  // Tradeoffs below `least` are not tried (for tests and for trying a
+  // tradeoff's cost).
+  Status Setup(const Model& model, const OpResolver& resolver, void* arena, size_t arena_size,
+               ArenaTradeoff least = ArenaTradeoff::kNone);
 
   // Computes the arena size Setup() will need, using `work` as temporary memory
   // (work_bytes_estimate() bytes suffice in practice; when they do not, the
   // error says how many do).
   //
-  // Setup takes the fastest plan that fits its arena: first the one that keeps
-  // every operator's per-channel requantization, else the smaller one that
-  // recomputes it before each operator's eval (a few double-precision
-  // operations per output channel). With `arena_limit`, the size reported is
-  // the fastest plan within it; when even the smallest is above it, the
-  // status is kArenaTooSmall, *arena_bytes the smallest, and the error names
-  // both plans. kArenaTooSmall with *arena_bytes untouched means `work` was
-  // too small.
+  // Setup takes the fastest plan that fits its arena, trying the
+  // ArenaTradeoffs in order. With `arena_limit`, the size reported is the
+  // fastest plan within it; when even the smallest is above it, the status is
+  // kArenaTooSmall, *arena_bytes the smallest, and the error names the
+  // fastest and the smallest. kArenaTooSmall with *arena_bytes untouched means
+  // `work` was too small.
   static Status MeasureArena(const Model& model, const OpResolver& resolver, void* work,
                              size_t work_size, size_t* arena_bytes, ErrorMessage* error,
-                             size_t arena_limit = SIZE_MAX);
+                             size_t arena_limit = SIZE_MAX,
+                             ArenaTradeoff least = ArenaTradeoff::kNone);
   static size_t WorkBytesEstimate(const Model& model);
 
   // Runs the model once. Inputs must be (re)written before every call: the
@@ -180,25 +217,30 @@ class Interpreter {
   // it alive during any one operator (no placement can beat that floor).
   size_t plan_bytes() const { return plan_bytes_; }
   size_t plan_floor_bytes() const { return plan_floor_bytes_; }
-  // Whether the arena given to Setup was too small for the plan that keeps
-  // per-channel requantization, so it is recomputed before each eval.
-  bool recomputes_scales() const { return ready_ && session_.recompute_scales; }
+  // What setup gave up to fit the arena it was given.
+  ArenaTradeoff arena_tradeoff() const { return ready_ ? session_.tradeoff : ArenaTradeoff::kNone; }
+  // Operator pairs run in row bands (with ArenaTradeoff::kRowBands).
+  uint32_t band_pairs() const { return ready_ ? session_.num_bands : 0; }
   // For tools that draw the plan (after a successful Setup): where the region
   // starts, and subgraph `index`'s tensor records.
   const uint8_t* plan_region() const { return ready_ ? session_.arena + plan_start_ : nullptr; }
   const Tensor* tensors(uint32_t index) const {
     return ready_ && index < session_.num_subgraphs ? session_.subgraphs[index].tensors : nullptr;
   }
+  // The arena bytes a planned tensor of subgraph 0 has: its own, or its
+  // band's when it lies between an operator pair run in row bands.
+  size_t planned_bytes(uint32_t tensor) const;
   const char* error() const { return error_.text(); }
 
  private:
   Status SetupImpl();
-  // Setup, or measuring when `measuring`, with per-channel requantization
-  // kept or recomputed; `arena` and `arena_size` already aligned.
+  // Setup, or measuring when `measuring`, giving up `tradeoff`; `arena` and
+  // `arena_size` already aligned.
   Status Attempt(const Model& model, const OpResolver& resolver, uint8_t* arena, size_t arena_size,
-                 bool measuring, bool recompute_scales, ErrorMessage* error);
+                 bool measuring, ArenaTradeoff tradeoff, ErrorMessage* error);
   Status BindTensors(uint32_t subgraph);
-  Status PrepareOps(uint32_t subgraph, detail::WindowLead* leads);
+  Status PrepareOps(uint32_t subgraph, detail::WindowLead* leads, RowWindow* rows);
+  Status ChooseBandPairs(uint32_t total_ops);
   Status PlanActivations();
 
   // Whether Reset() finds anything to reset (variable tensors, resource

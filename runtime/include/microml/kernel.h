@@ -155,6 +155,14 @@ struct WindowOverlap {
   bool channel_local;
 };
 
+// The rows of input 0 a window operator's output row y reads: from
+// y * stride - pad, `extent` rows (some of which may be padding).
+struct RowWindow {
+  int32_t extent;
+  int32_t stride;
+  int32_t pad;
+};
+
 struct KernelRegistration {
   int32_t builtin_code;     // a BuiltinOp value; kCUSTOM for custom operators
   const char* custom_name;  // for kCUSTOM only, else nullptr
@@ -177,6 +185,12 @@ struct KernelRegistration {
   // kernel, for this operator's shapes, keeps the walk WindowOverlap describes.
   // Called right after a successful prepare, with its operator data.
   bool (*window_overlap)(OpContext& ctx, WindowOverlap* out) = nullptr;
+  // Optional, for window operators whose eval takes every shape from the
+  // tensors it is given: fills `out` and returns true. The interpreter may then
+  // run the operator on views of a band of rows (input 0 and output 0 of batch
+  // 1 with fewer rows, their data pointing into the band) to fit a tight
+  // arena. Called at setup and eval, with the operator data.
+  bool (*row_window)(OpContext& ctx, RowWindow* out) = nullptr;
 };
 
 // The set of kernels an application links. Applications that want a small image

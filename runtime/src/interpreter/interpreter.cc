@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "interpreter/row_bands.h"
+#include "interpreter/tensor_use.h"
 #include "kernels/quantization.h"
 #include "plan/greedy_planner.h"
 #include "plan/window_overlap.h"
@@ -95,24 +97,8 @@ detail::RecomputedScales* FirstRecomputed(const detail::Session& s, uint32_t g) 
 
 constexpr uint16_t kNotPlanned = 0xFFFFu;
 
-// Whether the planner gives the tensor arena memory.
-bool Planned(const Tensor& t) {
-  return (t.flags & (kTensorConstant | kTensorVariable)) == 0 && t.bytes > 0;
-}
-
-bool Contains(const VectorRef<int32_t>& list, int32_t tensor) {
-  for (uint32_t k = 0; k < list.size(); ++k) {
-    if (list[k] == tensor) return true;
-  }
-  return false;
-}
-
-// Whether a tensor's buffer must outlive its last operator: subgraph outputs
-// are read after the subgraph runs, and a called subgraph's inputs may be read
-// again by its caller, so neither is ever overwritten.
-bool KeptAfter(const SubgraphRef& graph, bool main, int32_t tensor) {
-  return Contains(graph.outputs(), tensor) || (!main && Contains(graph.inputs(), tensor));
-}
+constexpr ArenaTradeoff kTradeoffs[] = {ArenaTradeoff::kNone, ArenaTradeoff::kRecomputedScales,
+                                        ArenaTradeoff::kRowBands};
 
 // In-place execution: output 0 of an operator whose kernel allows it takes
 // over the buffer of an input that dies there (and is not KeptAfter), so the
@@ -247,6 +233,26 @@ uint32_t CollectBuffers(const detail::Session& s, uint32_t g, bool in_place, uin
     if (buffers[b].first == kNotPlanned) buffers[b].first = buffers[b].last;
     if (buffers[b].last < buffers[b].first) buffers[b].last = buffers[b].first;
   }
+  // A pair's two operators run interleaved: what either uses lives across
+  // both, and the tensor between them is only its band. Such tensors then
+  // neither overlap nor share in place (their first and last uses differ).
+  for (uint32_t k = 0; k < s.num_bands; ++k) {
+    const detail::BandPair& pair = s.bands[k];
+    if (pair.subgraph != g) continue;
+    for (uint16_t i = pair.op; i <= pair.op + 1; ++i) {
+      const OperatorRef op = graph.op(i);
+      const VectorRef<int32_t> lists[] = {op.inputs(), op.outputs(), op.intermediates()};
+      for (const VectorRef<int32_t>& list : lists) {
+        for (uint32_t n = 0; n < list.size(); ++n) {
+          touch(list[n], pair.op);
+          touch(list[n], static_cast<uint16_t>(pair.op + 1));
+        }
+      }
+    }
+    const int32_t middle = graph.op(pair.op).outputs()[0];
+    buffers[plan_index[middle]].size =
+        static_cast<uint32_t>(AlignUp(BandBytes(state.tensors[middle], pair), kArenaAlignment));
+  }
   const uint32_t shared = in_place ? ShareInPlace(state, graph, g == 0, plan_index, buffers) : 0;
   if (merged != nullptr) *merged = shared;
   *first_scratch = count;
@@ -256,6 +262,11 @@ uint32_t CollectBuffers(const detail::Session& s, uint32_t g, bool in_place, uin
     PlanBuffer& b = buffers[count++];
     b.size = static_cast<uint32_t>(AlignUp(r.bytes, kArenaAlignment));
     b.first = b.last = r.op;
+    const detail::BandPair* pair = BandPairOf(s, g, r.op);
+    if (pair != nullptr) {
+      b.first = pair->op;
+      b.last = static_cast<uint16_t>(pair->op + 1);
+    }
     b.offset = 0;
   }
   return count;
@@ -299,11 +310,27 @@ Status Session::RunSubgraph(uint32_t index) {
   Status status = Status::kOk;
   const OpObserver observer = op_observer;
   const RecomputedScales* recomputed = FirstRecomputed(*this, index);
+  const BandPair* band = bands;
+  while (band != bands + num_bands && band->subgraph < index) ++band;
   for (uint32_t i = 0; i < state.num_ops && status == Status::kOk; ++i) {
     const OperatorRef op = graph.op(i);
-    for (; recomputed != nullptr && recomputed->subgraph == index && recomputed->op == i;
+    const bool paired = band != bands + num_bands && band->subgraph == index && band->op == i;
+    const uint32_t last = paired ? i + 1 : i;
+    for (; recomputed != nullptr && recomputed->subgraph == index && recomputed->op <= last;
          recomputed = recomputed->next) {
       FillChannelScales(*recomputed);
+    }
+    if (paired) {
+      // A profile counts the pair as its first operator.
+      if (observer != nullptr) observer(op_observer_user, index, i, false);
+      status = RunBands(index, *band++);
+      if (observer != nullptr) {
+        observer(op_observer_user, index, i, true);
+        observer(op_observer_user, index, last, false);
+        observer(op_observer_user, index, last, true);
+      }
+      i = last;
+      continue;
     }
     OpContext ctx(this, index, i, op, &state.ops[i], state.tensors);
     if (observer == nullptr) {
@@ -346,7 +373,7 @@ TensorRef Interpreter::output_ref(size_t i) const {
 }
 
 Status Interpreter::Attempt(const Model& model, const OpResolver& resolver, uint8_t* arena,
-                            size_t arena_size, bool measuring, bool recompute_scales,
+                            size_t arena_size, bool measuring, ArenaTradeoff tradeoff,
                             ErrorMessage* error) {
   arena_used_ = 0;
   plan_bytes_ = 0;
@@ -357,7 +384,7 @@ Status Interpreter::Attempt(const Model& model, const OpResolver& resolver, uint
   session_.resolver = &resolver;
   session_.error = error;
   session_.measuring = measuring;
-  session_.recompute_scales = recompute_scales;
+  session_.tradeoff = tradeoff;
   session_.op_observer = op_observer_;
   session_.op_observer_user = op_observer_user_;
   session_.arena = arena;
@@ -366,7 +393,7 @@ Status Interpreter::Attempt(const Model& model, const OpResolver& resolver, uint
 }
 
 Status Interpreter::Setup(const Model& model, const OpResolver& resolver, void* arena,
-                          size_t arena_size) {
+                          size_t arena_size, ArenaTradeoff least) {
   ready_ = false;
   error_.Clear();
   if (!model.initialized()) return error_.Set(Status::kInvalidState, "model not initialized");
@@ -381,18 +408,24 @@ Status Interpreter::Setup(const Model& model, const OpResolver& resolver, void* 
   // Whole 8-byte units only: setup temporaries stack down from the end and
   // must stay aligned (scratch requests are allocated one by one).
   const size_t usable = (arena_size - skip) & ~static_cast<size_t>(7);
-  Status status = Attempt(model, resolver, start, usable, false, false, &error_);
-  if (status == Status::kArenaTooSmall) {
-    // 0 when setup ran out of room before it could plan.
-    const size_t kept = arena_used_;
+  // Plan sizes of the tradeoffs tried (0 when setup ran out before planning).
+  size_t fastest = 0, smallest = SIZE_MAX;
+  bool first = true;
+  Status status = Status::kOk;
+  for (const ArenaTradeoff tradeoff : kTradeoffs) {
+    if (tradeoff < least) continue;
     error_.Clear();
-    status = Attempt(model, resolver, start, usable, false, true, &error_);
-    if (status == Status::kArenaTooSmall && arena_used_ > 0 && kept > arena_used_) {
-      error_.Set(Status::kArenaTooSmall,
-                 "arena too small: model needs %zu bytes, or %zu with per-channel scales "
-                 "recomputed at each inference; given %zu",
-                 kept, arena_used_, usable);
-    }
+    status = Attempt(model, resolver, start, usable, false, tradeoff, &error_);
+    if (status != Status::kArenaTooSmall) break;
+    if (first) fastest = arena_used_;
+    first = false;
+    if (arena_used_ > 0 && arena_used_ < smallest) smallest = arena_used_;
+  }
+  if (status == Status::kArenaTooSmall && fastest > 0 && smallest < fastest) {
+    error_.Set(Status::kArenaTooSmall,
+               "arena too small: model needs %zu bytes, %zu at the least when trading speed "
+               "for memory; given %zu",
+               fastest, smallest, usable);
   }
   if (status != Status::kOk) return status;
   inputs_ = model.subgraph(0).inputs();
@@ -429,7 +462,7 @@ size_t Interpreter::WorkBytesEstimate(const Model& model) {
 
 Status Interpreter::MeasureArena(const Model& model, const OpResolver& resolver, void* work,
                                  size_t work_size, size_t* arena_bytes, ErrorMessage* error,
-                                 size_t arena_limit) {
+                                 size_t arena_limit, ArenaTradeoff least) {
   const uintptr_t address = reinterpret_cast<uintptr_t>(work);
   const size_t skip = (kArenaAlignment - address % kArenaAlignment) % kArenaAlignment;
   if (!model.initialized() || work == nullptr || work_size < skip) {
@@ -439,25 +472,27 @@ Status Interpreter::MeasureArena(const Model& model, const OpResolver& resolver,
   uint8_t* start = static_cast<uint8_t*>(work) + skip;
   const size_t usable = (work_size - skip) & ~static_cast<size_t>(7);
   Interpreter probe;
-  MICROML_RETURN_IF_ERROR(probe.Attempt(model, resolver, start, usable, true, false, error));
-  const size_t kept = probe.arena_used_;
-  if (kept <= arena_limit) {
-    *arena_bytes = kept;
-    return Status::kOk;
+  size_t fastest = 0, smallest = SIZE_MAX;
+  for (const ArenaTradeoff tradeoff : kTradeoffs) {
+    if (tradeoff < least) continue;
+    MICROML_RETURN_IF_ERROR(probe.Attempt(model, resolver, start, usable, true, tradeoff, error));
+    if (probe.arena_used_ <= arena_limit) {
+      *arena_bytes = probe.arena_used_;
+      return Status::kOk;
+    }
+    if (fastest == 0) fastest = probe.arena_used_;  // every measure plans
+    if (probe.arena_used_ < smallest) smallest = probe.arena_used_;
   }
-  MICROML_RETURN_IF_ERROR(probe.Attempt(model, resolver, start, usable, true, true, error));
-  *arena_bytes = probe.arena_used_;
-  if (probe.arena_used_ <= arena_limit) return Status::kOk;
-  if (probe.arena_used_ == kept) {
+  *arena_bytes = smallest;
+  if (smallest == fastest) {
     return error->Set(Status::kArenaTooSmall,
                       "arena limit of %zu bytes is below the %zu bytes this model needs",
-                      arena_limit, kept);
+                      arena_limit, fastest);
   }
   return error->Set(Status::kArenaTooSmall,
-                    "arena limit of %zu bytes is below the smallest arena this model runs in: "
-                    "%zu bytes with per-channel scales recomputed at each inference (%zu "
-                    "without)",
-                    arena_limit, probe.arena_used_, kept);
+                    "arena limit of %zu bytes is below the smallest arena this model runs in, "
+                    "%zu bytes (trading speed for memory; %zu without)",
+                    arena_limit, smallest, fastest);
 }
 
 Status Interpreter::SetupImpl() {
@@ -513,12 +548,21 @@ Status Interpreter::SetupImpl() {
   if (s.window_leads == nullptr && total_ops > 0) {
     return s.OutOfMemory(total_ops * sizeof(detail::WindowLead), "window operator records");
   }
+  if (s.tradeoff >= ArenaTradeoff::kRowBands) {
+    s.row_windows = static_cast<RowWindow*>(s.AllocateTemp(total_ops * sizeof(RowWindow)));
+    if (s.row_windows == nullptr && total_ops > 0) {
+      return s.OutOfMemory(total_ops * sizeof(RowWindow), "row window records");
+    }
+  }
   uint32_t first_op = 0;
   s.recomputed_tail = &s.recomputed;
   for (uint32_t g = 0; g < s.num_subgraphs; ++g) {
-    MICROML_RETURN_IF_ERROR(PrepareOps(g, s.window_leads + first_op));
+    MICROML_RETURN_IF_ERROR(
+        PrepareOps(g, s.window_leads + first_op,
+                   s.row_windows != nullptr ? s.row_windows + first_op : nullptr));
     first_op += s.subgraphs[g].num_ops;
   }
+  if (s.row_windows != nullptr) MICROML_RETURN_IF_ERROR(ChooseBandPairs(total_ops));
   return PlanActivations();
 }
 
@@ -609,7 +653,7 @@ Status Interpreter::BindTensors(uint32_t subgraph) {
   return Status::kOk;
 }
 
-Status Interpreter::PrepareOps(uint32_t subgraph, detail::WindowLead* leads) {
+Status Interpreter::PrepareOps(uint32_t subgraph, detail::WindowLead* leads, RowWindow* rows) {
   detail::Session& s = session_;
   const SubgraphRef graph = s.model->subgraph(subgraph);
   detail::SubgraphState& state = s.subgraphs[subgraph];
@@ -639,6 +683,9 @@ Status Interpreter::PrepareOps(uint32_t subgraph, detail::WindowLead* leads) {
     const size_t head_before = s.head;
     MICROML_RETURN_IF_ERROR(kernel->prepare(ctx));
     leads[i] = WindowLeadOf(ctx, *kernel, op, state.tensors);
+    if (rows != nullptr && (kernel->row_window == nullptr || !kernel->row_window(ctx, &rows[i]))) {
+      rows[i] = {0, 0, 0};
+    }
     if (s.measuring) {
       // Operator data only has to exist while its own prepare runs.
       s.measured_persistent += s.head - head_before;
@@ -646,6 +693,28 @@ Status Interpreter::PrepareOps(uint32_t subgraph, detail::WindowLead* leads) {
       state.ops[i].op_data = nullptr;
     }
   }
+  return Status::kOk;
+}
+
+// The pairs are found in temporary memory, then kept in exactly the
+// persistent memory they need.
+Status Interpreter::ChooseBandPairs(uint32_t total_ops) {
+  detail::Session& s = session_;
+  auto* found = static_cast<detail::BandPair*>(
+      s.AllocateTemp((total_ops / 2 + 1) * sizeof(detail::BandPair)));
+  if (found == nullptr) {
+    return s.OutOfMemory((total_ops / 2 + 1) * sizeof(detail::BandPair), "row band records");
+  }
+  uint32_t count = 0, first_op = 0;
+  for (uint32_t g = 0; g < s.num_subgraphs; ++g) {
+    count += FindBandPairs(s, g, s.row_windows + first_op, found + count);
+    first_op += s.subgraphs[g].num_ops;
+  }
+  if (count == 0) return Status::kOk;
+  s.bands = static_cast<detail::BandPair*>(s.AllocatePersistent(count * sizeof(detail::BandPair)));
+  if (s.bands == nullptr) return s.OutOfMemory(count * sizeof(detail::BandPair), "row bands");
+  memcpy(s.bands, found, count * sizeof(detail::BandPair));
+  s.num_bands = count;
   return Status::kOk;
 }
 
@@ -775,6 +844,19 @@ void Interpreter::set_op_observer(OpObserver fn, void* user) {
   op_observer_user_ = user;
   session_.op_observer = fn;
   session_.op_observer_user = user;
+}
+
+size_t Interpreter::planned_bytes(uint32_t tensor) const {
+  if (!ready_ || tensor >= session_.subgraphs[0].num_tensors) return 0;
+  const detail::SubgraphState& state = session_.subgraphs[0];
+  const SubgraphRef graph = session_.model->subgraph(0);
+  for (uint32_t k = 0; k < session_.num_bands; ++k) {
+    const detail::BandPair& pair = session_.bands[k];
+    if (pair.subgraph == 0 && graph.op(pair.op).outputs()[0] == static_cast<int32_t>(tensor)) {
+      return BandBytes(state.tensors[tensor], pair);
+    }
+  }
+  return state.tensors[tensor].bytes;
 }
 
 bool Interpreter::NeedsReset() const {

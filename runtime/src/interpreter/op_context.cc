@@ -85,13 +85,13 @@ Status OpContext::RequestScratch(size_t bytes, int* index) {
 }
 
 bool OpContext::recomputes_scales() const {
-  return session_->recompute_scales;
+  return session_->tradeoff >= ArenaTradeoff::kRecomputedScales;
 }
 
 Status OpContext::RecomputeScalesEachEval(float input_scale, const VectorRef<float>& filter_scales,
                                           float output_scale, int32_t** multiplier,
                                           int8_t** shift) {
-  if (!session_->recompute_scales) {
+  if (!recomputes_scales()) {
     return Fail(Status::kInvalidState, "per-channel scales recomputed in a setup that keeps them");
   }
   int index = 0;

@@ -276,6 +276,10 @@ bool Conv2DOverlapWith(OpContext& ctx, WindowOverlap* out, Conv2DInt8PixelCount 
   return pixels > 0;
 }
 
+bool Conv2DRowWindowOpt(OpContext& ctx, RowWindow* out) {
+  return Conv2DRowWindowOf(*ctx.op_data_as<OptData>()->params, *ctx.input(1), out);
+}
+
 bool Conv2DIsDirect1x1(const Conv2DParams& d, const Conv2DShape& s) {
   return s.f_h == 1 && s.f_w == 1 && d.pad_h == 0 && d.pad_w == 0;
 }
@@ -339,6 +343,7 @@ const KernelRegistration kRegisterConv2DOpt = {static_cast<int32_t>(BuiltinOp::k
                                                nullptr,
                                                "float32 int8 int8_int4 int16 int16_b32",
                                                0,
-                                               arm::Overlap};
+                                               arm::Overlap,
+                                               arm::Conv2DRowWindowOpt};
 
 }  // namespace microml

@@ -55,6 +55,8 @@ int32_t Conv2DInt8Pixels(const Conv2DParams& d, const Conv2DShape& s);
 // has `int8_pixels` in flight (every other kind runs the reference compute).
 using Conv2DInt8PixelCount = int32_t (*)(const Conv2DParams& d, const Conv2DShape& s);
 bool Conv2DOverlapWith(OpContext& ctx, WindowOverlap* out, Conv2DInt8PixelCount int8_pixels);
+// The RowWindow of the optimized CONV_2D kernels (their operator data).
+bool Conv2DRowWindowOpt(OpContext& ctx, RowWindow* out);
 
 }  // namespace arm
 }  // namespace microml

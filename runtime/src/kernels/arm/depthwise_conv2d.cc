@@ -109,6 +109,10 @@ bool DepthwiseOverlapWith(OpContext& ctx, WindowOverlap* out, DepthwiseInt8WalkO
   return walk != DepthwiseWalk::kOther;
 }
 
+bool DepthwiseRowWindowOpt(OpContext& ctx, RowWindow* out) {
+  return DepthwiseRowWindowOf(*ctx.op_data_as<OptData>()->params, *ctx.input(1), out);
+}
+
 Status PrepareDepthwiseConv2DOptimized(OpContext& ctx) {
   MICROML_RETURN_IF_ERROR(DepthwiseConv2DPrepare(ctx));
   const DepthwiseParams* params = ctx.op_data_as<DepthwiseParams>();
@@ -176,6 +180,7 @@ const KernelRegistration kRegisterDepthwiseConv2DOpt = {
     nullptr,
     "float32 int8 int8_int4 int16",
     0,
-    arm::Overlap};
+    arm::Overlap,
+    arm::DepthwiseRowWindowOpt};
 
 }  // namespace microml

@@ -46,6 +46,8 @@ DepthwiseWalk DepthwiseInt8Walk(const DepthwiseParams& d, const DepthwiseShape& 
 // The WindowOverlap of an optimized DEPTHWISE_CONV_2D registration whose int8
 // compute walks as `int8_walk` says (every other kind runs the reference).
 bool DepthwiseOverlapWith(OpContext& ctx, WindowOverlap* out, DepthwiseInt8WalkOf int8_walk);
+// The RowWindow of the optimized DEPTHWISE_CONV_2D kernels (their operator data).
+bool DepthwiseRowWindowOpt(OpContext& ctx, RowWindow* out);
 
 }  // namespace arm
 }  // namespace microml

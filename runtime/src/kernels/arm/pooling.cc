@@ -231,7 +231,8 @@ const KernelRegistration kRegisterAveragePool2DOpt = {
     nullptr,
     "float32 int8 int16",
     0,
-    PoolOverlap};
+    PoolOverlap,
+    PoolRowWindow};
 
 const KernelRegistration kRegisterMaxPool2DOpt = {
     static_cast<int32_t>(BuiltinOp::kMAX_POOL_2D),
@@ -242,6 +243,7 @@ const KernelRegistration kRegisterMaxPool2DOpt = {
     nullptr,
     "float32 int8 int16",
     0,
-    PoolOverlap};
+    PoolOverlap,
+    PoolRowWindow};
 
 }  // namespace microml

@@ -116,6 +116,12 @@ bool PoolOverlap(OpContext& ctx, WindowOverlap* out) {
   return true;
 }
 
+bool PoolRowWindow(OpContext& ctx, RowWindow* out) {
+  const PoolData& d = *ctx.op_data_as<PoolData>();
+  *out = {d.filter_h, d.stride_h, d.pad_h};
+  return true;
+}
+
 Status PoolPrepare(OpContext& ctx) {
   PoolData* d = nullptr;
   return PreparePool(ctx, &d);

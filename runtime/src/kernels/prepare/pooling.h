@@ -49,6 +49,8 @@ Status PoolPrepare(OpContext& ctx);
 
 // WindowOverlap of every pooling kernel (all work one output pixel at a time).
 bool PoolOverlap(OpContext& ctx, WindowOverlap* out);
+// RowWindow of every pooling kernel.
+bool PoolRowWindow(OpContext& ctx, RowWindow* out);
 
 // A compute of AVERAGE_POOL_2D or MAX_POOL_2D for one type, reference or
 // optimized.

@@ -63,6 +63,7 @@ const KernelRegistration kRegisterAveragePool2D = {
     nullptr,
     "float32 int8 int16",
     0,
-    PoolOverlap};
+    PoolOverlap,
+    PoolRowWindow};
 
 }  // namespace microml

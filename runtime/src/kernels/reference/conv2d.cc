@@ -120,6 +120,7 @@ const KernelRegistration kRegisterConv2D = {static_cast<int32_t>(BuiltinOp::kCON
                                             nullptr,
                                             "float32 int8 int8_int4 int16 int16_b32",
                                             0,
-                                            Conv2DOverlap};
+                                            Conv2DOverlap,
+                                            Conv2DRowWindow};
 
 }  // namespace microml

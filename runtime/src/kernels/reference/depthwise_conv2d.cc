@@ -107,6 +107,7 @@ const KernelRegistration kRegisterDepthwiseConv2D = {
     nullptr,
     "float32 int8 int8_int4 int16",
     0,
-    DepthwiseConv2DOverlap};
+    DepthwiseConv2DOverlap,
+    DepthwiseConv2DRowWindow};
 
 }  // namespace microml

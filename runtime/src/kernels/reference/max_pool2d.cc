@@ -47,6 +47,7 @@ const KernelRegistration kRegisterMaxPool2D = {
     nullptr,
     "float32 int8 int16",
     0,
-    PoolOverlap};
+    PoolOverlap,
+    PoolRowWindow};
 
 }  // namespace microml

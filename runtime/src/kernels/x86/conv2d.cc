@@ -174,7 +174,8 @@ const KernelRegistration kRegisterConv2DX86 = {static_cast<int32_t>(BuiltinOp::k
                                                nullptr,
                                                "float32 int8 int8_int4 int16 int16_b32",
                                                0,
-                                               x86::Overlap};
+                                               x86::Overlap,
+                                               arm::Conv2DRowWindowOpt};
 
 }  // namespace microml
 

@@ -297,7 +297,8 @@ const KernelRegistration kRegisterDepthwiseConv2DX86 = {
     nullptr,
     "float32 int8 int8_int4 int16",
     0,
-    x86::Overlap};
+    x86::Overlap,
+    arm::DepthwiseRowWindowOpt};
 
 }  // namespace microml
 

@@ -351,7 +351,8 @@ const KernelRegistration kRegisterAveragePool2DX86 = {
     nullptr,
     "float32 int8 int16",
     0,
-    PoolOverlap};
+    PoolOverlap,
+    PoolRowWindow};
 
 const KernelRegistration kRegisterMaxPool2DX86 = {
     static_cast<int32_t>(BuiltinOp::kMAX_POOL_2D),
@@ -362,7 +363,8 @@ const KernelRegistration kRegisterMaxPool2DX86 = {
     nullptr,
     "float32 int8 int16",
     0,
-    PoolOverlap};
+    PoolOverlap,
+    PoolRowWindow};
 
 }  // namespace microml
 
