@@ -13,7 +13,7 @@
 #   4. on x86-64, each x86 kernel level below the CPU's highest (which the
 #      release session ran; MICROML_X86_LEVEL): shared models, TFLM
 #      conformance goldens, the generated arena graphs (whose plans lean on
-#      each level's walk order) and one seed over the fixtures of the
+#      each level's walk order), the row band chains and one seed over the fixtures of the
 #      operators with x86 kernels and of pooling, labelled "x86-<level>";
 #      levels the CPU lacks are printed as skipped;
 #   5. the CLI suites again with the ASan+UBSan CLI (shared models, TFLM
@@ -73,7 +73,7 @@ if [ "$(uname -m)" = x86_64 ]; then
         MICROML_ORACLE_OPS=add,average_pool_2d,conv_2d,depthwise_conv_2d,fully_connected,max_pool_2d,mul,softmax \
         MICROML_ORACLE_LABEL=" x86-$level" "${pytest[@]}" tests/conformance/test_ops_oracle.py \
         tests/conformance/test_shared_models.py tests/conformance/test_tflm_integration.py \
-        tests/conformance/test_arena_generated.py "$@"
+        tests/conformance/test_arena_generated.py tests/conformance/test_row_bands.py "$@"
     fi
   done
 else

@@ -39,6 +39,19 @@ size_t Measure(const Model& model) {
   return bytes;
 }
 
+// The smallest arena setup can take: a limit of 0 bytes is below every plan.
+size_t MeasureSmallest(const Model& model) {
+  std::vector<uint8_t> work(Interpreter::WorkBytesEstimate(model));
+  size_t bytes = 0;
+  ErrorMessage error;
+  EXPECT_EQ(Interpreter::MeasureArena(model, microml::AllOpsResolver(), work.data(), work.size(),
+                                      &bytes, &error, 0),
+            Status::kArenaTooSmall);
+  EXPECT_NE(std::string(error.text()).find("arena limit of 0 bytes"), std::string::npos)
+      << error.text();
+  return bytes;
+}
+
 TEST(Interpreter, MeasuredArenaIsEnoughAndOneByteLessIsNot) {
   for (const char* name : {"hello_world_int8.tflite", "hello_world_float.tflite",
                            "micro_speech.tflite", "person_detect.tflite"}) {
@@ -60,8 +73,21 @@ TEST(Interpreter, MeasuredArenaIsEnoughAndOneByteLessIsNot) {
         << name << ": " << odd.error();
     EXPECT_EQ(odd.arena_used_bytes(), need) << name;
 
+    // Below the fastest plan setup trades speed for memory, down to the
+    // smallest plan; below that it fails.
+    const size_t smallest = MeasureSmallest(m.model);
+    ASSERT_GT(smallest, 0u) << name;
+    ASSERT_LE(smallest, need) << name;
+    if (smallest < need) {
+      Interpreter traded;
+      EXPECT_EQ(traded.Setup(m.model, microml::AllOpsResolver(), arena.data(), need - 16),
+                Status::kOk)
+          << name << ": " << traded.error();
+      EXPECT_NE(traded.arena_tradeoff(), microml::ArenaTradeoff::kNone) << name;
+      EXPECT_LE(traded.arena_used_bytes(), need - 16) << name;
+    }
     Interpreter small;
-    const size_t given = need - 16;
+    const size_t given = smallest - 16;
     const Status status = small.Setup(m.model, microml::AllOpsResolver(), arena.data(), given);
     EXPECT_EQ(status, Status::kArenaTooSmall) << name;
     EXPECT_NE(std::string(small.error()).find(std::to_string(given)), std::string::npos)
@@ -142,6 +168,53 @@ TEST(Interpreter, RepeatedInvocationsAgree) {
       EXPECT_EQ(now, first);
     }
   }
+}
+
+}  // namespace
+
+namespace {
+
+std::vector<int8_t> RunOnce(const Model& model, microml::ArenaTradeoff least, size_t* arena_used,
+                            uint32_t* band_pairs) {
+  std::vector<microml_test::AlignedBytes::Block> arena(200000 / 16);
+  Interpreter interpreter;
+  EXPECT_EQ(interpreter.Setup(model, microml::AllOpsResolver(), arena.data(), 200000, least),
+            Status::kOk)
+      << interpreter.error();
+  EXPECT_EQ(interpreter.arena_tradeoff(), least);
+  *arena_used = interpreter.arena_used_bytes();
+  *band_pairs = interpreter.band_pairs();
+  std::vector<int8_t> input(interpreter.input(0)->bytes);
+  for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<int8_t>((i * 29) % 253 - 126);
+  std::vector<int8_t> out;
+  for (int run = 0; run < 2; ++run) {
+    memcpy(interpreter.input(0)->data, input.data(), input.size());
+    EXPECT_EQ(interpreter.Invoke(), Status::kOk) << interpreter.error();
+    const int8_t* data = interpreter.output(0)->data_as<int8_t>();
+    std::vector<int8_t> now(data, data + interpreter.output(0)->bytes);
+    if (run == 1) {
+      EXPECT_EQ(now, out);
+    }
+    out = now;
+  }
+  return out;
+}
+
+// Each tradeoff, forced, computes what the fastest plan computes, in less.
+TEST(Interpreter, TradeoffsComputeTheSameInLess) {
+  Loaded m;
+  Load("person_detect.tflite", &m);
+  size_t fastest = 0, recomputed = 0, banded = 0;
+  uint32_t pairs = 0;
+  const std::vector<int8_t> want =
+      RunOnce(m.model, microml::ArenaTradeoff::kNone, &fastest, &pairs);
+  EXPECT_EQ(pairs, 0u);
+  EXPECT_EQ(RunOnce(m.model, microml::ArenaTradeoff::kRecomputedScales, &recomputed, &pairs), want);
+  EXPECT_EQ(pairs, 0u);
+  EXPECT_EQ(RunOnce(m.model, microml::ArenaTradeoff::kRowBands, &banded, &pairs), want);
+  EXPECT_GT(pairs, 0u);
+  EXPECT_LT(recomputed, fastest);
+  EXPECT_LT(banded, recomputed);
 }
 
 }  // namespace
