@@ -39,6 +39,28 @@ size_t Measure(const Model& model) {
   return bytes;
 }
 
+// The smallest arena the model runs in: a limit below every plan reports it.
+size_t MeasureSmallest(const Model& model) {
+  std::vector<uint8_t> work(Interpreter::WorkBytesEstimate(model));
+  size_t bytes = 0;
+  ErrorMessage error;
+  EXPECT_EQ(Interpreter::MeasureArena(model, microml::AllOpsResolver(), work.data(), work.size(),
+                                      &bytes, &error, 0),
+            Status::kArenaTooSmall);
+  EXPECT_NE(std::string(error.text()).find(std::to_string(bytes)), std::string::npos)
+      << error.text();
+  return bytes;
+}
+
+std::vector<int8_t> OutputOf(Interpreter& interpreter) {
+  std::vector<int8_t> input(interpreter.input(0)->bytes);
+  for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<int8_t>((i * 37) % 251 - 125);
+  memcpy(interpreter.input(0)->data, input.data(), input.size());
+  EXPECT_EQ(interpreter.Invoke(), Status::kOk) << interpreter.error();
+  const int8_t* out = interpreter.output(0)->data_as<int8_t>();
+  return std::vector<int8_t>(out, out + interpreter.output(0)->bytes);
+}
+
 TEST(Interpreter, MeasuredArenaIsEnoughAndOneByteLessIsNot) {
   for (const char* name : {"hello_world_int8.tflite", "hello_world_float.tflite",
                            "micro_speech.tflite", "person_detect.tflite"}) {
@@ -60,9 +82,15 @@ TEST(Interpreter, MeasuredArenaIsEnoughAndOneByteLessIsNot) {
         << name << ": " << odd.error();
     EXPECT_EQ(odd.arena_used_bytes(), need) << name;
 
+    // Below the plan that keeps the scales, setup recomputes them; below the
+    // smallest plan, it fails.
     Interpreter small;
-    const size_t given = need - 16;
-    const Status status = small.Setup(m.model, microml::AllOpsResolver(), arena.data(), given);
+    const size_t smallest = MeasureSmallest(m.model);
+    EXPECT_LE(smallest, need) << name;
+    const size_t given = smallest - 16;
+    std::vector<microml_test::AlignedBytes::Block> small_arena(given / 16 + 1);
+    const Status status =
+        small.Setup(m.model, microml::AllOpsResolver(), small_arena.data(), given);
     EXPECT_EQ(status, Status::kArenaTooSmall) << name;
     EXPECT_NE(std::string(small.error()).find(std::to_string(given)), std::string::npos)
         << small.error();
@@ -84,6 +112,50 @@ TEST(Interpreter, TooSmallArenaAfterPlanningNamesBothFigures) {
   const std::string message = interpreter.error();
   EXPECT_NE(message.find(std::to_string(given)), std::string::npos) << message;
   EXPECT_NE(message.find(std::to_string(need)), std::string::npos) << message;
+}
+
+// person_detect's per-channel convolutions fit a smaller arena when their
+// scales are recomputed before each eval; the output stays the same.
+TEST(Interpreter, SmallestArenaRecomputesScalesWithTheSameOutput) {
+  Loaded m;
+  Load("person_detect.tflite", &m);
+  const size_t need = Measure(m.model);
+  const size_t smallest = MeasureSmallest(m.model);
+  ASSERT_LT(smallest, need);
+  std::vector<microml_test::AlignedBytes::Block> arena(need / 16 + 2);
+  Interpreter plain;
+  ASSERT_EQ(plain.Setup(m.model, microml::AllOpsResolver(), arena.data(), need), Status::kOk)
+      << plain.error();
+  EXPECT_FALSE(plain.recomputes_scales());
+  const std::vector<int8_t> want = OutputOf(plain);
+
+  std::vector<microml_test::AlignedBytes::Block> small_arena(smallest / 16 + 2);
+  Interpreter small;
+  ASSERT_EQ(small.Setup(m.model, microml::AllOpsResolver(), small_arena.data(), smallest),
+            Status::kOk)
+      << small.error();
+  EXPECT_TRUE(small.recomputes_scales());
+  EXPECT_EQ(small.arena_used_bytes(), smallest);
+  EXPECT_EQ(OutputOf(small), want);
+  EXPECT_EQ(OutputOf(small), want);
+}
+
+// micro_speech's one per-channel convolution has 8 channels: their records
+// cost more than keeping the scales, so the plain plan is the smallest and an
+// arena below it is refused with its figure.
+TEST(Interpreter, SmallestArenaIsThePlainOneWhenRecomputingCostsMore) {
+  Loaded m;
+  Load("micro_speech.tflite", &m);
+  const size_t need = Measure(m.model);
+  EXPECT_EQ(MeasureSmallest(m.model), need);
+  const size_t given = need - 8;
+  std::vector<microml_test::AlignedBytes::Block> arena(need / 16 + 2);
+  Interpreter interpreter;
+  EXPECT_EQ(interpreter.Setup(m.model, microml::AllOpsResolver(), arena.data(), given),
+            Status::kArenaTooSmall);
+  const std::string message = interpreter.error();
+  EXPECT_NE(message.find(std::to_string(need)), std::string::npos) << message;
+  EXPECT_NE(message.find(std::to_string(given)), std::string::npos) << message;
 }
 
 TEST(Interpreter, UnknownOperatorIsReportedAtSetup) {

@@ -392,6 +392,12 @@ Status Interpreter::Setup(const Model& model, const OpResolver& resolver, void* 
                  "arena too small: model needs %zu bytes, or %zu with per-channel scales "
                  "recomputed at each inference; given %zu",
                  kept, arena_used_, usable);
+    } else if (status == Status::kArenaTooSmall && kept > 0 && arena_used_ >= kept) {
+      // Recomputing costs more than it saves here (a few channels): the plan
+      // that keeps the scales is the smallest.
+      arena_used_ = kept;
+      error_.Set(Status::kArenaTooSmall, "arena too small: model needs %zu bytes, given %zu", kept,
+                 usable);
     }
   }
   if (status != Status::kOk) return status;
@@ -446,9 +452,11 @@ Status Interpreter::MeasureArena(const Model& model, const OpResolver& resolver,
     return Status::kOk;
   }
   MICROML_RETURN_IF_ERROR(probe.Attempt(model, resolver, start, usable, true, true, error));
-  *arena_bytes = probe.arena_used_;
+  // Recomputing can cost more than it saves (the records of a few channels):
+  // then the plan that keeps the scales is the smallest.
+  *arena_bytes = probe.arena_used_ < kept ? probe.arena_used_ : kept;
   if (probe.arena_used_ <= arena_limit) return Status::kOk;
-  if (probe.arena_used_ == kept) {
+  if (probe.arena_used_ >= kept) {
     return error->Set(Status::kArenaTooSmall,
                       "arena limit of %zu bytes is below the %zu bytes this model needs",
                       arena_limit, kept);
