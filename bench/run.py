@@ -275,6 +275,21 @@ def cortex_m_cpu(cpu, models, tflm):
                                           rows[m]["log"][-1500:]), flush=True)
         print("%-4s %-32s insns %s" % (cpu, m, fmt_int(rows[m]["insns"]) if m in rows else "build failed"),
               flush=True)
+    # The recompute mode, where it takes the arena below the plain plan.
+    small = {m: r["smallest"] for m, r in rows.items() if r["smallest"] and r["arena"]
+             and r["smallest"] < r["arena"]}
+    if small:
+        started = time.time()
+        small_images = cortex_m.build(cpu, models, SHARED / "models", directory, log,
+                                      small_arenas=small)
+        print("%s: built %d of %d smallest-arena images in %.0f s" % (
+            cpu, len(small_images), len(small), time.time() - started), flush=True)
+        for m in small:
+            r = rows[m]["small"] = cortex_m.measure_invocations(cpu, small_images[m], recomputes=True) \
+                if m in small_images else {"pass": False, "insns": None, "log": "build failed"}
+            print("%-4s %-32s smallest arena %s: insns %s (%s)%s" % (
+                cpu, m, fmt_int(small[m]), fmt_int(r["insns"]), fmt_overhead(r["insns"], rows[m]["insns"]),
+                "" if r["pass"] else " FAILED\n" + r["log"][-1500:]), flush=True)
     # TFLM's figures: this core's where the document has them, else the M4's.
     cmsis_insns = "%s CMSIS-NN" % core
     cmsis_arena = ("arena %s CMSIS-NN" % core, "arena M4 CMSIS-NN")
@@ -284,27 +299,36 @@ def cortex_m_cpu(cpu, models, tflm):
         "",
         "| model | MACs | insns/inference | TFLM ref | TFLM CMSIS-NN | vs CMSIS-NN | insns/MAC | "
         "CMSIS-NN insns/MAC | code | TFLM code ref (M4) | TFLM code CMSIS-NN | arena | "
-        "TFLM arena ref (M4) | TFLM arena CMSIS-NN | arena vs CMSIS-NN | output |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "TFLM arena ref (M4) | TFLM arena CMSIS-NN | arena vs CMSIS-NN | smallest arena | "
+        "smallest vs CMSIS-NN | smallest cost | output |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for m in models:
         t = tflm.get(m, {})
         mac = macs.model_macs(SHARED / "models" / m / "model.tflite")
         r = rows.get(m)
         if r is None:
-            lines.append("| %s | %s | build failed | | | | | | | | | | | | | |" % (m, fmt_int(mac)))
+            lines.append("| %s | %s | build failed | | | | | | | | | | | | | | | | |" % (m, fmt_int(mac)))
             continue
         ref = cortex_m.tflm_column(t, "%s ref" % core)
         cmsis = cortex_m.tflm_column(t, cmsis_insns)
         arena_cmsis = cortex_m.tflm_column(t, *cmsis_arena)
-        lines.append("| %s |" % m + " %s |" * 15 % (
+        small = r.get("small")
+        if not r["pass"]:
+            output = "**FAIL**"
+        elif small is not None and not small["pass"]:
+            output = "**FAIL** (smallest arena)"
+        else:
+            output = "match"
+        lines.append("| %s |" % m + " %s |" * 18 % (
             fmt_int(mac), fmt_int(r["insns"]), fmt_int(ref), fmt_int(cmsis),
             fmt_ratio(r["insns"], cmsis, "%.2fx"), fmt_ratio(r["insns"], mac),
             fmt_ratio(cmsis, mac), fmt_int(r["code"]),
             fmt_int(cortex_m.tflm_column(t, "code M4 ref")), fmt_int(cortex_m.tflm_column(t, *cmsis_code)),
             fmt_int(r["arena"]), fmt_int(cortex_m.tflm_column(t, "arena M4 ref")),
-            fmt_int(arena_cmsis), fmt_ratio(r["arena"], arena_cmsis, "%.2fx"),
-            "match" if r["pass"] else "**FAIL**"))
+            fmt_int(arena_cmsis), fmt_ratio(r["arena"], arena_cmsis, "%.2fx"), fmt_int(r["smallest"]),
+            fmt_ratio(r["smallest"], arena_cmsis, "%.2fx"),
+            fmt_overhead(small["insns"], r["insns"]) if small else "-", output))
     lines += [
         "",
         "Costliest operators (share of the instructions spent inside operators; shapes are",
@@ -349,8 +373,16 @@ def cortex_m_section(args):
         "(below 1 = microml needs fewer instructions). MACs: output elements x filter reduction",
         "size over CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED (`bench/macs.py`). `code` =",
         "the image's `.text` minus the embedded model, input and golden output bytes (runtime,",
-        "kernels the model uses, startup, libc). `arena` = microml's arena on the 32-bit target;",
-        "TFLM's is `arena_used_bytes()`. `output` = the image's check against the golden output.",
+        "kernels the model uses, startup, libc, and about 0.8 KB of the image measuring its",
+        "smallest arena). `arena` = microml's arena on the 32-bit target;",
+        "TFLM's is `arena_used_bytes()`. `smallest arena`: the least arena on the target, with",
+        "per-channel requantization recomputed before each operator's eval into scratch shared",
+        "across operators (the image measures it before setup; an arena that small makes",
+        "`Interpreter::Setup` pick that plan); `smallest cost`: the extra instructions per",
+        "inference of an image built with exactly that arena (`MICROML_CORTEX_M_SMALL_ARENAS`)",
+        "over the plain image (the M4's FPU is single precision: the double-precision math runs",
+        "in software there), `-` where recomputing saves no bytes. `output` = the images'",
+        "checks against the golden output (both images where there are two).",
         "Operator shares come from one profiled inference (`scripts/profile.sh MODEL --cpu CPU`",
         "prints the whole table). `scripts/bench.sh --cortex-m-only` regenerates this part alone.",
         "",
