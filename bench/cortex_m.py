@@ -3,7 +3,10 @@
 Images are model_test images (cortex-m/model_test.cc) built with the optimized
 kernels in build/bench-cortex-m/<cpu>/ (apart from CI's build/cortex-m/).
 Instructions per inference = count(2 invocations) - count(1); the profile runs
-one invocation with the operator markers on (cortex-m/run --op-profile).
+one invocation with the operator markers on (cortex-m/run --op-profile). The
+images print the smallest arena on the target (per-channel requantization
+recomputed before each eval); images built with exactly that arena
+(MICROML_CORTEX_M_SMALL_ARENAS) measure what that mode costs.
 """
 import os
 import re
@@ -35,16 +38,26 @@ def target_name(model):
     return "model_test_" + re.sub(r"[^A-Za-z0-9_]", "_", model)
 
 
-def elf_path(directory, model):
-    return directory / "cortex-m" / (target_name(model) + ".elf")
+def small_target_name(model, arena):
+    return "%s_arena_%d" % (target_name(model), arena)
 
 
-def build(cpu, models, models_dir, directory, log, only=None, kernels="optimized"):
+def elf_path(directory, target):
+    return directory / "cortex-m" / (target + ".elf")
+
+
+def build(cpu, models, models_dir, directory, log, only=None, kernels="optimized",
+          small_arenas=None):
     """Configures the images of `models` with `kernels` (optimized or
-    reference) and builds those of `only` (default: all); returns {model: elf}
-    for the built ones that linked (an old image never stands in for a failed
-    build)."""
-    only = models if only is None else only
+    reference) and builds those of `only` (default: all), or with
+    `small_arenas` ({model: bytes}) instead those models' images whose arena
+    is that many bytes. Returns {model: elf} for the built ones that linked (an
+    old image never stands in for a failed build)."""
+    small_arenas = small_arenas or {}
+    if small_arenas:
+        targets = {m: small_target_name(m, b) for m, b in small_arenas.items()}
+    else:
+        targets = {m: target_name(m) for m in (models if only is None else only)}
     directory.mkdir(parents=True, exist_ok=True)
     configure = [
         "cmake", "-S", str(ROOT), "-B", str(directory), "-G", "Ninja",
@@ -52,15 +65,17 @@ def build(cpu, models, models_dir, directory, log, only=None, kernels="optimized
         "-DMICROML_CPU=%s" % CPUS[cpu][0], "-DMICROML_HOST_TOOLS=OFF",
         "-DMICROML_MODELS_DIR=%s" % models_dir, "-DMICROML_CORTEX_M_MODELS=%s" % ";".join(models),
         "-DMICROML_CORTEX_M_KERNELS=%s" % kernels,
+        "-DMICROML_CORTEX_M_SMALL_ARENAS=%s" % ";".join(
+            "%s=%d" % item for item in sorted(small_arenas.items())),
     ]
-    with open(log, "w") as out:
+    with open(log, "a" if small_arenas else "w") as out:
         if subprocess.run(configure, stdout=out, stderr=subprocess.STDOUT).returncode != 0:
             return {}
-        for m in only:
-            elf_path(directory, m).unlink(missing_ok=True)
-        subprocess.run(["ninja", "-C", str(directory), "-k", "0", "-j", JOBS]
-                       + [target_name(m) for m in only], stdout=out, stderr=subprocess.STDOUT)
-    return {m: elf_path(directory, m) for m in only if elf_path(directory, m).is_file()}
+        for t in targets.values():
+            elf_path(directory, t).unlink(missing_ok=True)
+        subprocess.run(["ninja", "-C", str(directory), "-k", "0", "-j", JOBS] + list(targets.values()),
+                       stdout=out, stderr=subprocess.STDOUT)
+    return {m: elf_path(directory, t) for m, t in targets.items() if elf_path(directory, t).is_file()}
 
 
 def run(cpu, elf, args, op_profile=None, timeout=600):
@@ -146,16 +161,33 @@ def by_type(rows):
     return [(name, cost, cost / total) for name, cost in sorted(totals.items(), key=lambda t: -t[1])]
 
 
-def measure(cpu, elf, model_dir):
-    """Figures of one image: insns per inference, arena, code, pass, profile."""
-    row = {"code": code_bytes(elf, model_dir)}
+def printed(output, name):
+    """The figure a model_test image printed as "model_test: NAME N", or None."""
+    match = re.search(r"^model_test: %s (\d+)" % name, output, re.M)
+    return int(match.group(1)) if match else None
+
+
+def measure_invocations(cpu, elf, traded=False):
+    """Insns per inference, pass (both runs matched the golden output, and
+    setup traded speed for memory or not as `traded` says),
+    arena and smallest arena the image printed, and the log of a failure."""
     s1, out1, c1 = run(cpu, elf, [1])
     s2, out2, c2 = run(cpu, elf, [2])
-    row["pass"] = s1 == 0 and s2 == 0 and "model_test: PASS" in out1 and "model_test: PASS" in out2
-    row["insns"] = c2 - c1 if c1 is not None and c2 is not None else None
-    arena = re.search(r"arena_used_bytes (\d+)", out1)
-    row["arena"] = int(arena.group(1)) if arena else None
+    mode = r"^model_test: arena_tradeoff [1-9]$" if traded else r"^model_test: arena_tradeoff 0$"
+    row = {"pass": all(s == 0 and "model_test: PASS" in out and re.search(mode, out, re.M)
+                       for s, out in ((s1, out1), (s2, out2))),
+           "insns": c2 - c1 if c1 is not None and c2 is not None else None,
+           "arena": printed(out1, "arena_used_bytes"),
+           "smallest": printed(out1, "smallest_arena_bytes")}
     row["log"] = out1 if not row["pass"] else ""
+    return row
+
+
+def measure(cpu, elf, model_dir):
+    """Figures of one image: insns per inference, arena, smallest arena on
+    the target, code, pass, profile."""
+    row = measure_invocations(cpu, elf)
+    row["code"] = code_bytes(elf, model_dir)
     try:
         row["profile"], _ = profile(cpu, elf)
     except RuntimeError as e:

@@ -5,7 +5,9 @@ Figures, host:
 - host instructions per inference: callgrind count of 2 invocations minus 1,
   for microml's CLI and for TFLM (the tflite-micro package) measured now, next
   to the figure TFLM's own build recorded in meta.json;
-- arena bytes: microml's planned arena next to TFLM's arena_used_bytes;
+- arena bytes: microml's planned arena next to TFLM's arena_used_bytes, and
+  the smallest arena (per-channel scales recomputed before each eval, picked
+  by --arena-limit) with the instruction overhead of running in it;
 - wall-clock: microml / TFLM time ratio over repeated invocations (same run);
 - wall-clock vs LiteRT (the ai-edge-litert package, one thread, with XNNPACK and
   with its built-in kernels): milliseconds per invoke of all three, same run.
@@ -15,7 +17,8 @@ Cortex-M (bench/cortex_m.py; M4, M7, M55 on QEMU):
   instructions per MAC, code size and arena beside TFLM's, and each model's
   three costliest operators.
 --cortex-m-only / --host-only regenerate one part and keep the other as it is
-in the existing RESULTS.md.
+in the existing RESULTS.md; --models (and --cpus) measure a subset, for trying
+changes (with --output elsewhere).
 """
 import argparse
 import json
@@ -55,11 +58,13 @@ def per_invoke(make_cmd, extra=1):
     return (callgrind(make_cmd(1 + extra)) - callgrind(make_cmd(1))) // extra
 
 
-def microml_cmd(model, inputs, out_dir):
+def microml_cmd(model, inputs, out_dir, arena_limit=None):
     def make(repeat):
         cmd = [str(CLI), "run", str(model), "--output-dir", str(out_dir), "--repeat", str(repeat)]
         for path in inputs:
             cmd += ["--input", str(path)]
+        if arena_limit is not None:
+            cmd += ["--arena-limit", str(arena_limit)]
         return cmd
     return make
 
@@ -156,17 +161,28 @@ def geomean(values):
     return math.exp(sum(math.log(v) for v in values) / len(values))
 
 
+def fmt_overhead(insns, base):
+    return "-" if insns is None or not base else "%+.1f%%" % (100.0 * (insns - base) / base)
+
+
 def host_section(args):
     out_dir = ROOT / "build" / "bench"
     out_dir.mkdir(parents=True, exist_ok=True)
 
     rows = []
+    chosen = set(args.models.split())
     for model_dir in sorted(d for d in (SHARED / "models").iterdir() if (d / "meta.json").is_file()):
+        if chosen and model_dir.name not in chosen:
+            continue
         meta = json.loads((model_dir / "meta.json").read_text())
         model = model_dir / "model.tflite"
         inputs = sorted(model_dir.glob("input*.bin"))
         info = json.loads(subprocess.check_output([str(CLI), "inspect", str(model), "--json"]))
         ours = per_invoke(microml_cmd(model, inputs, out_dir))
+        smallest = info["smallest_arena_bytes"]
+        # The recompute mode's cost, where it is what the smaller arena takes.
+        ours_smallest = per_invoke(microml_cmd(model, inputs, out_dir, smallest)) \
+            if smallest < info["arena_bytes"] else None
         # The Python host's own noise is about a million instructions: repeat
         # small models enough that it stays under 1%.
         tflm_now = per_invoke(tflm_cmd(model, inputs), extra=max(1, min(2000, 10**8 // max(ours, 1))))
@@ -175,14 +191,16 @@ def host_section(args):
         rows.append({
             "model": model_dir.name,
             "arena": info["arena_bytes"], "tflm_arena": meta["tflm_arena_used_bytes"],
-            "floor": info["arena_plan_floor_bytes"],
-            "insns": ours, "tflm_insns_now": tflm_now,
+            "floor": info["arena_plan_floor_bytes"], "smallest": smallest,
+            "insns": ours, "insns_smallest": ours_smallest, "tflm_insns_now": tflm_now,
             "tflm_insns_meta": meta["tflm_callgrind_ir_per_invoke"], "wall_ratio": ratio,
             "litert": versus,
         })
-        print("%-32s arena %7d vs %7d   insns %12d vs %12d (meta %12d)   wall x%.2f   %s" % (
-            model_dir.name, rows[-1]["arena"], rows[-1]["tflm_arena"], ours, tflm_now,
-            rows[-1]["tflm_insns_meta"], ratio, versus), flush=True)
+        print("%-32s arena %7d (smallest %7d) vs %7d   insns %12d (smallest arena %s) vs %12d "
+              "(meta %12d)   wall x%.2f   %s" % (
+                  model_dir.name, rows[-1]["arena"], smallest, rows[-1]["tflm_arena"], ours,
+                  fmt_overhead(ours_smallest, ours), tflm_now, rows[-1]["tflm_insns_meta"], ratio,
+                  versus), flush=True)
 
     lines = [
         "## Host (x86-64)",
@@ -197,19 +215,33 @@ def host_section(args):
         "`floor`: the most activation and scratch bytes alive during one operator, the least",
         "any plan of separate buffers needs (window operators writing over the input rows they",
         "have read take microml's plan below it), with its share of TFLM's arena.",
+        "`smallest`: the least arena the model runs in, where per-channel requantization",
+        "(the multipliers and shifts of the convolutions and fully connected layers) is",
+        "recomputed before each operator's eval, into scratch shared across operators, instead",
+        "of kept for the whole run; an arena limit below the plain arena picks it (`run",
+        "--arena-limit BYTES`; `Interpreter::Setup` given that little), `inspect --json`",
+        "reports it as `smallest_arena_bytes`. `smallest cost`: the extra instructions per",
+        "inference of that mode over the plain plan (callgrind as below, `run --arena-limit",
+        "<smallest>`); `-` where recomputing saves no bytes (no per-channel operators, or too",
+        "few channels).",
         "Wall ratio: microml seconds per invoke / TFLM's (the package), each timed around its",
         "invoke calls over %d invocations, best of 3, measured now (below 1 = microml faster)." % args.wall_repeat,
         "",
-        "| model | arena | TFLM arena | vs TFLM | floor | floor vs TFLM | insns/inference | TFLM now | TFLM meta | vs TFLM meta | wall ratio |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| model | arena | TFLM arena | vs TFLM | smallest | smallest vs TFLM | floor | "
+        "floor vs TFLM | insns/inference | smallest cost | TFLM now | TFLM meta | vs TFLM meta | "
+        "wall ratio |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        lines.append("| %s | %d | %d | %.2fx | %d | %.2fx | %d | %d | %d | %.2fx | %.2f |" % (
-            r["model"], r["arena"], r["tflm_arena"], r["arena"] / r["tflm_arena"], r["floor"],
-            r["floor"] / r["tflm_arena"], r["insns"], r["tflm_insns_now"], r["tflm_insns_meta"],
-            r["tflm_insns_meta"] / r["insns"] if r["insns"] else float("nan"), r["wall_ratio"]))
-    lines.append("| geomean | | | %.2fx | | %.2fx | | | | | |" % (
+        lines.append("| %s | %d | %d | %.2fx | %d | %.2fx | %d | %.2fx | %d | %s | %d | %d | %.2fx | %.2f |" % (
+            r["model"], r["arena"], r["tflm_arena"], r["arena"] / r["tflm_arena"], r["smallest"],
+            r["smallest"] / r["tflm_arena"], r["floor"], r["floor"] / r["tflm_arena"], r["insns"],
+            fmt_overhead(r["insns_smallest"], r["insns"]), r["tflm_insns_now"],
+            r["tflm_insns_meta"], r["tflm_insns_meta"] / r["insns"] if r["insns"] else float("nan"),
+            r["wall_ratio"]))
+    lines.append("| geomean | | | %.2fx | | %.2fx | | %.2fx | | | | | | |" % (
         geomean([r["arena"] / r["tflm_arena"] for r in rows]),
+        geomean([r["smallest"] / r["tflm_arena"] for r in rows]),
         geomean([r["floor"] / r["tflm_arena"] for r in rows])))
     lines.append("")
     lines += litert_lines(rows)
@@ -243,6 +275,21 @@ def cortex_m_cpu(cpu, models, tflm):
                                           rows[m]["log"][-1500:]), flush=True)
         print("%-4s %-32s insns %s" % (cpu, m, fmt_int(rows[m]["insns"]) if m in rows else "build failed"),
               flush=True)
+    # The recompute mode, where it takes the arena below the plain plan.
+    small = {m: r["smallest"] for m, r in rows.items() if r["smallest"] and r["arena"]
+             and r["smallest"] < r["arena"]}
+    if small:
+        started = time.time()
+        small_images = cortex_m.build(cpu, models, SHARED / "models", directory, log,
+                                      small_arenas=small)
+        print("%s: built %d of %d smallest-arena images in %.0f s" % (
+            cpu, len(small_images), len(small), time.time() - started), flush=True)
+        for m in small:
+            r = rows[m]["small"] = cortex_m.measure_invocations(cpu, small_images[m], recomputes=True) \
+                if m in small_images else {"pass": False, "insns": None, "log": "build failed"}
+            print("%-4s %-32s smallest arena %s: insns %s (%s)%s" % (
+                cpu, m, fmt_int(small[m]), fmt_int(r["insns"]), fmt_overhead(r["insns"], rows[m]["insns"]),
+                "" if r["pass"] else " FAILED\n" + r["log"][-1500:]), flush=True)
     # TFLM's figures: this core's where the document has them, else the M4's.
     cmsis_insns = "%s CMSIS-NN" % core
     cmsis_arena = ("arena %s CMSIS-NN" % core, "arena M4 CMSIS-NN")
@@ -252,27 +299,36 @@ def cortex_m_cpu(cpu, models, tflm):
         "",
         "| model | MACs | insns/inference | TFLM ref | TFLM CMSIS-NN | vs CMSIS-NN | insns/MAC | "
         "CMSIS-NN insns/MAC | code | TFLM code ref (M4) | TFLM code CMSIS-NN | arena | "
-        "TFLM arena ref (M4) | TFLM arena CMSIS-NN | arena vs CMSIS-NN | output |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "TFLM arena ref (M4) | TFLM arena CMSIS-NN | arena vs CMSIS-NN | smallest arena | "
+        "smallest vs CMSIS-NN | smallest cost | output |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for m in models:
         t = tflm.get(m, {})
         mac = macs.model_macs(SHARED / "models" / m / "model.tflite")
         r = rows.get(m)
         if r is None:
-            lines.append("| %s | %s | build failed | | | | | | | | | | | | | |" % (m, fmt_int(mac)))
+            lines.append("| %s | %s | build failed | | | | | | | | | | | | | | | | |" % (m, fmt_int(mac)))
             continue
         ref = cortex_m.tflm_column(t, "%s ref" % core)
         cmsis = cortex_m.tflm_column(t, cmsis_insns)
         arena_cmsis = cortex_m.tflm_column(t, *cmsis_arena)
-        lines.append("| %s |" % m + " %s |" * 15 % (
+        small = r.get("small")
+        if not r["pass"]:
+            output = "**FAIL**"
+        elif small is not None and not small["pass"]:
+            output = "**FAIL** (smallest arena)"
+        else:
+            output = "match"
+        lines.append("| %s |" % m + " %s |" * 18 % (
             fmt_int(mac), fmt_int(r["insns"]), fmt_int(ref), fmt_int(cmsis),
             fmt_ratio(r["insns"], cmsis, "%.2fx"), fmt_ratio(r["insns"], mac),
             fmt_ratio(cmsis, mac), fmt_int(r["code"]),
             fmt_int(cortex_m.tflm_column(t, "code M4 ref")), fmt_int(cortex_m.tflm_column(t, *cmsis_code)),
             fmt_int(r["arena"]), fmt_int(cortex_m.tflm_column(t, "arena M4 ref")),
-            fmt_int(arena_cmsis), fmt_ratio(r["arena"], arena_cmsis, "%.2fx"),
-            "match" if r["pass"] else "**FAIL**"))
+            fmt_int(arena_cmsis), fmt_ratio(r["arena"], arena_cmsis, "%.2fx"), fmt_int(r["smallest"]),
+            fmt_ratio(r["smallest"], arena_cmsis, "%.2fx"),
+            fmt_overhead(small["insns"], r["insns"]) if small else "-", output))
     lines += [
         "",
         "Costliest operators (share of the instructions spent inside operators; shapes are",
@@ -317,8 +373,16 @@ def cortex_m_section(args):
         "(below 1 = microml needs fewer instructions). MACs: output elements x filter reduction",
         "size over CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED (`bench/macs.py`). `code` =",
         "the image's `.text` minus the embedded model, input and golden output bytes (runtime,",
-        "kernels the model uses, startup, libc). `arena` = microml's arena on the 32-bit target;",
-        "TFLM's is `arena_used_bytes()`. `output` = the image's check against the golden output.",
+        "kernels the model uses, startup, libc, and about 0.8 KB of the image measuring its",
+        "smallest arena). `arena` = microml's arena on the 32-bit target;",
+        "TFLM's is `arena_used_bytes()`. `smallest arena`: the least arena on the target, with",
+        "per-channel requantization recomputed before each operator's eval into scratch shared",
+        "across operators (the image measures it before setup; an arena that small makes",
+        "`Interpreter::Setup` pick that plan); `smallest cost`: the extra instructions per",
+        "inference of an image built with exactly that arena (`MICROML_CORTEX_M_SMALL_ARENAS`)",
+        "over the plain image (the M4's FPU is single precision: the double-precision math runs",
+        "in software there), `-` where recomputing saves no bytes. `output` = the images'",
+        "checks against the golden output (both images where there are two).",
         "Operator shares come from one profiled inference (`scripts/profile.sh MODEL --cpu CPU`",
         "prints the whole table). `scripts/bench.sh --cortex-m-only` regenerates this part alone.",
         "",
@@ -354,7 +418,10 @@ def main():
     only.add_argument("--cortex-m-only", action="store_true", help="regenerate only the Cortex-M part")
     only.add_argument("--host-only", action="store_true", help="regenerate only the host part")
     parser.add_argument("--cpus", default="m4 m7 m55", help="Cortex-M cores (default: m4 m7 m55)")
-    parser.add_argument("--models", default="", help="Cortex-M models (default: the seven that fit)")
+    parser.add_argument("--models", default="",
+                        help="models to measure (default: every shared model with a meta.json on "
+                        "the host, the seven that fit on Cortex-M); with a subset, write to "
+                        "another --output")
     args = parser.parse_args()
 
     output = Path(args.output)

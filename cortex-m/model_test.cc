@@ -4,12 +4,19 @@
 // Argument 1 (default 1) is the number of Invoke() calls; inputs are rewritten
 // and variable tensors reset before each, outputs are checked after the last.
 // So instructions per inference = count(2) - count(1), and count(0) (setup
-// only) isolates the cost of startup and setup. A non-zero argument 2 profiles
-// the last invocation: each operator's eval is bracketed by calls of
-// microml_op_begin and microml_op_end, whose executions the QEMU plugin
-// timestamps with the instruction count (cortex-m/run --op-profile), and the
-// operators are listed as "model_test: op SUBGRAPH INDEX NAME" lines in the
-// order of their begin markers.
+// only) isolates the cost of startup, the arena measurements below and setup.
+// A non-zero argument 2 profiles the last invocation: each operator's eval is
+// bracketed by calls of microml_op_begin and microml_op_end, whose executions
+// the QEMU plugin timestamps with the instruction count (cortex-m/run
+// --op-profile), and the operators are listed as "model_test: op SUBGRAPH
+// INDEX NAME" lines in the order of their begin markers.
+//
+// Before setup the image measures, in its arena, the plain plan and the
+// smallest one (setup trading speed for memory: microml::ArenaTradeoff) on
+// this target: "model_test: smallest_arena_bytes S plain P". An image built
+// with an arena of S bytes (MICROML_CORTEX_M_SMALL_ARENAS) runs with a
+// tradeoff: setup prints it as "model_test: arena_tradeoff T" (the enum's
+// value, 0 for none).
 // Exit status: 0 pass, 1 fail.
 #include "microml/model.h"
 
@@ -82,6 +89,28 @@ void ObserveOp(void* user, uint32_t subgraph, uint32_t op_index, bool after) {
   microml_op_begin();
 }
 
+// Measuring needs no more than bookkeeping memory, which the arena still is
+// before setup; an arena too small for even that prints why instead.
+void PrintSmallestArena(const microml::Model& model) {
+  using microml::Interpreter;
+  const microml::OpResolver& resolver = microml_cortex_m::TestResolver();
+  microml::ErrorMessage error;
+  size_t plain = 0;
+  size_t smallest = 0;
+  // A limit below every plan reports the smallest, as kArenaTooSmall.
+  const bool measured =
+      Interpreter::MeasureArena(model, resolver, g_arena, sizeof(g_arena), &plain, &error) ==
+          microml::Status::kOk &&
+      Interpreter::MeasureArena(model, resolver, g_arena, sizeof(g_arena), &smallest, &error, 0) ==
+          microml::Status::kArenaTooSmall &&
+      smallest > 0;
+  if (!measured) {
+    Print("model_test: smallest arena not measured: %s\n", error.text());
+    return;
+  }
+  Print("model_test: smallest_arena_bytes %zu plain %zu\n", smallest, plain);
+}
+
 int Run(int32_t invocations, bool profile) {
   Print("model_test: %s on %s, %ld invocation(s)\n", microml_cortex_m::kTestModelName,
         microml_cortex_m::CoreName(), static_cast<long>(invocations));
@@ -93,6 +122,7 @@ int Run(int32_t invocations, bool profile) {
     Print("model_test: model rejected: %s\n", error.text());
     return 1;
   }
+  PrintSmallestArena(model);
   microml::Interpreter interpreter;
   if (interpreter.Setup(model, microml_cortex_m::TestResolver(), g_arena, sizeof(g_arena)) !=
       microml::Status::kOk) {
@@ -101,6 +131,7 @@ int Run(int32_t invocations, bool profile) {
   }
   Print("model_test: arena_used_bytes %zu of %zu\n", interpreter.arena_used_bytes(),
         sizeof(g_arena));
+  Print("model_test: arena_tradeoff %d\n", static_cast<int>(interpreter.arena_tradeoff()));
 
   if (interpreter.num_inputs() != microml_cortex_m::kNumTestInputs ||
       interpreter.num_outputs() != microml_cortex_m::kNumTestOutputs) {

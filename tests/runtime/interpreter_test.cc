@@ -52,6 +52,15 @@ size_t MeasureSmallest(const Model& model) {
   return bytes;
 }
 
+std::vector<int8_t> OutputOf(Interpreter& interpreter) {
+  std::vector<int8_t> input(interpreter.input(0)->bytes);
+  for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<int8_t>((i * 37) % 251 - 125);
+  memcpy(interpreter.input(0)->data, input.data(), input.size());
+  EXPECT_EQ(interpreter.Invoke(), Status::kOk) << interpreter.error();
+  const int8_t* out = interpreter.output(0)->data_as<int8_t>();
+  return std::vector<int8_t>(out, out + interpreter.output(0)->bytes);
+}
+
 TEST(Interpreter, MeasuredArenaIsEnoughAndOneByteLessIsNot) {
   for (const char* name : {"hello_world_int8.tflite", "hello_world_float.tflite",
                            "micro_speech.tflite", "person_detect.tflite"}) {
@@ -110,6 +119,50 @@ TEST(Interpreter, TooSmallArenaAfterPlanningNamesBothFigures) {
   const std::string message = interpreter.error();
   EXPECT_NE(message.find(std::to_string(given)), std::string::npos) << message;
   EXPECT_NE(message.find(std::to_string(need)), std::string::npos) << message;
+}
+
+// person_detect's per-channel convolutions fit a smaller arena when their
+// scales are recomputed before each eval; the output stays the same.
+TEST(Interpreter, SmallestArenaRecomputesScalesWithTheSameOutput) {
+  Loaded m;
+  Load("person_detect.tflite", &m);
+  const size_t need = Measure(m.model);
+  const size_t smallest = MeasureSmallest(m.model);
+  ASSERT_LT(smallest, need);
+  std::vector<microml_test::AlignedBytes::Block> arena(need / 16 + 2);
+  Interpreter plain;
+  ASSERT_EQ(plain.Setup(m.model, microml::AllOpsResolver(), arena.data(), need), Status::kOk)
+      << plain.error();
+  EXPECT_EQ(plain.arena_tradeoff(), microml::ArenaTradeoff::kNone);
+  const std::vector<int8_t> want = OutputOf(plain);
+
+  std::vector<microml_test::AlignedBytes::Block> small_arena(smallest / 16 + 2);
+  Interpreter small;
+  ASSERT_EQ(small.Setup(m.model, microml::AllOpsResolver(), small_arena.data(), smallest),
+            Status::kOk)
+      << small.error();
+  EXPECT_NE(small.arena_tradeoff(), microml::ArenaTradeoff::kNone);
+  EXPECT_EQ(small.arena_used_bytes(), smallest);
+  EXPECT_EQ(OutputOf(small), want);
+  EXPECT_EQ(OutputOf(small), want);
+}
+
+// micro_speech's one per-channel convolution has 8 channels: their records
+// cost more than keeping the scales, so the plain plan is the smallest and an
+// arena below it is refused with its figure.
+TEST(Interpreter, SmallestArenaIsThePlainOneWhenRecomputingCostsMore) {
+  Loaded m;
+  Load("micro_speech.tflite", &m);
+  const size_t need = Measure(m.model);
+  EXPECT_EQ(MeasureSmallest(m.model), need);
+  const size_t given = need - 8;
+  std::vector<microml_test::AlignedBytes::Block> arena(need / 16 + 2);
+  Interpreter interpreter;
+  EXPECT_EQ(interpreter.Setup(m.model, microml::AllOpsResolver(), arena.data(), given),
+            Status::kArenaTooSmall);
+  const std::string message = interpreter.error();
+  EXPECT_NE(message.find(std::to_string(need)), std::string::npos) << message;
+  EXPECT_NE(message.find(std::to_string(given)), std::string::npos) << message;
 }
 
 TEST(Interpreter, UnknownOperatorIsReportedAtSetup) {
@@ -204,17 +257,21 @@ std::vector<int8_t> RunOnce(const Model& model, microml::ArenaTradeoff least, si
 TEST(Interpreter, TradeoffsComputeTheSameInLess) {
   Loaded m;
   Load("person_detect.tflite", &m);
-  size_t fastest = 0, recomputed = 0, banded = 0;
+  size_t fastest = 0, recomputed = 0, banded = 0, both = 0;
   uint32_t pairs = 0;
   const std::vector<int8_t> want =
       RunOnce(m.model, microml::ArenaTradeoff::kNone, &fastest, &pairs);
   EXPECT_EQ(pairs, 0u);
-  EXPECT_EQ(RunOnce(m.model, microml::ArenaTradeoff::kRecomputedScales, &recomputed, &pairs), want);
-  EXPECT_EQ(pairs, 0u);
   EXPECT_EQ(RunOnce(m.model, microml::ArenaTradeoff::kRowBands, &banded, &pairs), want);
   EXPECT_GT(pairs, 0u);
+  EXPECT_EQ(RunOnce(m.model, microml::ArenaTradeoff::kRecomputedScales, &recomputed, &pairs), want);
+  EXPECT_EQ(pairs, 0u);
+  EXPECT_EQ(RunOnce(m.model, microml::ArenaTradeoff::kAll, &both, &pairs), want);
+  EXPECT_GT(pairs, 0u);
+  EXPECT_LT(banded, fastest);
   EXPECT_LT(recomputed, fastest);
-  EXPECT_LT(banded, recomputed);
+  EXPECT_LT(both, banded);
+  EXPECT_LT(both, recomputed);
 }
 
 }  // namespace

@@ -109,8 +109,7 @@ int Inspect(int argc, char** argv) {
           ", \"arena_plan_bytes\": " + std::to_string(loaded.interpreter.plan_bytes()) +
           ", \"arena_plan_floor_bytes\": " + std::to_string(loaded.interpreter.plan_floor_bytes()) +
           ", \"smallest_arena_bytes\": " + std::to_string(loaded.smallest_arena_bytes) +
-          ", \"recomputes_scales\": " +
-          (tradeoff != microml::ArenaTradeoff::kNone ? "true" : "false") +
+          ", \"recomputes_scales\": " + (microml::RecomputesScales(tradeoff) ? "true" : "false") +
           ", \"arena_tradeoff\": \"" + TradeoffName(tradeoff) + "\"" +
           ", \"band_pairs\": " + std::to_string(loaded.interpreter.band_pairs());
     }
@@ -148,9 +147,13 @@ int Inspect(int argc, char** argv) {
     if (ready) {
       printf("arena: %zu bytes", loaded.arena_bytes);
       if (tradeoff != microml::ArenaTradeoff::kNone) {
-        printf(" (trading speed for memory: per-channel scales recomputed at each inference");
-        if (tradeoff == microml::ArenaTradeoff::kRowBands) {
-          printf(", %u operator pairs run in row bands", loaded.interpreter.band_pairs());
+        printf(" (trading speed for memory:");
+        if (microml::RunsRowBands(tradeoff)) {
+          printf(" %u operator pairs run in row bands", loaded.interpreter.band_pairs());
+        }
+        if (microml::RecomputesScales(tradeoff)) {
+          printf("%s per-channel scales recomputed at each inference",
+                 microml::RunsRowBands(tradeoff) ? "," : "");
         }
         printf(")");
       }

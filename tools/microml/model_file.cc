@@ -78,6 +78,8 @@ const char* TradeoffName(microml::ArenaTradeoff t) {
       return "recomputed_scales";
     case microml::ArenaTradeoff::kRowBands:
       return "row_bands";
+    case microml::ArenaTradeoff::kAll:
+      return "all";
     default:
       return "none";
   }
@@ -102,16 +104,16 @@ int ParseLoadOption(int argc, char** argv, int* i, LoadOptions* options) {
   if (strcmp(argv[*i], "--arena-tradeoff") == 0 && has_value) {
     const char* name = argv[++*i];
     for (const microml::ArenaTradeoff t :
-         {microml::ArenaTradeoff::kNone, microml::ArenaTradeoff::kRecomputedScales,
-          microml::ArenaTradeoff::kRowBands}) {
+         {microml::ArenaTradeoff::kNone, microml::ArenaTradeoff::kRowBands,
+          microml::ArenaTradeoff::kRecomputedScales, microml::ArenaTradeoff::kAll}) {
       if (strcmp(name, TradeoffName(t)) == 0) {
         options->least = t;
         return 1;
       }
     }
     fprintf(stderr,
-            "microml: error: --arena-tradeoff is '%s', expected none, recomputed_scales or "
-            "row_bands\n",
+            "microml: error: --arena-tradeoff is '%s', expected none, row_bands, "
+            "recomputed_scales or all\n",
             name);
     return -1;
   }

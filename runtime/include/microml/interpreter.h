@@ -27,18 +27,27 @@ constexpr size_t kArenaAlignment = 16;
 using OpObserver = void (*)(void* user, uint32_t subgraph, uint32_t op_index, bool after);
 
 // What setup gives up, when it must, to fit the arena it is given: it takes
-// the first of these whose plan fits.
+// the first of these, cheapest first, whose plan fits.
 enum class ArenaTradeoff : uint8_t {
   kNone,
+  // Pairs of window operators run a band of rows at a time, so that the
+  // tensor between them never exists whole (more kernel calls and a few rows
+  // copied; see detail::BandPair).
+  kRowBands,
   // Per-channel requantization recomputed before each operator's eval, in
   // scratch shared across operators (a few double-precision operations per
-  // output channel).
+  // output channel: in software on a single-precision FPU).
   kRecomputedScales,
-  // That, and pairs of window operators run a band of rows at a time so that
-  // the tensor between them never exists whole (more kernel calls; see
-  // detail::BandPair).
-  kRowBands,
+  // Both.
+  kAll,
 };
+
+inline bool RunsRowBands(ArenaTradeoff t) {
+  return t == ArenaTradeoff::kRowBands || t == ArenaTradeoff::kAll;
+}
+inline bool RecomputesScales(ArenaTradeoff t) {
+  return t == ArenaTradeoff::kRecomputedScales || t == ArenaTradeoff::kAll;
+}
 
 namespace detail {
 
@@ -219,7 +228,7 @@ class Interpreter {
   size_t plan_floor_bytes() const { return plan_floor_bytes_; }
   // What setup gave up to fit the arena it was given.
   ArenaTradeoff arena_tradeoff() const { return ready_ ? session_.tradeoff : ArenaTradeoff::kNone; }
-  // Operator pairs run in row bands (with ArenaTradeoff::kRowBands).
+  // Operator pairs run in row bands.
   uint32_t band_pairs() const { return ready_ ? session_.num_bands : 0; }
   // For tools that draw the plan (after a successful Setup): where the region
   // starts, and subgraph `index`'s tensor records.

@@ -97,8 +97,8 @@ detail::RecomputedScales* FirstRecomputed(const detail::Session& s, uint32_t g) 
 
 constexpr uint16_t kNotPlanned = 0xFFFFu;
 
-constexpr ArenaTradeoff kTradeoffs[] = {ArenaTradeoff::kNone, ArenaTradeoff::kRecomputedScales,
-                                        ArenaTradeoff::kRowBands};
+constexpr ArenaTradeoff kTradeoffs[] = {ArenaTradeoff::kNone, ArenaTradeoff::kRowBands,
+                                        ArenaTradeoff::kRecomputedScales, ArenaTradeoff::kAll};
 
 // In-place execution: output 0 of an operator whose kernel allows it takes
 // over the buffer of an input that dies there (and is not KeptAfter), so the
@@ -426,6 +426,10 @@ Status Interpreter::Setup(const Model& model, const OpResolver& resolver, void* 
                "arena too small: model needs %zu bytes, %zu at the least when trading speed "
                "for memory; given %zu",
                fastest, smallest, usable);
+  } else if (status == Status::kArenaTooSmall && fastest > 0) {
+    // The last tradeoff tried may have needed more than the first.
+    error_.Set(Status::kArenaTooSmall, "arena too small: model needs %zu bytes, given %zu",
+               fastest, usable);
   }
   if (status != Status::kOk) return status;
   inputs_ = model.subgraph(0).inputs();
@@ -548,7 +552,7 @@ Status Interpreter::SetupImpl() {
   if (s.window_leads == nullptr && total_ops > 0) {
     return s.OutOfMemory(total_ops * sizeof(detail::WindowLead), "window operator records");
   }
-  if (s.tradeoff >= ArenaTradeoff::kRowBands) {
+  if (RunsRowBands(s.tradeoff)) {
     s.row_windows = static_cast<RowWindow*>(s.AllocateTemp(total_ops * sizeof(RowWindow)));
     if (s.row_windows == nullptr && total_ops > 0) {
       return s.OutOfMemory(total_ops * sizeof(RowWindow), "row window records");

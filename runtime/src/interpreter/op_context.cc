@@ -85,7 +85,7 @@ Status OpContext::RequestScratch(size_t bytes, int* index) {
 }
 
 bool OpContext::recomputes_scales() const {
-  return session_->tradeoff >= ArenaTradeoff::kRecomputedScales;
+  return RecomputesScales(session_->tradeoff);
 }
 
 Status OpContext::RecomputeScalesEachEval(float input_scale, const VectorRef<float>& filter_scales,
