@@ -4,9 +4,9 @@ Images are model_test images (cortex-m/model_test.cc) built with the optimized
 kernels in build/bench-cortex-m/<cpu>/ (apart from CI's build/cortex-m/).
 Instructions per inference = count(2 invocations) - count(1); the profile runs
 one invocation with the operator markers on (cortex-m/run --op-profile). The
-images print the smallest arena on the target (per-channel requantization
-recomputed before each eval); images built with exactly that arena
-(MICROML_CORTEX_M_SMALL_ARENAS) measure what that mode costs.
+images print the smallest arena on the target (setup trading speed for
+memory: microml::ArenaTradeoff); images built with exactly that arena
+(MICROML_CORTEX_M_SMALL_ARENAS) measure what that costs.
 """
 import os
 import re

@@ -6,8 +6,9 @@ Figures, host:
   for microml's CLI and for TFLM (the tflite-micro package) measured now, next
   to the figure TFLM's own build recorded in meta.json;
 - arena bytes: microml's planned arena next to TFLM's arena_used_bytes, and
-  the smallest arena (per-channel scales recomputed before each eval, picked
-  by --arena-limit) with the instruction overhead of running in it;
+  the smallest arena (setup trading speed for memory: window operator pairs
+  in row bands, per-channel scales recomputed before each eval; picked by
+  --arena-limit) with the instruction overhead of running in it;
 - wall-clock: microml / TFLM time ratio over repeated invocations (same run);
 - wall-clock vs LiteRT (the ai-edge-litert package, one thread, with XNNPACK and
   with its built-in kernels): milliseconds per invoke of all three, same run.
@@ -180,7 +181,7 @@ def host_section(args):
         info = json.loads(subprocess.check_output([str(CLI), "inspect", str(model), "--json"]))
         ours = per_invoke(microml_cmd(model, inputs, out_dir))
         smallest = info["smallest_arena_bytes"]
-        # The recompute mode's cost, where it is what the smaller arena takes.
+        # The tradeoffs' cost, where they take the arena below the fastest plan.
         ours_smallest = per_invoke(microml_cmd(model, inputs, out_dir, smallest)) \
             if smallest < info["arena_bytes"] else None
         # The Python host's own noise is about a million instructions: repeat
@@ -215,15 +216,17 @@ def host_section(args):
         "`floor`: the most activation and scratch bytes alive during one operator, the least",
         "any plan of separate buffers needs (window operators writing over the input rows they",
         "have read take microml's plan below it), with its share of TFLM's arena.",
-        "`smallest`: the least arena the model runs in, where per-channel requantization",
-        "(the multipliers and shifts of the convolutions and fully connected layers) is",
-        "recomputed before each operator's eval, into scratch shared across operators, instead",
-        "of kept for the whole run; an arena limit below the plain arena picks it (`run",
-        "--arena-limit BYTES`; `Interpreter::Setup` given that little), `inspect --json`",
-        "reports it as `smallest_arena_bytes`. `smallest cost`: the extra instructions per",
-        "inference of that mode over the plain plan (callgrind as below, `run --arena-limit",
-        "<smallest>`); `-` where recomputing saves no bytes (no per-channel operators, or too",
-        "few channels).",
+        "`smallest`: the least arena the model runs in, setup trading speed for memory",
+        "(`ArenaTradeoff`): pairs of window operators without top padding run a band of rows",
+        "at a time, so the tensor between them never exists whole, and per-channel",
+        "requantization (the multipliers and shifts of the convolutions and fully connected",
+        "layers) is recomputed before each operator's eval, into scratch shared across",
+        "operators, instead of kept for the whole run. An arena limit below the fastest plan",
+        "picks the cheapest tradeoff that fits (`run --arena-limit BYTES`;",
+        "`Interpreter::Setup` given that little); `inspect --json` reports",
+        "`smallest_arena_bytes`. `smallest cost`: the extra instructions per inference in the",
+        "smallest arena over the fastest plan (callgrind as below, `run --arena-limit",
+        "<smallest>`); `-` where trading saves no bytes.",
         "Wall ratio: microml seconds per invoke / TFLM's (the package), each timed around its",
         "invoke calls over %d invocations, best of 3, measured now (below 1 = microml faster)." % args.wall_repeat,
         "",
@@ -275,7 +278,7 @@ def cortex_m_cpu(cpu, models, tflm):
                                           rows[m]["log"][-1500:]), flush=True)
         print("%-4s %-32s insns %s" % (cpu, m, fmt_int(rows[m]["insns"]) if m in rows else "build failed"),
               flush=True)
-    # The recompute mode, where it takes the arena below the plain plan.
+    # The tradeoffs, where they take the arena below the fastest plan.
     small = {m: r["smallest"] for m, r in rows.items() if r["smallest"] and r["arena"]
              and r["smallest"] < r["arena"]}
     if small:
@@ -285,7 +288,7 @@ def cortex_m_cpu(cpu, models, tflm):
         print("%s: built %d of %d smallest-arena images in %.0f s" % (
             cpu, len(small_images), len(small), time.time() - started), flush=True)
         for m in small:
-            r = rows[m]["small"] = cortex_m.measure_invocations(cpu, small_images[m], recomputes=True) \
+            r = rows[m]["small"] = cortex_m.measure_invocations(cpu, small_images[m], traded=True) \
                 if m in small_images else {"pass": False, "insns": None, "log": "build failed"}
             print("%-4s %-32s smallest arena %s: insns %s (%s)%s" % (
                 cpu, m, fmt_int(small[m]), fmt_int(r["insns"]), fmt_overhead(r["insns"], rows[m]["insns"]),
@@ -375,13 +378,13 @@ def cortex_m_section(args):
         "the image's `.text` minus the embedded model, input and golden output bytes (runtime,",
         "kernels the model uses, startup, libc, and about 0.8 KB of the image measuring its",
         "smallest arena). `arena` = microml's arena on the 32-bit target;",
-        "TFLM's is `arena_used_bytes()`. `smallest arena`: the least arena on the target, with",
-        "per-channel requantization recomputed before each operator's eval into scratch shared",
-        "across operators (the image measures it before setup; an arena that small makes",
+        "TFLM's is `arena_used_bytes()`. `smallest arena`: the least arena on the target, setup",
+        "trading speed for memory as on the host (row bands, recomputed per-channel",
+        "requantization; the image measures it before setup; an arena that small makes",
         "`Interpreter::Setup` pick that plan); `smallest cost`: the extra instructions per",
         "inference of an image built with exactly that arena (`MICROML_CORTEX_M_SMALL_ARENAS`)",
-        "over the plain image (the M4's FPU is single precision: the double-precision math runs",
-        "in software there), `-` where recomputing saves no bytes. `output` = the images'",
+        "over the plain image (the M4's FPU is single precision: recomputed scales' double-",
+        "precision math runs in software there), `-` where trading saves no bytes. `output` = the images'",
         "checks against the golden output (both images where there are two).",
         "Operator shares come from one profiled inference (`scripts/profile.sh MODEL --cpu CPU`",
         "prints the whole table). `scripts/bench.sh --cortex-m-only` regenerates this part alone.",
