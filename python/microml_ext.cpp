@@ -87,8 +87,8 @@ class Model {
       throw nb::value_error(ml_engine_error(engine_.get()));
     }
     Buffer work = Allocate(ml_engine_work_bytes(engine_.get()));
-    if (ml_engine_measure(engine_.get(), work.get(), ml_engine_work_bytes(engine_.get()), &ram_) !=
-        ML_OK) {
+    if (ml_engine_measure(engine_.get(), work.get(), ml_engine_work_bytes(engine_.get()), SIZE_MAX,
+                          &ram_) != ML_OK) {
       throw nb::value_error(ml_engine_error(engine_.get()));
     }
     work.reset();

@@ -153,11 +153,12 @@ size_t ml_engine_work_bytes(const void* engine) {
   return microml::Interpreter::WorkBytesEstimate(AsEngine(engine)->model);
 }
 
-ml_status_t ml_engine_measure(void* engine, void* work, size_t work_len, size_t* arena_bytes) {
+ml_status_t ml_engine_measure(void* engine, void* work, size_t work_len, size_t arena_limit,
+                              size_t* arena_bytes) {
   Engine* e = AsEngine(engine);
   e->setup_failed = false;
   return ToC(microml::Interpreter::MeasureArena(e->model, microml::OptimizedOpsResolver(), work,
-                                                work_len, arena_bytes, &e->error));
+                                                work_len, arena_bytes, &e->error, arena_limit));
 }
 
 ml_status_t ml_engine_setup(void* engine, void* arena, size_t arena_len) {

@@ -52,9 +52,14 @@ size_t ml_engine_num_outputs(const void* engine);
 bool ml_engine_input(const void* engine, size_t index, ml_tensor_t* out);
 bool ml_engine_output(const void* engine, size_t index, ml_tensor_t* out);
 
-// Temporary memory measuring needs, and the exact arena size Setup will use.
+// Temporary memory measuring needs, and the exact arena size Setup will use:
+// that of the fastest plan within `arena_limit` bytes (SIZE_MAX: no limit).
+// ML_ARENA_TOO_SMALL with *arena_bytes untouched means `work` was too small;
+// with *arena_bytes set, that even the smallest plan (*arena_bytes) is above
+// the limit, and the error names the limit and both plans.
 size_t ml_engine_work_bytes(const void* engine);
-ml_status_t ml_engine_measure(void* engine, void* work, size_t work_len, size_t* arena_bytes);
+ml_status_t ml_engine_measure(void* engine, void* work, size_t work_len, size_t arena_limit,
+                              size_t* arena_bytes);
 ml_status_t ml_engine_setup(void* engine, void* arena, size_t arena_len);
 ml_status_t ml_engine_invoke(void* engine);
 void ml_engine_reset(void* engine);

@@ -405,7 +405,39 @@ NORETURN static void raise_engine_error(ml_model_obj_t* self, ml_status_t status
   }
 }
 
-static void setup(ml_model_obj_t* self) {
+// arena_limit= (microml's extension of OpenMV's API): a positive int of
+// bytes, or None for no limit. An int beyond size_t is compared, never
+// truncated: no arena can reach it, so it limits nothing.
+static size_t arena_limit_bytes(mp_obj_t value) {
+  if (value == mp_const_none) {
+    return SIZE_MAX;
+  }
+  // Named by type, not repr: the repr of any object could be megabytes.
+  if (!mp_obj_is_int(value)) {
+    mp_raise_msg_varg(&mp_type_TypeError,
+                      MP_ERROR_TEXT("arena_limit must be a positive int (bytes) or None, not %s"),
+                      mp_obj_get_type_str(value));
+  }
+  if (!mp_obj_is_true(mp_binary_op(MP_BINARY_OP_MORE, value, MP_OBJ_NEW_SMALL_INT(0)))) {
+    vstr_t v;
+    vstr_init(&v, 64);
+    mp_print_t print = {&v, (mp_print_strn_t)vstr_add_strn};
+    mp_print_str(&print, "arena_limit must be a positive number of bytes, got ");
+    mp_obj_print_helper(&print, value, PRINT_REPR);
+    nlr_raise(mp_obj_new_exception_arg1(&mp_type_ValueError, mp_obj_new_str_from_vstr(&v)));
+  }
+  if (mp_obj_is_small_int(value)) {
+    return (size_t)MP_OBJ_SMALL_INT_VALUE(value);
+  }
+  // A positive big int: its low bits are the whole value if it fits in size_t.
+  size_t low = (size_t)mp_obj_get_int_truncated(value);
+  if (!mp_obj_is_true(mp_binary_op(MP_BINARY_OP_EQUAL, value, mp_obj_new_int_from_uint(low)))) {
+    return SIZE_MAX;
+  }
+  return low;
+}
+
+static void setup(ml_model_obj_t* self, size_t arena_limit) {
   ml_status_t status = ml_engine_init(self->engine, self->data, self->len);
   if (status != ML_OK) {
     raise_engine_error(self, status);
@@ -414,13 +446,19 @@ static void setup(ml_model_obj_t* self) {
   describe_io(self, false);
 
   // The plan gives the exact arena size; the work memory for planning is
-  // freed before the arena is taken.
+  // freed before the arena is taken. A larger work buffer helps only when
+  // measuring reported no size: a size with ML_ARENA_TOO_SMALL is the
+  // smallest plan, above arena_limit.
   size_t work_len = ml_engine_work_bytes(self->engine);
   for (;;) {
     uint8_t* work = alloc_or_raise("planning the model", work_len);
-    status = ml_engine_measure(self->engine, work, work_len, &self->ram);
+    size_t arena_bytes = 0;
+    status = ml_engine_measure(self->engine, work, work_len, arena_limit, &arena_bytes);
     m_del(uint8_t, work, work_len);
-    if (status != ML_ARENA_TOO_SMALL || work_len > ((size_t)1 << 28)) {
+    if (status != ML_ARENA_TOO_SMALL || arena_bytes != 0 || work_len > ((size_t)1 << 28)) {
+      if (status == ML_OK) {
+        self->ram = arena_bytes;
+      }
       break;
     }
     work_len *= 2;
@@ -440,15 +478,17 @@ static void setup(ml_model_obj_t* self) {
 
 static mp_obj_t model_make_new(const mp_obj_type_t* type, size_t n_args, size_t n_kw,
                                const mp_obj_t* all_args) {
-  enum { ARG_model, ARG_postprocess, ARG_load_to_fb };
+  enum { ARG_model, ARG_postprocess, ARG_load_to_fb, ARG_arena_limit };
   const mp_arg_t allowed[] = {
       {MP_QSTR_model, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE}},
       {MP_QSTR_postprocess, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE}},
       // Accepted for scripts written for OpenMV firmware up to 4.8; no effect.
       {MP_QSTR_load_to_fb, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE}},
+      {MP_QSTR_arena_limit, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE}},
   };
   mp_arg_val_t args[MP_ARRAY_SIZE(allowed)];
   mp_arg_parse_all_kw_array(n_args, n_kw, all_args, MP_ARRAY_SIZE(allowed), allowed, args);
+  size_t arena_limit = arena_limit_bytes(args[ARG_arena_limit].u_obj);
 
   size_t words = (ml_engine_size + sizeof(uint64_t) - 1) / sizeof(uint64_t);
   ml_model_obj_t* self = mp_obj_malloc_var(ml_model_obj_t, engine, uint64_t, words, type);
@@ -467,7 +507,7 @@ static mp_obj_t model_make_new(const mp_obj_type_t* type, size_t n_args, size_t 
   nlr_buf_t nlr;
   if (nlr_push(&nlr) == 0) {
     load_source(self, arg);
-    setup(self);
+    setup(self, arena_limit);
     if (self->builtin != NULL) {
       self->labels = builtin_labels(find_builtin(self->builtin));
     } else if (mp_obj_is_str(arg)) {

@@ -1,0 +1,110 @@
+# Model(..., arena_limit=BYTES): the fastest plan within the limit. person_detect
+# has per-channel int8 convolutions, so besides its plain plan it has a smaller
+# one that recomputes the requantization before each convolution. No arena
+# size is written here: the plain one is Model.ram without a limit, the
+# smallest is read from the MemoryError of a limit below every plan.
+import gc
+import ml
+
+MODEL = "person_detect"
+
+
+def numbers(text):
+    # The integers in a message, in order ("(57088" and "bytes:" included).
+    found = []
+    for word in text.split():
+        word = word.strip("():,")
+        if word.isdigit():
+            found.append(int(word))
+    return found
+
+
+def pattern(seed):
+    # 96 x 96 int8 pixels from a linear congruential generator.
+    out = bytearray(96 * 96)
+    x = seed
+    for i in range(len(out)):
+        x = (x * 1103515245 + 12345) & 0x7FFFFFFF
+        out[i] = x >> 23
+    return bytes(out)
+
+
+def outputs(model, data):
+    # Dequantized scores and the raw int8 output bytes.
+    scores = model.predict([data])[0].tolist()
+    raw = model.predict([data], callback=lambda m, i, o: bytes(o[0]))
+    return scores, raw
+
+
+def too_small(limit):
+    try:
+        ml.Model(MODEL, arena_limit=limit)
+        return None
+    except MemoryError as e:
+        return str(e)
+
+
+plain = ml.Model(MODEL)
+plain_ram = plain.ram
+print("no limit is the default:", ml.Model(MODEL, arena_limit=None).ram == plain_ram)
+
+text = too_small(1)
+figures = numbers(text)
+print("limit of 1 byte -> MemoryError naming the limit and two plans:", len(figures) == 3 and figures[0] == 1)
+smallest = figures[1]
+print("the larger plan named is the plain one:", figures[2] == plain_ram)
+print("recomputing the scales makes the arena smaller:", 0 < smallest < plain_ram)
+
+print("-- limits at and around the two plans")
+print("limit = plain: plain plan:", ml.Model(MODEL, arena_limit=plain_ram).ram == plain_ram)
+print("limit = plain - 1: smallest plan:", ml.Model(MODEL, arena_limit=plain_ram - 1).ram == smallest)
+print("limit = smallest: smallest plan:", ml.Model(MODEL, arena_limit=smallest).ram == smallest)
+text = too_small(smallest - 1)
+print("limit = smallest - 1: MemoryError naming the limit:", text is not None and str(smallest - 1) in text)
+print("  and both plans:", text is not None and numbers(text)[1:] == [smallest, plain_ram])
+
+print("-- between the plans: same results as the plain plan")
+limit = (smallest + plain_ram) // 2
+small = ml.Model(MODEL, arena_limit=limit)
+print("ram within the limit:", small.ram <= limit, small.ram == smallest)
+for seed in (1, 2):
+    data = pattern(seed)
+    want = outputs(plain, data)
+    print("seed", seed, "identical scores and raw bytes:", outputs(small, data) == want)
+print("a different input gives different scores:", outputs(small, pattern(1)) != outputs(small, pattern(2)))
+
+
+def fail_below():
+    for _ in range(5):
+        too_small(smallest - 1)
+
+
+def heap_back(f):
+    gc.collect()
+    start = gc.mem_free()
+    f()
+    gc.collect()
+    return gc.mem_free() == start
+
+
+fail_below()
+print("failed constructions leave the heap as it was:", heap_back(fail_below))
+
+print("-- invalid limits")
+for bad in (0, -5, -(2**70), "x", 1.5, True, b"100"):
+    try:
+        ml.Model(MODEL, arena_limit=bad)
+        print(repr(bad), "-> no error")
+    except (ValueError, TypeError) as e:
+        print(repr(bad), "->", type(e).__name__ + ":", e)
+try:
+    ml.Model(MODEL, None, 1000)
+    print("arena_limit as a third positional argument -> no error")
+except TypeError:
+    print("arena_limit as a third positional argument -> TypeError (keyword only)")
+
+print("-- beyond a machine word: no limit, never truncated")
+# 2**32 + 1 and 2**64 + 1 truncate to 1 in 32 and 64 bits.
+for label, big in (("2**31 + 1", 2**31 + 1), ("2**32 + 1", 2**32 + 1), ("2**63 + 1", 2**63 + 1),
+                   ("2**64 + 1", 2**64 + 1), ("2**100", 2**100)):
+    print(label, "-> plain plan:", ml.Model(MODEL, arena_limit=big).ram == plain_ram)
