@@ -63,6 +63,13 @@ uint32_t FindBandPairs(const detail::Session& s, uint32_t g, const RowWindow* ro
         UsedElsewhere(graph, i, middle) || rows[i + 1].extent >= m.dims[1]) {
       continue;
     }
+    // Every band starts on a row that exists: each output row's window
+    // begins inside its input (the prepares check the shapes; this keeps the
+    // band loop's arithmetic safe whatever they accept).
+    const int64_t last_middle_row = static_cast<int64_t>(m.dims[1] - 1) * rows[i].stride;
+    const int64_t last_out_row =
+        static_cast<int64_t>(state.tensors[out].dims[1] - 1) * rows[i + 1].stride;
+    if (last_middle_row >= state.tensors[in].dims[1] || last_out_row >= m.dims[1]) continue;
     pairs[count++] = {static_cast<uint16_t>(g),
                       static_cast<uint16_t>(i),
                       static_cast<uint16_t>(rows[i].extent),
