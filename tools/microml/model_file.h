@@ -66,9 +66,10 @@ bool LoadModel(const std::string& path, LoadedModel* loaded, std::string* error,
                const LoadOptions& options = LoadOptions());
 
 // Parses the options every model command takes: --arena-limit BYTES (a
-// positive whole number of bytes) and --arena-tradeoff NAME (none,
-// row_bands, recomputed_scales, all: tradeoffs before it are not tried). Returns 1 and advances *i past a value when
-// argv[*i] is one, 0 when it is something else, -1 after printing the error.
+// positive whole number of bytes) and --arena-tradeoff NAME (none, row_bands,
+// recomputed_scales, all: the tradeoffs before it are not tried). Returns 1
+// and advances *i past a value when argv[*i] is one, 0 when it is something
+// else, -1 after printing the error.
 int ParseLoadOption(int argc, char** argv, int* i, LoadOptions* options);
 
 const char* TradeoffName(microml::ArenaTradeoff t);

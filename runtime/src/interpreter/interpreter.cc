@@ -428,8 +428,8 @@ Status Interpreter::Setup(const Model& model, const OpResolver& resolver, void* 
                fastest, smallest, usable);
   } else if (status == Status::kArenaTooSmall && fastest > 0) {
     // The last tradeoff tried may have needed more than the first.
-    error_.Set(Status::kArenaTooSmall, "arena too small: model needs %zu bytes, given %zu",
-               fastest, usable);
+    error_.Set(Status::kArenaTooSmall, "arena too small: model needs %zu bytes, given %zu", fastest,
+               usable);
   }
   if (status != Status::kOk) return status;
   inputs_ = model.subgraph(0).inputs();
