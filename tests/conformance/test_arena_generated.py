@@ -333,6 +333,39 @@ def test_in_place_residual(cli, tmp_path, monkeypatch):
     assert cli.inspect(path)["arena_plan_bytes"] == 2 * 1024
 
 
+@pytest.mark.suite("arena", "branches run one after the other")
+def test_order_finishes_a_branch_first(cli, tmp_path, monkeypatch):
+    """x (64 bytes) feeds two branches, each a 1x1 convolution to 64 channels
+    (4 KiB) and one back to 1 channel, joined by ADD. In the model's order the
+    two wide tensors are alive together (TFLM's activations: over 8 KiB);
+    finishing one branch before starting the other needs one at a time."""
+    g = GraphBuilder(np.random.default_rng(11))
+    x = g.activation([1, 8, 8, 1])
+    wide_a = g.conv(x, 1, 1, 64)
+    wide_b = g.conv(x, 1, 1, 64)
+    narrow_a = g.conv(wide_a, 1, 1, 1)
+    narrow_b = g.conv(wide_b, 1, 1, 1)
+    y = g.add(narrow_a, narrow_b)
+    g.b.inputs([x])
+    g.b.outputs([y])
+    model = g.b.finish()
+    path = tmp_path / "branches.tflite"
+    path.write_bytes(model)
+    x_value = np.random.default_rng(12).integers(-128, 128, size=(1, 8, 8, 1)).astype(np.int8)
+    (tmp_path / "input0.bin").write_bytes(x_value.tobytes())
+    want, _, tflm_head = tflm_figures(model, [x_value])
+    assert tflm_head > 2 * 4096
+    for kernels in ("optimized", "reference"):
+        monkeypatch.setenv("MICROML_KERNELS", kernels)
+        got = cli.run_ok(path, [tmp_path / "input0.bin"], tmp_path / kernels, 1, "--repeat", "2")
+        problem = util.compare_outputs(got[0], want[0], np.int8)
+        assert problem is None, kernels + ": " + problem
+        assert cli.inspect(path)["arena_plan_bytes"] < 2 * 4096
+    plan = json.loads(cli.check(cli("plan", path, "--json")).stdout_text)
+    order = [o["op_index"] for o in plan["operators"]]
+    assert sorted(order) == list(range(5)) and order != list(range(5)), order
+
+
 @pytest.mark.suite("arena", "plan picture consistent")
 @pytest.mark.parametrize("seed", range(0, GRAPHS, 20))
 def test_plan_view(cli, seed, tmp_path):

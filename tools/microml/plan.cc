@@ -1,7 +1,9 @@
 // microml plan: where each activation tensor of the main subgraph lives in the
 // arena and when, as JSON or as an SVG picture (tensors as boxes of operator
 // range x offset, the operator with the most live bytes marked): the picture
-// people draw by hand when a model does not fit.
+// people draw by hand when a model does not fit. Time is the position in the
+// execution order (the operator index unless setup chose another order; the
+// JSON gives each position's "op_index").
 #include <stdio.h>
 
 #include <string>
@@ -68,11 +70,11 @@ std::vector<Box> Boxes(LoadedModel& loaded) {
   for (uint32_t k = 0; k < inputs.size(); ++k) touch(inputs[k], 0);
   const microml::VectorRef<int32_t> outputs = graph.outputs();
   for (uint32_t k = 0; k < outputs.size(); ++k) touch(outputs[k], num_ops == 0 ? 0 : num_ops - 1);
-  for (uint32_t i = 0; i < num_ops; ++i) {
-    const microml::OperatorRef op = graph.op(i);
+  for (uint32_t at = 0; at < num_ops; ++at) {
+    const microml::OperatorRef op = graph.op(loaded.interpreter.op_at(at));
     const microml::VectorRef<int32_t> lists[] = {op.inputs(), op.outputs(), op.intermediates()};
     for (const microml::VectorRef<int32_t>& list : lists) {
-      for (uint32_t k = 0; k < list.size(); ++k) touch(list[k], i);
+      for (uint32_t k = 0; k < list.size(); ++k) touch(list[k], at);
     }
   }
   for (Box& b : boxes) {
@@ -115,8 +117,10 @@ std::string Json(LoadedModel& loaded, const std::vector<Box>& boxes,
       ", \"plan_floor_bytes\": " + std::to_string(loaded.interpreter.plan_floor_bytes()) +
       ", \"peak_operator\": " + std::to_string(peak) + ", \"operators\": [";
   for (uint32_t i = 0; i < live.size(); ++i) {
-    out += std::string(i ? ", " : "") + "{\"index\": " + std::to_string(i) + ", \"op\": \"" +
-           OpName(loaded.model, graph.op(i)) + "\", \"live_bytes\": " + std::to_string(live[i]) +
+    const uint32_t op = loaded.interpreter.op_at(i);
+    out += std::string(i ? ", " : "") + "{\"index\": " + std::to_string(i) +
+           ", \"op_index\": " + std::to_string(op) + ", \"op\": \"" +
+           OpName(loaded.model, graph.op(op)) + "\", \"live_bytes\": " + std::to_string(live[i]) +
            "}";
   }
   out += "], \"tensors\": [";
@@ -181,7 +185,8 @@ std::string Svg(LoadedModel& loaded, const std::vector<Box>& boxes, const std::v
     snprintf(buf, sizeof(buf),
              "<text x=\"%.1f\" y=\"%.1f\" transform=\"rotate(60 %.1f %.1f)\">%u %s</text>\n",
              left + column * i + 4.0, top + height + 12.0, left + column * i + 4.0,
-             top + height + 12.0, i, OpName(loaded.model, graph.op(i)).c_str());
+             top + height + 12.0, loaded.interpreter.op_at(i),
+             OpName(loaded.model, graph.op(loaded.interpreter.op_at(i))).c_str());
     out += buf;
   }
   return out + "</svg>\n";

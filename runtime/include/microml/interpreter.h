@@ -18,6 +18,9 @@
 
 namespace microml {
 
+struct PlanBuffer;
+struct PlanOverlap;
+
 // Arena start and every planned buffer are aligned to this.
 constexpr size_t kArenaAlignment = 16;
 
@@ -147,6 +150,11 @@ struct Session {
   uint32_t num_scratch = 0;
   BandPair* bands = nullptr;  // by subgraph, then operator
   uint32_t num_bands = 0;
+  // The main subgraph's execution order (operator at each position) when it
+  // is not the model's; during setup also a trial one.
+  const uint16_t* order = nullptr;
+  // Setup only: each operator's position in `order`.
+  const uint16_t* position = nullptr;
   // Setup only: per operator of every subgraph in turn, its RowWindow (extent
   // 0 when it has none), worked out after its prepare.
   RowWindow* row_windows = nullptr;
@@ -236,6 +244,12 @@ class Interpreter {
   const Tensor* tensors(uint32_t index) const {
     return ready_ && index < session_.num_subgraphs ? session_.subgraphs[index].tensors : nullptr;
   }
+  // The operator of subgraph 0 that runs at `position`: setup may choose an
+  // order other than the model's where that plans smaller (graphs with
+  // branches).
+  uint32_t op_at(uint32_t position) const {
+    return ready_ && session_.order != nullptr ? session_.order[position] : position;
+  }
   // The arena bytes a planned tensor of subgraph 0 has: its own, or its
   // band's when it lies between an operator pair run in row bands.
   size_t planned_bytes(uint32_t tensor) const;
@@ -250,6 +264,7 @@ class Interpreter {
   Status BindTensors(uint32_t subgraph);
   Status PrepareOps(uint32_t subgraph, detail::WindowLead* leads, RowWindow* rows);
   Status ChooseBandPairs(uint32_t total_ops);
+  Status ChooseOrder(uint16_t* plan_index, PlanBuffer* buffers, PlanOverlap* overlaps, void* work);
   Status PlanActivations();
 
   // Whether Reset() finds anything to reset (variable tensors, resource

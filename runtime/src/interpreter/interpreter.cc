@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "interpreter/op_order.h"
 #include "interpreter/row_bands.h"
 #include "interpreter/tensor_use.h"
 #include "kernels/quantization.h"
@@ -88,6 +89,15 @@ void FillChannelScales(const detail::RecomputedScales& r) {
   }
 }
 
+// The main subgraph may run in an order of its own (see ChooseOrder): the
+// planner's time is the position in it.
+uint16_t PositionOf(const detail::Session& s, uint32_t g, uint32_t op) {
+  return static_cast<uint16_t>(g == 0 && s.position != nullptr ? s.position[op] : op);
+}
+uint32_t OpAt(const detail::Session& s, uint32_t g, uint32_t at) {
+  return g == 0 && s.order != nullptr ? s.order[at] : at;
+}
+
 // Subgraph g's first (the list runs by subgraph, then operator).
 detail::RecomputedScales* FirstRecomputed(const detail::Session& s, uint32_t g) {
   detail::RecomputedScales* r = s.recomputed;
@@ -104,15 +114,19 @@ constexpr ArenaTradeoff kTradeoffs[] = {ArenaTradeoff::kNone, ArenaTradeoff::kRo
 // over the buffer of an input that dies there (and is not KeptAfter), so the
 // two tensors share one buffer alive from the input's first use to the
 // output's last.
-uint32_t ShareInPlace(const detail::SubgraphState& state, const SubgraphRef& graph, bool main,
-                      uint16_t* plan_index, PlanBuffer* buffers) {
+uint32_t ShareInPlace(const detail::Session& s, uint32_t g, uint16_t* plan_index,
+                      PlanBuffer* buffers) {
+  const detail::SubgraphState& state = s.subgraphs[g];
+  const SubgraphRef graph = s.model->subgraph(g);
+  const bool main = g == 0;
   uint32_t merged = 0;
-  for (uint32_t i = 0; i < state.num_ops; ++i) {
+  for (uint32_t at = 0; at < state.num_ops; ++at) {
+    const uint32_t i = OpAt(s, g, at);
     const uint8_t allowed = state.ops[i].kernel->in_place_inputs;
     const OperatorRef op = graph.op(i);
     if (allowed == 0 || op.outputs().size() == 0) continue;
     const int32_t out = op.outputs()[0];
-    if (plan_index[out] == kNotPlanned || buffers[plan_index[out]].first != i) continue;
+    if (plan_index[out] == kNotPlanned || buffers[plan_index[out]].first != at) continue;
     const VectorRef<int32_t> in = op.inputs();
     for (uint32_t k = 0; k < in.size() && k < 8; ++k) {
       const int32_t t = in[k];
@@ -120,7 +134,7 @@ uint32_t ShareInPlace(const detail::SubgraphState& state, const SubgraphRef& gra
       PlanBuffer& shared = buffers[plan_index[t]];
       const Tensor& a = state.tensors[t];
       const Tensor& b = state.tensors[out];
-      if (shared.last != i || a.bytes != b.bytes ||
+      if (shared.last != at || a.bytes != b.bytes ||
           TensorTypeSize(a.type) != TensorTypeSize(b.type) || KeptAfter(graph, main, t)) {
         continue;
       }
@@ -152,9 +166,10 @@ uint32_t CollectOverlaps(const detail::Session& s, uint32_t g, const uint16_t* p
     const OperatorRef op = graph.op(i);
     const int32_t in = op.inputs()[0];
     const int32_t out = op.outputs()[0];
+    const uint16_t at = PositionOf(s, g, i);
     if (plan_index[in] == kNotPlanned || plan_index[out] == kNotPlanned ||
-        plan_index[in] == plan_index[out] || buffers[plan_index[in]].last != i ||
-        buffers[plan_index[out]].first != i || KeptAfter(graph, g == 0, in)) {
+        plan_index[in] == plan_index[out] || buffers[plan_index[in]].last != at ||
+        buffers[plan_index[out]].first != at || KeptAfter(graph, g == 0, in)) {
       continue;
     }
     overlaps[count++] = {plan_index[in], plan_index[out], w.lead, w.step};
@@ -225,7 +240,7 @@ uint32_t CollectBuffers(const detail::Session& s, uint32_t g, bool in_place, uin
     const OperatorRef op = graph.op(i);
     const VectorRef<int32_t> lists[] = {op.inputs(), op.outputs(), op.intermediates()};
     for (const VectorRef<int32_t>& list : lists) {
-      for (uint32_t k = 0; k < list.size(); ++k) touch(list[k], static_cast<uint16_t>(i));
+      for (uint32_t k = 0; k < list.size(); ++k) touch(list[k], PositionOf(s, g, i));
     }
   }
   // A tensor no operator touches still gets memory for the application.
@@ -253,7 +268,7 @@ uint32_t CollectBuffers(const detail::Session& s, uint32_t g, bool in_place, uin
     buffers[plan_index[middle]].size =
         static_cast<uint32_t>(AlignUp(BandBytes(state.tensors[middle], pair), kArenaAlignment));
   }
-  const uint32_t shared = in_place ? ShareInPlace(state, graph, g == 0, plan_index, buffers) : 0;
+  const uint32_t shared = in_place ? ShareInPlace(s, g, plan_index, buffers) : 0;
   if (merged != nullptr) *merged = shared;
   *first_scratch = count;
   for (uint32_t k = 0; k < s.num_scratch; ++k) {
@@ -261,7 +276,7 @@ uint32_t CollectBuffers(const detail::Session& s, uint32_t g, bool in_place, uin
     if (r.subgraph != g) continue;
     PlanBuffer& b = buffers[count++];
     b.size = static_cast<uint32_t>(AlignUp(r.bytes, kArenaAlignment));
-    b.first = b.last = r.op;
+    b.first = b.last = PositionOf(s, g, r.op);
     const detail::BandPair* pair = BandPairOf(s, g, r.op);
     if (pair != nullptr) {
       b.first = pair->op;
@@ -270,6 +285,33 @@ uint32_t CollectBuffers(const detail::Session& s, uint32_t g, bool in_place, uin
     b.offset = 0;
   }
   return count;
+}
+
+// Plans subgraph g into `buffers` (offsets from its region's start) and
+// returns the region's size; `lower` receives its floor. In-place sharing
+// changes the buffers placement sees (and so what the bounded search finds):
+// it is kept unless the plan without it is smaller.
+size_t PlanSubgraph(const detail::Session& s, uint32_t g, uint16_t* plan_index, PlanBuffer* buffers,
+                    PlanOverlap* overlaps, void* work, uint32_t* first_scratch, size_t* lower) {
+  uint32_t merged = 0;
+  uint32_t count = CollectBuffers(s, g, true, plan_index, buffers, first_scratch, &merged);
+  uint32_t num_overlaps = CollectOverlaps(s, g, plan_index, buffers, overlaps);
+  size_t bytes = PlanBuffers(buffers, count, overlaps, num_overlaps, work);
+  *lower = PlanLowerBound(buffers, count);
+  if (merged > 0) {
+    const uint32_t plain_count = CollectBuffers(s, g, false, plan_index, buffers, first_scratch);
+    const uint32_t plain_overlaps = CollectOverlaps(s, g, plan_index, buffers, overlaps);
+    const size_t plain = PlanBuffers(buffers, plain_count, overlaps, plain_overlaps, work);
+    if (plain < bytes) {
+      bytes = plain;
+      *lower = PlanLowerBound(buffers, plain_count);
+    } else {
+      CollectBuffers(s, g, true, plan_index, buffers, first_scratch);
+      num_overlaps = CollectOverlaps(s, g, plan_index, buffers, overlaps);
+      PlanBuffers(buffers, count, overlaps, num_overlaps, work);
+    }
+  }
+  return bytes;
 }
 
 }  // namespace
@@ -312,13 +354,22 @@ Status Session::RunSubgraph(uint32_t index) {
   const RecomputedScales* recomputed = FirstRecomputed(*this, index);
   const BandPair* band = bands;
   while (band != bands + num_bands && band->subgraph < index) ++band;
-  for (uint32_t i = 0; i < state.num_ops && status == Status::kOk; ++i) {
+  // Row bands and an order of its own never come together (see MayReorder).
+  const bool reordered = index == 0 && order != nullptr;
+  for (uint32_t at = 0; at < state.num_ops && status == Status::kOk; ++at) {
+    const uint32_t i = OpAt(*this, index, at);
     const OperatorRef op = graph.op(i);
     const bool paired = band != bands + num_bands && band->subgraph == index && band->op == i;
     const uint32_t last = paired ? i + 1 : i;
-    for (; recomputed != nullptr && recomputed->subgraph == index && recomputed->op <= last;
-         recomputed = recomputed->next) {
-      FillChannelScales(*recomputed);
+    if (reordered) {
+      for (const RecomputedScales* r = recomputed; r != nullptr && r->subgraph == 0; r = r->next) {
+        if (r->op == i) FillChannelScales(*r);
+      }
+    } else {
+      for (; recomputed != nullptr && recomputed->subgraph == index && recomputed->op <= last;
+           recomputed = recomputed->next) {
+        FillChannelScales(*recomputed);
+      }
     }
     if (paired) {
       // A profile counts the pair as its first operator.
@@ -329,7 +380,7 @@ Status Session::RunSubgraph(uint32_t index) {
         observer(op_observer_user, index, last, false);
         observer(op_observer_user, index, last, true);
       }
-      i = last;
+      at = last;
       continue;
     }
     OpContext ctx(this, index, i, op, &state.ops[i], state.tensors);
@@ -722,6 +773,62 @@ Status Interpreter::ChooseBandPairs(uint32_t total_ops) {
   return Status::kOk;
 }
 
+// The main subgraph keeps the model's order unless another makes the whole
+// arena smaller: its plan, the persistent order and the temporary memory of
+// trying. An arena without room for trying keeps the model's order; that is
+// the order measuring chose whenever the arena is the measured size.
+Status Interpreter::ChooseOrder(uint16_t* plan_index, PlanBuffer* buffers, PlanOverlap* overlaps,
+                                void* work) {
+  detail::Session& s = session_;
+  const uint32_t n = s.subgraphs[0].num_ops;
+  const size_t tail_before = s.tail;
+  const size_t words = 3 * static_cast<size_t>(n) + OrderWorkWords(s);
+  auto* temp = static_cast<uint16_t*>(s.AllocateTemp(words * sizeof(uint16_t)));
+  if (temp == nullptr) return Status::kOk;
+  uint16_t* trial = temp;
+  uint16_t* best = temp + n;
+  uint16_t* position = temp + 2 * n;
+  uint32_t first_scratch = 0;
+  size_t lower = 0;
+  const size_t model_bytes =
+      PlanSubgraph(s, 0, plan_index, buffers, overlaps, work, &first_scratch, &lower);
+  size_t best_bytes = model_bytes;
+  const OrderRule rules[] = {OrderRule::kDepthFirst, OrderRule::kMemoryFirst};
+  for (const OrderRule rule : rules) {
+    if (!ExecutionOrder(s, rule, trial, temp + 3 * n)) continue;
+    for (uint32_t at = 0; at < n; ++at) position[trial[at]] = static_cast<uint16_t>(at);
+    s.order = trial;
+    s.position = position;
+    const size_t bytes =
+        PlanSubgraph(s, 0, plan_index, buffers, overlaps, work, &first_scratch, &lower);
+    if (bytes < best_bytes) {
+      best_bytes = bytes;
+      memcpy(best, trial, n * sizeof(uint16_t));
+    }
+  }
+  s.order = nullptr;
+  s.position = nullptr;
+  const size_t head = s.measuring ? s.head + s.measured_persistent : s.head;
+  const size_t temp_without = s.arena_size - tail_before;
+  const size_t temp_with = s.arena_size - s.tail;
+  const size_t without =
+      AlignUp(head, kArenaAlignment) + (model_bytes > temp_without ? model_bytes : temp_without);
+  const size_t with =
+      AlignUp(AlignUp(head, 8) + AlignUp(n * sizeof(uint16_t), 8), kArenaAlignment) +
+      (best_bytes > temp_with ? best_bytes : temp_with);
+  if (best_bytes == model_bytes || with >= without) {
+    s.tail = tail_before;
+    return Status::kOk;
+  }
+  auto* kept = static_cast<uint16_t*>(s.AllocatePersistent(n * sizeof(uint16_t)));
+  if (kept == nullptr) return s.OutOfMemory(n * sizeof(uint16_t), "the operator order");
+  memcpy(kept, best, n * sizeof(uint16_t));
+  for (uint32_t at = 0; at < n; ++at) position[kept[at]] = static_cast<uint16_t>(at);
+  s.order = kept;
+  s.position = position;
+  return Status::kOk;
+}
+
 // Each subgraph gets its own region, stacked after the previous one: a called
 // subgraph runs inside its caller's operator, while the caller's buffers live.
 Status Interpreter::PlanActivations() {
@@ -767,6 +874,7 @@ Status Interpreter::PlanActivations() {
                              max_overlaps * sizeof(PlanOverlap) + work_bytes,
                          "planner work space");
   }
+  if (MayReorder(s)) MICROML_RETURN_IF_ERROR(ChooseOrder(plan_index, buffers, overlaps, work));
   const size_t temp_peak = s.arena_size - s.tail;
   const size_t persistent =
       AlignUp(s.measuring ? s.head + s.measured_persistent : s.head, kArenaAlignment);
@@ -778,28 +886,10 @@ Status Interpreter::PlanActivations() {
     size_t region = 0;
     for (uint32_t g = 0; g < s.num_subgraphs; ++g) {
       const detail::SubgraphState& state = s.subgraphs[g];
-      // In-place sharing changes the buffers placement sees (and so what the
-      // bounded search finds): it is kept unless the plan without it is smaller.
-      uint32_t first_scratch = 0, merged = 0;
-      uint32_t count = CollectBuffers(s, g, true, plan_index, buffers, &first_scratch, &merged);
-      uint32_t num_overlaps = CollectOverlaps(s, g, plan_index, buffers, overlaps);
-      size_t bytes = PlanBuffers(buffers, count, overlaps, num_overlaps, work);
-      size_t lower = PlanLowerBound(buffers, count);
-      if (merged > 0) {
-        const uint32_t plain_count =
-            CollectBuffers(s, g, false, plan_index, buffers, &first_scratch);
-        const uint32_t plain_overlaps = CollectOverlaps(s, g, plan_index, buffers, overlaps);
-        const size_t plain = PlanBuffers(buffers, plain_count, overlaps, plain_overlaps, work);
-        if (plain < bytes) {
-          bytes = plain;
-          count = plain_count;
-          lower = PlanLowerBound(buffers, count);
-        } else {
-          CollectBuffers(s, g, true, plan_index, buffers, &first_scratch);
-          num_overlaps = CollectOverlaps(s, g, plan_index, buffers, overlaps);
-          PlanBuffers(buffers, count, overlaps, num_overlaps, work);
-        }
-      }
+      uint32_t first_scratch = 0;
+      size_t lower = 0;
+      const size_t bytes =
+          PlanSubgraph(s, g, plan_index, buffers, overlaps, work, &first_scratch, &lower);
       if (pass == 1) {
         uint8_t* base = s.arena + persistent + region;
         for (uint32_t i = 0; i < state.num_tensors; ++i) {
