@@ -36,13 +36,11 @@ inline void QuantizeMultiplier(double real, int32_t* multiplier, int* shift) {
 }
 
 // A convolution channel's requantization as TFLM's
-// PopulateConvolutionQuantizationParams works it out.
-inline void QuantizeChannelScale(float input_scale, float filter_scale, float output_scale,
-                                 int32_t* multiplier, int* shift) {
-  const double effective = static_cast<double>(input_scale) * static_cast<double>(filter_scale) /
-                           static_cast<double>(output_scale);
-  QuantizeMultiplier(effective, multiplier, shift);
-}
+// PopulateConvolutionQuantizationParams works it out for positive finite
+// scales: QuantizeMultiplier(double(input) * double(filter) / double(output)),
+// in integers (see channel_scale.cc).
+void QuantizeChannelScale(float input_scale, float filter_scale, float output_scale,
+                          int32_t* multiplier, int* shift);
 
 inline int32_t WrappingAdd(int32_t a, int32_t b) {
   return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
