@@ -178,7 +178,8 @@ def measure_invocations(cpu, elf, traded=False):
                        for s, out in ((s1, out1), (s2, out2))),
            "insns": c2 - c1 if c1 is not None and c2 is not None else None,
            "arena": printed(out1, "arena_used_bytes"),
-           "smallest": printed(out1, "smallest_arena_bytes")}
+           "smallest": printed(out1, "smallest_arena_bytes"),
+           "floor": printed(out1, "plan_floor_bytes")}
     row["log"] = out1 if not row["pass"] else ""
     return row
 

@@ -302,16 +302,18 @@ def cortex_m_cpu(cpu, models, tflm):
         "",
         "| model | MACs | insns/inference | TFLM ref | TFLM CMSIS-NN | vs CMSIS-NN | insns/MAC | "
         "CMSIS-NN insns/MAC | code | TFLM code ref (M4) | TFLM code CMSIS-NN | arena | "
-        "TFLM arena ref (M4) | TFLM arena CMSIS-NN | arena vs CMSIS-NN | smallest arena | "
-        "smallest vs CMSIS-NN | smallest cost | output |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "TFLM arena ref (M4) | TFLM arena CMSIS-NN | arena vs CMSIS-NN | floor | "
+        "floor vs CMSIS-NN | smallest arena | smallest vs CMSIS-NN | smallest cost | output |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        "---:|---:|---|",
     ]
     for m in models:
         t = tflm.get(m, {})
         mac = macs.model_macs(SHARED / "models" / m / "model.tflite")
         r = rows.get(m)
         if r is None:
-            lines.append("| %s | %s | build failed | | | | | | | | | | | | | | | | |" % (m, fmt_int(mac)))
+            lines.append("| %s | %s | build failed | | | | | | | | | | | | | | | | | | |" % (
+                m, fmt_int(mac)))
             continue
         ref = cortex_m.tflm_column(t, "%s ref" % core)
         cmsis = cortex_m.tflm_column(t, cmsis_insns)
@@ -323,13 +325,14 @@ def cortex_m_cpu(cpu, models, tflm):
             output = "**FAIL** (smallest arena)"
         else:
             output = "match"
-        lines.append("| %s |" % m + " %s |" * 18 % (
+        lines.append("| %s |" % m + " %s |" * 20 % (
             fmt_int(mac), fmt_int(r["insns"]), fmt_int(ref), fmt_int(cmsis),
             fmt_ratio(r["insns"], cmsis, "%.2fx"), fmt_ratio(r["insns"], mac),
             fmt_ratio(cmsis, mac), fmt_int(r["code"]),
             fmt_int(cortex_m.tflm_column(t, "code M4 ref")), fmt_int(cortex_m.tflm_column(t, *cmsis_code)),
             fmt_int(r["arena"]), fmt_int(cortex_m.tflm_column(t, "arena M4 ref")),
-            fmt_int(arena_cmsis), fmt_ratio(r["arena"], arena_cmsis, "%.2fx"), fmt_int(r["smallest"]),
+            fmt_int(arena_cmsis), fmt_ratio(r["arena"], arena_cmsis, "%.2fx"), fmt_int(r.get("floor")),
+            fmt_ratio(r.get("floor"), arena_cmsis, "%.2fx"), fmt_int(r["smallest"]),
             fmt_ratio(r["smallest"], arena_cmsis, "%.2fx"),
             fmt_overhead(small["insns"], r["insns"]) if small else "-", output))
     lines += [
@@ -377,7 +380,8 @@ def cortex_m_section(args):
         "size over CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED (`bench/macs.py`). `code` =",
         "the image's `.text` minus the embedded model, input and golden output bytes (runtime,",
         "kernels the model uses, startup, libc, and about 0.8 KB of the image measuring its",
-        "smallest arena). `arena` = microml's arena on the 32-bit target;",
+        "smallest arena). `arena` = microml's arena on the 32-bit target; `floor` = the most",
+        "activation and scratch bytes alive during one operator on the target (as on the host);",
         "TFLM's is `arena_used_bytes()`. `smallest arena`: the least arena on the target, setup",
         "trading speed for memory as on the host (row bands, recomputed per-channel",
         "requantization; the image measures it before setup; an arena that small makes",

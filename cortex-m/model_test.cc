@@ -132,6 +132,7 @@ int Run(int32_t invocations, bool profile) {
   Print("model_test: arena_used_bytes %zu of %zu\n", interpreter.arena_used_bytes(),
         sizeof(g_arena));
   Print("model_test: arena_tradeoff %d\n", static_cast<int>(interpreter.arena_tradeoff()));
+  Print("model_test: plan_floor_bytes %zu\n", interpreter.plan_floor_bytes());
 
   if (interpreter.num_inputs() != microml_cortex_m::kNumTestInputs ||
       interpreter.num_outputs() != microml_cortex_m::kNumTestOutputs) {

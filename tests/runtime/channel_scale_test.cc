@@ -1,5 +1,6 @@
-// QuantizeChannelScale (integers only) against the formula it reproduces,
-// TFLM's QuantizeMultiplier(double(input) * double(filter) / double(output)).
+// QuantizeChannelScaleInIntegers (what cores without double-precision
+// hardware run) against the formula it reproduces, TFLM's
+// QuantizeMultiplier(double(input) * double(filter) / double(output)).
 #include <gtest/gtest.h>
 #include <string.h>
 
@@ -16,7 +17,7 @@ void Expect(float input, float filter, float output) {
   microml::QuantizeMultiplier(
       static_cast<double>(input) * static_cast<double>(filter) / static_cast<double>(output),
       &want_m, &want_s);
-  microml::QuantizeChannelScale(input, filter, output, &got_m, &got_s);
+  microml::QuantizeChannelScaleInIntegers(input, filter, output, &got_m, &got_s);
   ASSERT_EQ(got_m, want_m) << input << " " << filter << " " << output;
   ASSERT_EQ(got_s, want_s) << input << " " << filter << " " << output;
 }

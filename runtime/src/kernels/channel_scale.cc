@@ -1,7 +1,7 @@
 // QuantizeChannelScale without floating point. Under an arena limit it runs
 // before every eval of every per-channel convolution (recomputed scales), and
-// a single-precision FPU (Cortex-M4) does double arithmetic, frexp and round
-// in software: this takes a few 32-bit divisions instead.
+// without double-precision hardware (Cortex-M4, M0+) double arithmetic, frexp
+// and round run in software: this takes a few 32-bit divisions instead.
 //
 // The double computation it reproduces: the product of two floats is exact in
 // a double (24 + 24 bits); the quotient is rounded to 53 bits, to nearest,
@@ -37,19 +37,15 @@ void SplitFloat(float x, uint32_t* mantissa, int* exponent) {
   *exponent = e;
 }
 
+// x > 0.
 int BitLength(uint64_t x) {
-  int n = 0;
-  while (x != 0) {
-    x >>= 1;
-    ++n;
-  }
-  return n;
+  return 64 - __builtin_clzll(x);
 }
 
 }  // namespace
 
-void QuantizeChannelScale(float input_scale, float filter_scale, float output_scale,
-                          int32_t* multiplier, int* shift) {
+void QuantizeChannelScaleInIntegers(float input_scale, float filter_scale, float output_scale,
+                                    int32_t* multiplier, int* shift) {
   uint32_t ma = 0, mf = 0, mo = 0;
   int ea = 0, ef = 0, eo = 0;
   SplitFloat(input_scale, &ma, &ea);

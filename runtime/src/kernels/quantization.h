@@ -35,12 +35,27 @@ inline void QuantizeMultiplier(double real, int32_t* multiplier, int* shift) {
   *multiplier = static_cast<int32_t>(q_fixed);
 }
 
+// The same in integers only (see channel_scale.cc), for cores whose FPU has
+// no double precision.
+void QuantizeChannelScaleInIntegers(float input_scale, float filter_scale, float output_scale,
+                                    int32_t* multiplier, int* shift);
+
 // A convolution channel's requantization as TFLM's
 // PopulateConvolutionQuantizationParams works it out for positive finite
-// scales: QuantizeMultiplier(double(input) * double(filter) / double(output)),
-// in integers (see channel_scale.cc).
-void QuantizeChannelScale(float input_scale, float filter_scale, float output_scale,
-                          int32_t* multiplier, int* shift);
+// scales: QuantizeMultiplier(double(input) * double(filter) / double(output)).
+// Under an arena limit it runs before every eval of every per-channel
+// convolution: in double precision where the hardware has it, else in
+// integers, which cost a third of the software double arithmetic.
+inline void QuantizeChannelScale(float input_scale, float filter_scale, float output_scale,
+                                 int32_t* multiplier, int* shift) {
+#if defined(__arm__) && !(defined(__ARM_FP) && (__ARM_FP & 8))
+  QuantizeChannelScaleInIntegers(input_scale, filter_scale, output_scale, multiplier, shift);
+#else
+  QuantizeMultiplier(static_cast<double>(input_scale) * static_cast<double>(filter_scale) /
+                         static_cast<double>(output_scale),
+                     multiplier, shift);
+#endif
+}
 
 inline int32_t WrappingAdd(int32_t a, int32_t b) {
   return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
