@@ -390,6 +390,14 @@ inline Status CheckWindowExtent(OpContext& ctx, const char* axis, int32_t out, i
   return Status::kOk;
 }
 
+// The RowWindow of a CONV_2D or DEPTHWISE_CONV_2D kernel: the filter's rows
+// (dimension 1 in both layouts), dilated, with its params' stride and padding.
+template <typename Params>
+bool FilterRowWindow(const Params& d, const Tensor& filter, RowWindow* out) {
+  *out = {(filter.dims[1] - 1) * d.dilation_h + 1, d.stride_h, d.pad_h};
+  return true;
+}
+
 // Signed 4-bit weights, two per byte, the first in the low nibble.
 struct Int4Weights {
   const uint8_t* data;

@@ -277,7 +277,7 @@ bool Conv2DOverlapWith(OpContext& ctx, WindowOverlap* out, Conv2DInt8PixelCount 
 }
 
 bool Conv2DRowWindowOpt(OpContext& ctx, RowWindow* out) {
-  return Conv2DRowWindowOf(*ctx.op_data_as<OptData>()->params, *ctx.input(1), out);
+  return conv::FilterRowWindow(*ctx.op_data_as<OptData>()->params, *ctx.input(1), out);
 }
 
 bool Conv2DIsDirect1x1(const Conv2DParams& d, const Conv2DShape& s) {

@@ -110,7 +110,7 @@ bool DepthwiseOverlapWith(OpContext& ctx, WindowOverlap* out, DepthwiseInt8WalkO
 }
 
 bool DepthwiseRowWindowOpt(OpContext& ctx, RowWindow* out) {
-  return DepthwiseRowWindowOf(*ctx.op_data_as<OptData>()->params, *ctx.input(1), out);
+  return conv::FilterRowWindow(*ctx.op_data_as<OptData>()->params, *ctx.input(1), out);
 }
 
 Status PrepareDepthwiseConv2DOptimized(OpContext& ctx) {

@@ -60,13 +60,8 @@ bool Conv2DOverlap(OpContext& ctx, WindowOverlap* out) {
   return true;
 }
 
-bool Conv2DRowWindowOf(const Conv2DParams& d, const Tensor& filter, RowWindow* out) {
-  *out = {(filter.dims[1] - 1) * d.dilation_h + 1, d.stride_h, d.pad_h};
-  return true;
-}
-
 bool Conv2DRowWindow(OpContext& ctx, RowWindow* out) {
-  return Conv2DRowWindowOf(*ctx.op_data_as<Conv2DParams>(), *ctx.input(1), out);
+  return conv::FilterRowWindow(*ctx.op_data_as<Conv2DParams>(), *ctx.input(1), out);
 }
 
 Status Conv2DPrepare(OpContext& ctx) {

@@ -43,8 +43,7 @@ Status Conv2DPrepare(OpContext& ctx);
 // The reference computes' WindowOverlap: one output pixel at a time.
 bool Conv2DOverlap(OpContext& ctx, WindowOverlap* out);
 
-// The RowWindow of every CONV_2D kernel, from its params and filter.
-bool Conv2DRowWindowOf(const Conv2DParams& d, const Tensor& filter, RowWindow* out);
+// The RowWindow of the reference CONV_2D kernel.
 bool Conv2DRowWindow(OpContext& ctx, RowWindow* out);
 
 namespace reference {

@@ -35,13 +35,8 @@ bool DepthwiseConv2DOverlap(OpContext& ctx, WindowOverlap* out) {
   return true;
 }
 
-bool DepthwiseRowWindowOf(const DepthwiseParams& d, const Tensor& filter, RowWindow* out) {
-  *out = {(filter.dims[1] - 1) * d.dilation_h + 1, d.stride_h, d.pad_h};
-  return true;
-}
-
 bool DepthwiseConv2DRowWindow(OpContext& ctx, RowWindow* out) {
-  return DepthwiseRowWindowOf(*ctx.op_data_as<DepthwiseParams>(), *ctx.input(1), out);
+  return conv::FilterRowWindow(*ctx.op_data_as<DepthwiseParams>(), *ctx.input(1), out);
 }
 
 Status DepthwiseConv2DPrepare(OpContext& ctx) {

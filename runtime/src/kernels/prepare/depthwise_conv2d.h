@@ -42,8 +42,7 @@ Status DepthwiseConv2DPrepare(OpContext& ctx);
 // The reference computes' WindowOverlap: one output pixel at a time.
 bool DepthwiseConv2DOverlap(OpContext& ctx, WindowOverlap* out);
 
-// The RowWindow of every DEPTHWISE_CONV_2D kernel, from its params and filter.
-bool DepthwiseRowWindowOf(const DepthwiseParams& d, const Tensor& filter, RowWindow* out);
+// The RowWindow of the reference DEPTHWISE_CONV_2D kernel.
 bool DepthwiseConv2DRowWindow(OpContext& ctx, RowWindow* out);
 
 namespace reference {
