@@ -78,7 +78,8 @@ char DtypeOf(const nb::dlpack::dtype& d) {
 
 class Model {
  public:
-  explicit Model(nb::bytes data) {
+  // arena_limit: bytes (the caller checked it is positive), 0 for none.
+  Model(nb::bytes data, uint64_t arena_limit) {
     len_ = data.size();
     model_ = Allocate(len_);
     std::memcpy(model_.get(), data.c_str(), len_);
@@ -87,10 +88,18 @@ class Model {
       throw nb::value_error(ml_engine_error(engine_.get()));
     }
     Buffer work = Allocate(ml_engine_work_bytes(engine_.get()));
-    if (ml_engine_measure(engine_.get(), work.get(), ml_engine_work_bytes(engine_.get()), SIZE_MAX,
-                          &ram_) != ML_OK) {
-      throw nb::value_error(ml_engine_error(engine_.get()));
+    // SIZE_MAX is the engine's "no limit" (the default plan); a limit that
+    // large limits nothing and buys the fastest plan, as any limit above it.
+    const size_t limit = arena_limit == 0              ? SIZE_MAX
+                         : arena_limit >= SIZE_MAX - 1 ? SIZE_MAX - 1
+                                                       : static_cast<size_t>(arena_limit);
+    const ml_status_t measured = ml_engine_measure(
+        engine_.get(), work.get(), ml_engine_work_bytes(engine_.get()), limit, &ram_);
+    if (measured == ML_ARENA_TOO_SMALL && arena_limit != 0) {
+      PyErr_SetString(PyExc_MemoryError, ml_engine_error(engine_.get()));
+      throw nb::python_error();
     }
+    if (measured != ML_OK) throw nb::value_error(ml_engine_error(engine_.get()));
     work.reset();
     arena_ = Allocate(ram_);
     if (ml_engine_setup(engine_.get(), arena_.get(), ram_) != ML_OK) {
@@ -240,7 +249,7 @@ class Model {
 
 NB_MODULE(_microml, m) {
   nb::class_<Model>(m, "Engine")
-      .def(nb::init<nb::bytes>())
+      .def(nb::init<nb::bytes, uint64_t>())
       .def_prop_ro("len", &Model::len)
       .def_prop_ro("ram", &Model::ram)
       .def_prop_ro("num_inputs", &Model::num_inputs)

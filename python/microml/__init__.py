@@ -16,9 +16,22 @@ __version__ = "0.1.0"
 
 
 class Model:
-    """A model and its arena (exactly the measured size, `ram` bytes)."""
+    """A model and its arena (exactly the measured size, `ram` bytes).
 
-    def __init__(self, model: str | os.PathLike | bytes | bytearray | memoryview):
+    Without `arena_limit` the arena holds the default plan (per-channel scales
+    recomputed before each inference where that makes it smaller); with it,
+    the fastest plan within that many bytes, or MemoryError naming the
+    smallest arena the model runs in."""
+
+    def __init__(self, model: str | os.PathLike | bytes | bytearray | memoryview, *,
+                 arena_limit: int | None = None):
+        if arena_limit is not None:
+            if isinstance(arena_limit, bool) or not isinstance(arena_limit, int):
+                raise TypeError("arena_limit must be a positive int (bytes) or None, not %s"
+                                % type(arena_limit).__name__)
+            if arena_limit <= 0:
+                raise ValueError("arena_limit must be a positive number of bytes, got %d"
+                                 % arena_limit)
         self.labels = None
         if isinstance(model, (str, os.PathLike)):
             path = os.fspath(model)
@@ -30,7 +43,8 @@ class Model:
                     self.labels = [line.rstrip("\n") for line in f]
         else:
             data = bytes(model)
-        self._engine = Engine(data)
+        # Beyond 64 bits a limit still limits nothing: it is clamped, never truncated.
+        self._engine = Engine(data, 0 if arena_limit is None else min(arena_limit, 2**64 - 1))
         inputs = [self._engine.tensor(True, i) for i in range(self._engine.num_inputs)]
         outputs = [self._engine.tensor(False, i) for i in range(self._engine.num_outputs)]
         for prefix, tensors in (("input", inputs), ("output", outputs)):

@@ -116,6 +116,45 @@ show(lambda: m.predict(np.zeros(3)))
     assert lines[5].startswith("TypeError:"), lines
 
 
+def test_arena_limit(env):
+    """Model(..., arena_limit=BYTES) takes the plan the CLI takes under the same
+    limit: the fastest above every plan, the smallest at its size, MemoryError
+    naming both figures below it; every plan predicts the same."""
+    model = REPO / "models" / "person_detect.tflite"
+    info = json.loads(subprocess.run([str(MICROML_BIN), "inspect", str(model), "--json"],
+                                     capture_output=True, text=True, check=True).stdout)
+    default, smallest = info["arena_bytes"], info["smallest_arena_bytes"]
+    fastest = info["fastest_arena_bytes"]
+    assert smallest < default < fastest
+    proc = py(env, f"""
+import microml, numpy as np
+path = {str(model)!r}
+x = np.random.default_rng(3).integers(-128, 128, (1, 96, 96, 1)).astype(np.int8)
+def show(f):
+    try:
+        print(f())
+    except Exception as e:
+        print(type(e).__name__ + ":", e)
+want = microml.Model(path, arena_limit=2**100).predict([x])[0]
+for limit in (None, 2**100, {fastest}, {fastest - 1}, {smallest}):
+    m = microml.Model(path, arena_limit=limit)
+    print(m.ram, bool((m.predict([x])[0] == want).all()))
+for bad in ({smallest - 1}, 0, -3, True, 1.5, "9"):
+    show(lambda: microml.Model(path, arena_limit=bad).ram)
+""")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[:5] == [f"{default} True", f"{fastest} True", f"{fastest} True",
+                         f"{default} True", f"{smallest} True"], lines
+    assert lines[5].startswith("MemoryError:") and str(smallest - 1) in lines[5] and \
+        str(smallest) in lines[5] and str(default) in lines[5], lines
+    assert lines[6] == "ValueError: arena_limit must be a positive number of bytes, got 0"
+    assert lines[7] == "ValueError: arena_limit must be a positive number of bytes, got -3"
+    assert lines[8] == "TypeError: arena_limit must be a positive int (bytes) or None, not bool"
+    assert lines[9] == "TypeError: arena_limit must be a positive int (bytes) or None, not float"
+    assert lines[10] == "TypeError: arena_limit must be a positive int (bytes) or None, not str"
+
+
 def test_command(env):
     microml = str(env / "bin" / "microml")
     for args in (["--help"], ["inspect", "--help"], ["--version"]):
