@@ -170,7 +170,7 @@ def printed(output, name):
 def measure_invocations(cpu, elf, traded=False):
     """Insns per inference, pass (both runs matched the golden output, and
     setup traded speed for memory or not as `traded` says),
-    arena and smallest arena the image printed, and the log of a failure."""
+    arena, default and smallest arenas the image printed, and the log of a failure."""
     s1, out1, c1 = run(cpu, elf, [1])
     s2, out2, c2 = run(cpu, elf, [2])
     mode = r"^model_test: arena_tradeoff [1-9]$" if traded else r"^model_test: arena_tradeoff 0$"
@@ -179,6 +179,7 @@ def measure_invocations(cpu, elf, traded=False):
            "insns": c2 - c1 if c1 is not None and c2 is not None else None,
            "arena": printed(out1, "arena_used_bytes"),
            "smallest": printed(out1, "smallest_arena_bytes"),
+           "default": printed(out1, "default_arena_bytes"),
            "floor": printed(out1, "plan_floor_bytes")}
     row["log"] = out1 if not row["pass"] else ""
     return row

@@ -181,7 +181,11 @@ def host_section(args):
         info = json.loads(subprocess.check_output([str(CLI), "inspect", str(model), "--json"]))
         ours = per_invoke(microml_cmd(model, inputs, out_dir))
         smallest = info["smallest_arena_bytes"]
-        # The tradeoffs' cost, where they take the arena below the fastest plan.
+        fastest = info["fastest_arena_bytes"]
+        # The tradeoffs' cost, where they take the arena below the fastest plan
+        # (a limit of the fastest plan's size buys it).
+        ours_fastest = per_invoke(microml_cmd(model, inputs, out_dir, fastest)) \
+            if fastest > info["arena_bytes"] else ours
         ours_smallest = per_invoke(microml_cmd(model, inputs, out_dir, smallest)) \
             if smallest < info["arena_bytes"] else None
         # The Python host's own noise is about a million instructions: repeat
@@ -192,16 +196,17 @@ def host_section(args):
         rows.append({
             "model": model_dir.name,
             "arena": info["arena_bytes"], "tflm_arena": meta["tflm_arena_used_bytes"],
-            "floor": info["arena_plan_floor_bytes"], "smallest": smallest,
-            "insns": ours, "insns_smallest": ours_smallest, "tflm_insns_now": tflm_now,
+            "floor": info["arena_plan_floor_bytes"], "smallest": smallest, "fastest": fastest,
+            "insns": ours, "insns_fastest": ours_fastest, "insns_smallest": ours_smallest,
+            "tflm_insns_now": tflm_now,
             "tflm_insns_meta": meta["tflm_callgrind_ir_per_invoke"], "wall_ratio": ratio,
             "litert": versus,
         })
-        print("%-32s arena %7d (smallest %7d) vs %7d   insns %12d (smallest arena %s) vs %12d "
-              "(meta %12d)   wall x%.2f   %s" % (
-                  model_dir.name, rows[-1]["arena"], smallest, rows[-1]["tflm_arena"], ours,
-                  fmt_overhead(ours_smallest, ours), tflm_now, rows[-1]["tflm_insns_meta"], ratio,
-                  versus), flush=True)
+        print("%-32s arena %7d (fastest %7d, smallest %7d) vs %7d   insns %12d (%s over the "
+              "fastest; smallest arena %s) vs %12d (meta %12d)   wall x%.2f   %s" % (
+                  model_dir.name, rows[-1]["arena"], fastest, smallest, rows[-1]["tflm_arena"],
+                  ours, fmt_overhead(ours, ours_fastest), fmt_overhead(ours_smallest, ours_fastest),
+                  tflm_now, rows[-1]["tflm_insns_meta"], ratio, versus), flush=True)
 
     lines = [
         "## Host (x86-64)",
@@ -212,7 +217,11 @@ def host_section(args):
         "`set_input`/`invoke` wrapper included, averaged over enough invocations to drown the",
         "Python start-up noise); `TFLM meta` is the figure recorded by TFLM's",
         "own build (gcc 12.2 -O2, reference kernels) in `meta.json`. Arena: microml's planned",
-        "arena (everything the interpreter needs) vs TFLM's `arena_used_bytes()` on x86-64;",
+        "arena (everything the interpreter needs) vs TFLM's `arena_used_bytes()` on x86-64,",
+        "for the default plan (what `inspect` reports and `run` allocates without a limit):",
+        "per-channel requantization recomputed before each eval where that makes the arena",
+        "smaller. `fastest`: the arena of the plan that keeps it (a limit that large buys",
+        "it); `default cost`: the default plan's extra instructions per inference over it.",
         "`floor`: the most activation and scratch bytes alive during one operator, the least",
         "any plan of separate buffers needs (window operators writing over the input rows they",
         "have read take microml's plan below it), with its share of TFLM's arena.",
@@ -221,29 +230,34 @@ def host_section(args):
         "at a time, so the tensor between them never exists whole, and per-channel",
         "requantization (the multipliers and shifts of the convolutions and fully connected",
         "layers) is recomputed before each operator's eval, into scratch shared across",
-        "operators, instead of kept for the whole run. An arena limit below the fastest plan",
-        "picks the cheapest tradeoff that fits (`run --arena-limit BYTES`;",
-        "`Interpreter::Setup` given that little); `inspect --json` reports",
-        "`smallest_arena_bytes`. `smallest cost`: the extra instructions per inference in the",
-        "smallest arena over the fastest plan (callgrind as below, `run --arena-limit",
-        "<smallest>`); `-` where trading saves no bytes.",
+        "operators, instead of kept for the whole run. An arena limit picks the fastest",
+        "plan that fits, trading the least speed (`run --arena-limit BYTES`;",
+        "`Interpreter::Setup` given that much); `inspect --json` reports",
+        "`smallest_arena_bytes` and `fastest_arena_bytes`. `smallest cost`: the extra",
+        "instructions per inference in the smallest arena over the fastest plan (callgrind as",
+        "below, `run --arena-limit <smallest>`); `-` where trading saves no bytes.",
+        "`insns/inference` and the TFLM comparisons are the default plan's.",
         "Wall ratio: microml seconds per invoke / TFLM's (the package), each timed around its",
         "invoke calls over %d invocations, best of 3, measured now (below 1 = microml faster)." % args.wall_repeat,
         "",
-        "| model | arena | TFLM arena | vs TFLM | smallest | smallest vs TFLM | floor | "
-        "floor vs TFLM | insns/inference | smallest cost | TFLM now | TFLM meta | vs TFLM meta | "
-        "wall ratio |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| model | arena | TFLM arena | vs TFLM | fastest | fastest vs TFLM | default cost | "
+        "smallest | smallest vs TFLM | floor | floor vs TFLM | insns/inference | smallest cost | "
+        "TFLM now | TFLM meta | vs TFLM meta | wall ratio |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        lines.append("| %s | %d | %d | %.2fx | %d | %.2fx | %d | %.2fx | %d | %s | %d | %d | %.2fx | %.2f |" % (
-            r["model"], r["arena"], r["tflm_arena"], r["arena"] / r["tflm_arena"], r["smallest"],
-            r["smallest"] / r["tflm_arena"], r["floor"], r["floor"] / r["tflm_arena"], r["insns"],
-            fmt_overhead(r["insns_smallest"], r["insns"]), r["tflm_insns_now"],
+        lines.append("| %s | %d | %d | %.2fx | %d | %.2fx | %s | %d | %.2fx | %d | %.2fx | %d | %s | "
+                     "%d | %d | %.2fx | %.2f |" % (
+            r["model"], r["arena"], r["tflm_arena"], r["arena"] / r["tflm_arena"], r["fastest"],
+            r["fastest"] / r["tflm_arena"],
+            fmt_overhead(r["insns"], r["insns_fastest"]) if r["fastest"] > r["arena"] else "-",
+            r["smallest"], r["smallest"] / r["tflm_arena"], r["floor"], r["floor"] / r["tflm_arena"],
+            r["insns"], fmt_overhead(r["insns_smallest"], r["insns_fastest"]), r["tflm_insns_now"],
             r["tflm_insns_meta"], r["tflm_insns_meta"] / r["insns"] if r["insns"] else float("nan"),
             r["wall_ratio"]))
-    lines.append("| geomean | | | %.2fx | | %.2fx | | %.2fx | | | | | | |" % (
+    lines.append("| geomean | | | %.2fx | | %.2fx | | | %.2fx | | %.2fx | | | | | | |" % (
         geomean([r["arena"] / r["tflm_arena"] for r in rows]),
+        geomean([r["fastest"] / r["tflm_arena"] for r in rows]),
         geomean([r["smallest"] / r["tflm_arena"] for r in rows]),
         geomean([r["floor"] / r["tflm_arena"] for r in rows])))
     lines.append("")
@@ -278,20 +292,23 @@ def cortex_m_cpu(cpu, models, tflm):
                                           rows[m]["log"][-1500:]), flush=True)
         print("%-4s %-32s insns %s" % (cpu, m, fmt_int(rows[m]["insns"]) if m in rows else "build failed"),
               flush=True)
-    # The tradeoffs, where they take the arena below the fastest plan.
-    small = {m: r["smallest"] for m, r in rows.items() if r["smallest"] and r["arena"]
-             and r["smallest"] < r["arena"]}
-    if small:
+    # The default plan and the smallest, where they take the arena below the
+    # fastest plan (the image's): images built with exactly that arena.
+    for kind in ("default", "smallest"):
+        sized = {m: r[kind] for m, r in rows.items() if r[kind] and r["arena"] and r[kind] < r["arena"]}
+        if not sized:
+            continue
         started = time.time()
-        small_images = cortex_m.build(cpu, models, SHARED / "models", directory, log,
-                                      small_arenas=small)
-        print("%s: built %d of %d smallest-arena images in %.0f s" % (
-            cpu, len(small_images), len(small), time.time() - started), flush=True)
-        for m in small:
-            r = rows[m]["small"] = cortex_m.measure_invocations(cpu, small_images[m], traded=True) \
-                if m in small_images else {"pass": False, "insns": None, "log": "build failed"}
-            print("%-4s %-32s smallest arena %s: insns %s (%s)%s" % (
-                cpu, m, fmt_int(small[m]), fmt_int(r["insns"]), fmt_overhead(r["insns"], rows[m]["insns"]),
+        sized_images = cortex_m.build(cpu, models, SHARED / "models", directory, log,
+                                      small_arenas=sized)
+        print("%s: built %d of %d %s-arena images in %.0f s" % (
+            cpu, len(sized_images), len(sized), kind, time.time() - started), flush=True)
+        for m in sized:
+            r = rows[m][kind + "_run"] = cortex_m.measure_invocations(cpu, sized_images[m], traded=True) \
+                if m in sized_images else {"pass": False, "insns": None, "log": "build failed"}
+            print("%-4s %-32s %s arena %s: insns %s (%s)%s" % (
+                cpu, m, kind, fmt_int(sized[m]), fmt_int(r["insns"]),
+                fmt_overhead(r["insns"], rows[m]["insns"]),
                 "" if r["pass"] else " FAILED\n" + r["log"][-1500:]), flush=True)
     # TFLM's figures: this core's where the document has them, else the M4's.
     cmsis_insns = "%s CMSIS-NN" % core
@@ -303,36 +320,40 @@ def cortex_m_cpu(cpu, models, tflm):
         "| model | MACs | insns/inference | TFLM ref | TFLM CMSIS-NN | vs CMSIS-NN | insns/MAC | "
         "CMSIS-NN insns/MAC | code | TFLM code ref (M4) | TFLM code CMSIS-NN | arena | "
         "TFLM arena ref (M4) | TFLM arena CMSIS-NN | arena vs CMSIS-NN | floor | "
-        "floor vs CMSIS-NN | smallest arena | smallest vs CMSIS-NN | smallest cost | output |",
+        "floor vs CMSIS-NN | default arena | default vs CMSIS-NN | default cost | "
+        "smallest arena | smallest vs CMSIS-NN | smallest cost | output |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-        "---:|---:|---|",
+        "---:|---:|---:|---:|---:|---|",
     ]
     for m in models:
         t = tflm.get(m, {})
         mac = macs.model_macs(SHARED / "models" / m / "model.tflite")
         r = rows.get(m)
         if r is None:
-            lines.append("| %s | %s | build failed | | | | | | | | | | | | | | | | | | |" % (
-                m, fmt_int(mac)))
+            lines.append("| %s | %s | build failed |" % (m, fmt_int(mac)) + " |" * 21)
             continue
         ref = cortex_m.tflm_column(t, "%s ref" % core)
         cmsis = cortex_m.tflm_column(t, cmsis_insns)
         arena_cmsis = cortex_m.tflm_column(t, *cmsis_arena)
-        small = r.get("small")
+        standard, small = r.get("default_run"), r.get("smallest_run")
         if not r["pass"]:
             output = "**FAIL**"
+        elif standard is not None and not standard["pass"]:
+            output = "**FAIL** (default arena)"
         elif small is not None and not small["pass"]:
             output = "**FAIL** (smallest arena)"
         else:
             output = "match"
-        lines.append("| %s |" % m + " %s |" * 20 % (
+        lines.append("| %s |" % m + " %s |" * 23 % (
             fmt_int(mac), fmt_int(r["insns"]), fmt_int(ref), fmt_int(cmsis),
             fmt_ratio(r["insns"], cmsis, "%.2fx"), fmt_ratio(r["insns"], mac),
             fmt_ratio(cmsis, mac), fmt_int(r["code"]),
             fmt_int(cortex_m.tflm_column(t, "code M4 ref")), fmt_int(cortex_m.tflm_column(t, *cmsis_code)),
             fmt_int(r["arena"]), fmt_int(cortex_m.tflm_column(t, "arena M4 ref")),
             fmt_int(arena_cmsis), fmt_ratio(r["arena"], arena_cmsis, "%.2fx"), fmt_int(r.get("floor")),
-            fmt_ratio(r.get("floor"), arena_cmsis, "%.2fx"), fmt_int(r["smallest"]),
+            fmt_ratio(r.get("floor"), arena_cmsis, "%.2fx"), fmt_int(r["default"]),
+            fmt_ratio(r["default"], arena_cmsis, "%.2fx"),
+            fmt_overhead(standard["insns"], r["insns"]) if standard else "-", fmt_int(r["smallest"]),
             fmt_ratio(r["smallest"], arena_cmsis, "%.2fx"),
             fmt_overhead(small["insns"], r["insns"]) if small else "-", output))
     lines += [
@@ -380,16 +401,20 @@ def cortex_m_section(args):
         "size over CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED (`bench/macs.py`). `code` =",
         "the image's `.text` minus the embedded model, input and golden output bytes (runtime,",
         "kernels the model uses, startup, libc, and about 0.8 KB of the image measuring its",
-        "smallest arena). `arena` = microml's arena on the 32-bit target; `floor` = the most",
+        "smaller arenas). `arena` = microml's arena on the 32-bit target for the fastest plan,",
+        "which the image's arena holds; `default arena` = what a measured arena gets (ml.Model,",
+        "the CLI): per-channel requantization recomputed before each eval where that is",
+        "smaller, with `default cost` its extra instructions per inference (an image built with",
+        "exactly that arena); `floor` = the most",
         "activation and scratch bytes alive during one operator on the target (as on the host);",
         "TFLM's is `arena_used_bytes()`. `smallest arena`: the least arena on the target, setup",
         "trading speed for memory as on the host (row bands, recomputed per-channel",
         "requantization; the image measures it before setup; an arena that small makes",
         "`Interpreter::Setup` pick that plan); `smallest cost`: the extra instructions per",
         "inference of an image built with exactly that arena (`MICROML_CORTEX_M_SMALL_ARENAS`)",
-        "over the plain image (the M4's FPU is single precision: recomputed scales' double-",
-        "precision math runs in software there), `-` where trading saves no bytes. `output` = the images'",
-        "checks against the golden output (both images where there are two).",
+        "over the fastest (the M4's FPU is single precision: recomputed scales are worked out",
+        "in integers there), `-` where trading saves no bytes. `output` = the images' checks",
+        "against the golden output (every image of the model).",
         "Operator shares come from one profiled inference (`scripts/profile.sh MODEL --cpu CPU`",
         "prints the whole table). `scripts/bench.sh --cortex-m-only` regenerates this part alone.",
         "",

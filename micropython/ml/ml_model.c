@@ -406,8 +406,10 @@ NORETURN static void raise_engine_error(ml_model_obj_t* self, ml_status_t status
 }
 
 // arena_limit= (microml's extension of OpenMV's API): a positive int of
-// bytes, or None for no limit. An int beyond size_t is compared, never
-// truncated: no arena can reach it, so it limits nothing.
+// bytes, or None for no limit (the default plan). An int beyond size_t is
+// compared, never truncated: no arena can reach it, so it limits nothing and,
+// like any limit above every plan, buys the fastest plan. SIZE_MAX itself
+// means no limit to the engine.
 static size_t arena_limit_bytes(mp_obj_t value) {
   if (value == mp_const_none) {
     return SIZE_MAX;
@@ -431,8 +433,9 @@ static size_t arena_limit_bytes(mp_obj_t value) {
   }
   // A positive big int: its low bits are the whole value if it fits in size_t.
   size_t low = (size_t)mp_obj_get_int_truncated(value);
-  if (!mp_obj_is_true(mp_binary_op(MP_BINARY_OP_EQUAL, value, mp_obj_new_int_from_uint(low)))) {
-    return SIZE_MAX;
+  if (low == SIZE_MAX ||
+      !mp_obj_is_true(mp_binary_op(MP_BINARY_OP_EQUAL, value, mp_obj_new_int_from_uint(low)))) {
+    return SIZE_MAX - 1;
   }
   return low;
 }

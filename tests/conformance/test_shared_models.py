@@ -43,6 +43,32 @@ def test_arena_not_above_tflm(cli, model_dir, record_property):
     assert ours <= tflm, f"{model_dir.name}: arena_bytes {ours} > TFLM's {tflm}"
 
 
+@pytest.mark.suite("arena limit", "bit-exact in the fastest plan")
+@pytest.mark.parametrize("model_dir", MODELS, ids=IDS)
+def test_fastest_plan(cli, model_dir, tmp_path, record_property):
+    """The default arena recomputes per-channel scales where that makes it
+    smaller; a limit above every plan buys the fastest one back, with TFLM's
+    golden outputs too."""
+    meta = util.load_meta(model_dir)
+    model = model_dir / "model.tflite"
+    default = cli.inspect(model)
+    roomy = cli.check(cli("inspect", model, "--json", "--arena-limit", 1 << 30))
+    fastest = json.loads(roomy.stdout_text)
+    record_property("fastest_arena_bytes", fastest["arena_bytes"])
+    assert fastest["arena_tradeoff"] == "none"
+    assert default["arena_tradeoff"] in ("none", "recomputed_scales")
+    assert (default["arena_bytes"] < fastest["arena_bytes"]) == (
+        default["arena_tradeoff"] == "recomputed_scales")
+    repeat = "1" if meta.get("variable_tensors", 0) else "2"
+    expected = expected_outputs(model_dir)
+    outputs = cli.run_ok(model, util.model_inputs(model_dir), tmp_path, len(expected),
+                         "--arena-limit", str(1 << 30), "--repeat", repeat)
+    problems = [util.compare_outputs(got, path.read_bytes(), dtype, path.name)
+                for got, (path, dtype) in zip(outputs, expected)]
+    problems = [p for p in problems if p]
+    assert not problems, f"{model_dir.name} in the fastest plan: " + "; ".join(problems)
+
+
 @pytest.mark.suite("arena limit", "bit-exact in the smallest arena")
 @pytest.mark.parametrize("model_dir", MODELS, ids=IDS)
 def test_smallest_arena(cli, model_dir, tmp_path, record_property):
@@ -58,7 +84,8 @@ def test_smallest_arena(cli, model_dir, tmp_path, record_property):
     limited = cli.check(cli("inspect", model, "--json", "--arena-limit", smallest))
     report = json.loads(limited.stdout_text)
     assert report["arena_bytes"] == smallest
-    assert (report["arena_tradeoff"] == "none") == (smallest == plain["arena_bytes"])
+    assert (report["arena_tradeoff"] == plain["arena_tradeoff"]) == (
+        smallest == plain["arena_bytes"])
     # A stateful model's golden output is its first invocation's.
     repeat = "1" if meta.get("variable_tensors", 0) else "2"
     expected = expected_outputs(model_dir)

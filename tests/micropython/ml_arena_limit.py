@@ -1,9 +1,11 @@
 # Model(..., arena_limit=BYTES): the fastest plan within the limit. person_detect
 # has per-channel int8 convolutions and 1x1 convolutions into stride-2
-# depthwise ones, so besides its plain plan it has smaller ones that trade
-# speed for memory (row bands, recomputed requantization, both). No arena size
-# is written here: the plain one is Model.ram without a limit, the smallest is
-# read from the MemoryError of a limit below every plan.
+# depthwise ones, so besides its fastest plan it has smaller ones that trade
+# speed for memory (recomputed requantization, row bands, both). Without a
+# limit it gets the default plan, its scales recomputed; a limit above every
+# plan buys the fastest. No arena size is written here: the default one is
+# Model.ram without a limit, the fastest is Model.ram with a limit beyond any
+# arena, the smallest is read from the MemoryError of a limit below every plan.
 import gc
 import ml
 
@@ -45,33 +47,39 @@ def too_small(limit):
         return str(e)
 
 
-plain = ml.Model(MODEL)
-plain_ram = plain.ram
-print("no limit is the default:", ml.Model(MODEL, arena_limit=None).ram == plain_ram)
+default = ml.Model(MODEL)
+default_ram = default.ram
+print("no limit is the default:", ml.Model(MODEL, arena_limit=None).ram == default_ram)
 
 text = too_small(1)
 figures = numbers(text)
 print("limit of 1 byte -> MemoryError naming the limit and two plans:", len(figures) == 3 and figures[0] == 1)
 smallest = figures[1]
-print("the larger plan named is the plain one:", figures[2] == plain_ram)
-print("trading speed makes the arena smaller:", 0 < smallest < plain_ram)
+print("the larger plan named is the default one:", figures[2] == default_ram)
+print("trading speed makes the arena smaller:", 0 < smallest < default_ram)
 
 print("-- limits at and around the plans")
-print("limit = plain: plain plan:", ml.Model(MODEL, arena_limit=plain_ram).ram == plain_ram)
-traded = ml.Model(MODEL, arena_limit=plain_ram - 1).ram
-print("limit = plain - 1: a traded plan:", smallest <= traded < plain_ram)
+fastest = ml.Model(MODEL, arena_limit=2**100)
+fastest_ram = fastest.ram
+print("a limit above every plan: the fastest plan, larger than the default:", fastest_ram > default_ram)
+print("limit = fastest: fastest plan:", ml.Model(MODEL, arena_limit=fastest_ram).ram == fastest_ram)
+print("limit = fastest - 1: the default plan:",
+      ml.Model(MODEL, arena_limit=fastest_ram - 1).ram == default_ram)
+print("limit = default: default plan:", ml.Model(MODEL, arena_limit=default_ram).ram == default_ram)
+traded = ml.Model(MODEL, arena_limit=default_ram - 1).ram
+print("limit = default - 1: a traded plan:", smallest <= traded < default_ram)
 print("limit = smallest: smallest plan:", ml.Model(MODEL, arena_limit=smallest).ram == smallest)
 text = too_small(smallest - 1)
 print("limit = smallest - 1: MemoryError naming the limit:", text is not None and str(smallest - 1) in text)
-print("  and both plans:", text is not None and numbers(text)[1:] == [smallest, plain_ram])
+print("  and both plans:", text is not None and numbers(text)[1:] == [smallest, default_ram])
 
-print("-- between the plans and at the smallest: same results as the plain plan")
-limit = (smallest + plain_ram) // 2
-for small in (ml.Model(MODEL, arena_limit=limit), ml.Model(MODEL, arena_limit=smallest)):
-    print("ram within the limit:", small.ram <= limit, smallest <= small.ram)
+print("-- the default plan, between the plans and at the smallest: same results as the fastest")
+limit = (smallest + default_ram) // 2
+for small in (default, ml.Model(MODEL, arena_limit=limit), ml.Model(MODEL, arena_limit=smallest)):
+    print("ram within the limit:", small.ram <= max(limit, default_ram), smallest <= small.ram)
     for seed in (1, 2):
         data = pattern(seed)
-        want = outputs(plain, data)
+        want = outputs(fastest, data)
         print("seed", seed, "identical scores and raw bytes:", outputs(small, data) == want)
 print("a different input gives different scores:", outputs(small, pattern(1)) != outputs(small, pattern(2)))
 
@@ -105,8 +113,10 @@ try:
 except TypeError:
     print("arena_limit as a third positional argument -> TypeError (keyword only)")
 
-print("-- beyond a machine word: no limit, never truncated")
-# 2**32 + 1 and 2**64 + 1 truncate to 1 in 32 and 64 bits.
-for label, big in (("2**31 + 1", 2**31 + 1), ("2**32 + 1", 2**32 + 1), ("2**63 + 1", 2**63 + 1),
-                   ("2**64 + 1", 2**64 + 1), ("2**100", 2**100)):
-    print(label, "-> plain plan:", ml.Model(MODEL, arena_limit=big).ram == plain_ram)
+print("-- beyond a machine word: limits nothing, never truncated")
+# 2**32 + 1 and 2**64 + 1 truncate to 1 in 32 and 64 bits; 2**32 - 1 and
+# 2**64 - 1 are SIZE_MAX, the engine's "no limit", in 32 and 64 bits.
+for label, big in (("2**31 + 1", 2**31 + 1), ("2**32 - 1", 2**32 - 1), ("2**32 + 1", 2**32 + 1),
+                   ("2**63 + 1", 2**63 + 1), ("2**64 - 1", 2**64 - 1), ("2**64 + 1", 2**64 + 1),
+                   ("2**100", 2**100)):
+    print(label, "-> fastest plan:", ml.Model(MODEL, arena_limit=big).ram == fastest_ram)

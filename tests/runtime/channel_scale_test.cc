@@ -1,6 +1,7 @@
-// QuantizeChannelScaleInIntegers (what cores without double-precision
-// hardware run) against the formula it reproduces, TFLM's
-// QuantizeMultiplier(double(input) * double(filter) / double(output)).
+// QuantizeChannelScale on every core (integers where the FPU has no double
+// precision, QuantizeMultiplier's bit-reading fast path elsewhere) against the
+// formula both reproduce: TFLM's QuantizeMultiplier, frexp and round, applied
+// to double(input) * double(filter) / double(output).
 #include <gtest/gtest.h>
 #include <string.h>
 
@@ -11,15 +12,44 @@
 
 namespace {
 
-void Expect(float input, float filter, float output) {
+void TflmQuantizeMultiplier(double real, int32_t* multiplier, int* shift) {
+  if (real == 0.0) {
+    *multiplier = 0;
+    *shift = 0;
+    return;
+  }
+  const double q = std::frexp(real, shift);
+  int64_t fixed = static_cast<int64_t>(std::round(q * static_cast<double>(1LL << 31)));
+  if (fixed == (1LL << 31)) {
+    fixed /= 2;
+    ++*shift;
+  }
+  if (*shift < -31) {
+    *shift = 0;
+    fixed = 0;
+  }
+  *multiplier = static_cast<int32_t>(fixed);
+}
+
+void ExpectMultiplier(double real) {
   int32_t want_m = 0, got_m = 0;
   int want_s = 0, got_s = 0;
-  microml::QuantizeMultiplier(
-      static_cast<double>(input) * static_cast<double>(filter) / static_cast<double>(output),
-      &want_m, &want_s);
+  TflmQuantizeMultiplier(real, &want_m, &want_s);
+  microml::QuantizeMultiplier(real, &got_m, &got_s);
+  ASSERT_EQ(got_m, want_m) << real;
+  ASSERT_EQ(got_s, want_s) << real;
+}
+
+void Expect(float input, float filter, float output) {
+  const double real =
+      static_cast<double>(input) * static_cast<double>(filter) / static_cast<double>(output);
+  int32_t want_m = 0, got_m = 0;
+  int want_s = 0, got_s = 0;
+  TflmQuantizeMultiplier(real, &want_m, &want_s);
   microml::QuantizeChannelScaleInIntegers(input, filter, output, &got_m, &got_s);
   ASSERT_EQ(got_m, want_m) << input << " " << filter << " " << output;
   ASSERT_EQ(got_s, want_s) << input << " " << filter << " " << output;
+  ExpectMultiplier(real);
 }
 
 float FromBits(uint32_t bits) {
@@ -84,6 +114,26 @@ TEST(ChannelScale, Extremes) {
     for (float f : values) {
       for (float o : values) Expect(a, f, o);
     }
+  }
+}
+
+// QuantizeMultiplier takes any double (other kernels' effective scales):
+// negative, subnormal and zero values leave the fast path and must still agree.
+TEST(ChannelScale, AnyDoubles) {
+  std::mt19937_64 rng(4);
+  for (int i = 0; i < 2000000; ++i) {
+    uint64_t bits = rng();
+    if (i % 4 == 0) bits &= 0x800FFFFFFFFFFFFFull;  // subnormals and zeros
+    double real = 0;
+    memcpy(&real, &bits, sizeof(real));
+    if (std::isfinite(real)) ExpectMultiplier(real);
+  }
+  // Around the 31-bit rounding's carry into the next power of two, and the
+  // smallest results kept.
+  for (const double real :
+       {0.5, 1.0, -1.0, 0x1.fffffffffffffp-1, 0x1.ffffffffp-1, 0x1.fffffffe00001p-1,
+        -0x1.fffffffe00001p-1, 0x1p-32, 0x1.ffffffffffffep-33, 0x1p-1022}) {
+    ExpectMultiplier(real);
   }
 }
 

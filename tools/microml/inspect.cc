@@ -109,6 +109,7 @@ int Inspect(int argc, char** argv) {
           ", \"arena_plan_bytes\": " + std::to_string(loaded.interpreter.plan_bytes()) +
           ", \"arena_plan_floor_bytes\": " + std::to_string(loaded.interpreter.plan_floor_bytes()) +
           ", \"smallest_arena_bytes\": " + std::to_string(loaded.smallest_arena_bytes) +
+          ", \"fastest_arena_bytes\": " + std::to_string(loaded.fastest_arena_bytes) +
           ", \"recomputes_scales\": " + (microml::RecomputesScales(tradeoff) ? "true" : "false") +
           ", \"arena_tradeoff\": \"" + TradeoffName(tradeoff) + "\"" +
           ", \"band_pairs\": " + std::to_string(loaded.interpreter.band_pairs());
@@ -161,6 +162,10 @@ int Inspect(int argc, char** argv) {
       if (loaded.smallest_arena_bytes < loaded.arena_bytes) {
         printf("smallest arena: %zu bytes, trading speed for memory (--arena-limit)\n",
                loaded.smallest_arena_bytes);
+      }
+      if (loaded.fastest_arena_bytes > loaded.arena_bytes) {
+        printf("fastest plan: %zu bytes, per-channel scales computed once (--arena-limit)\n",
+               loaded.fastest_arena_bytes);
       }
     }
   }

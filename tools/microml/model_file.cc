@@ -98,22 +98,24 @@ int ParseLoadOption(int argc, char** argv, int* i, LoadOptions* options) {
               text);
       return -1;
     }
-    options->arena_limit = static_cast<size_t>(value);
+    // SIZE_MAX stands for no limit (the default plan); a limit that large
+    // limits nothing either, so it buys the fastest plan like any other.
+    options->arena_limit = value == SIZE_MAX ? SIZE_MAX - 1 : static_cast<size_t>(value);
     return 1;
   }
   if (strcmp(argv[*i], "--arena-tradeoff") == 0 && has_value) {
     const char* name = argv[++*i];
     for (const microml::ArenaTradeoff t :
-         {microml::ArenaTradeoff::kNone, microml::ArenaTradeoff::kRowBands,
-          microml::ArenaTradeoff::kRecomputedScales, microml::ArenaTradeoff::kAll}) {
+         {microml::ArenaTradeoff::kNone, microml::ArenaTradeoff::kRecomputedScales,
+          microml::ArenaTradeoff::kRowBands, microml::ArenaTradeoff::kAll}) {
       if (strcmp(name, TradeoffName(t)) == 0) {
         options->least = t;
         return 1;
       }
     }
     fprintf(stderr,
-            "microml: error: --arena-tradeoff is '%s', expected none, row_bands, "
-            "recomputed_scales or all\n",
+            "microml: error: --arena-tradeoff is '%s', expected none, "
+            "recomputed_scales, row_bands or all\n",
             name);
     return -1;
   }
@@ -146,15 +148,21 @@ bool LoadModel(const std::string& path, LoadedModel* loaded, std::string* error,
     work_bytes *= 2;
   }
   if (status == microml::Status::kOk) {
-    // Below every plan, the limit of 0 bytes makes measuring report the smallest.
+    // Below every plan, the limit of 0 bytes makes measuring report the
+    // smallest; above every plan, a limit short of SIZE_MAX (no limit) the
+    // fastest.
     microml::ErrorMessage below;
     loaded->smallest_arena_bytes = 0;
+    loaded->fastest_arena_bytes = 0;
     if (options.find_smallest) {
       microml::Interpreter::MeasureArena(loaded->model, *ops, work.data(), work.size(),
                                          &loaded->smallest_arena_bytes, &below, 0);
+      microml::Interpreter::MeasureArena(loaded->model, *ops, work.data(), work.size(),
+                                         &loaded->fastest_arena_bytes, &below, SIZE_MAX - 1);
     }
     if (loaded->smallest_arena_bytes == 0) loaded->smallest_arena_bytes = loaded->arena_bytes;
-    if (options.arena_limit < loaded->arena_bytes) {
+    if (loaded->fastest_arena_bytes == 0) loaded->fastest_arena_bytes = loaded->arena_bytes;
+    if (options.arena_limit != SIZE_MAX) {
       status = microml::Interpreter::MeasureArena(loaded->model, *ops, work.data(), work.size(),
                                                   &loaded->arena_bytes, &message,
                                                   options.arena_limit, options.least);

@@ -42,9 +42,10 @@ struct LoadedModel {
   microml::Model model;
   AlignedBuffer arena;
   size_t arena_bytes = 0;
-  // The least arena the model runs in (per-channel scales recomputed at each
-  // inference where that is smaller).
+  // The least arena the model runs in (trading speed for memory), and the
+  // arena of the fastest plan (per-channel scales computed once).
   size_t smallest_arena_bytes = 0;
+  size_t fastest_arena_bytes = 0;
   microml::Interpreter interpreter;
 };
 
@@ -58,7 +59,7 @@ struct LoadOptions {
   size_t arena_limit = SIZE_MAX;
   // ...trading at least this much speed for memory.
   microml::ArenaTradeoff least = microml::ArenaTradeoff::kNone;
-  // Measures smallest_arena_bytes too.
+  // Measures smallest_arena_bytes and fastest_arena_bytes too.
   bool find_smallest = false;
 };
 

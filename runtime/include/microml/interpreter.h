@@ -33,14 +33,14 @@ using OpObserver = void (*)(void* user, uint32_t subgraph, uint32_t op_index, bo
 // the first of these, cheapest first, whose plan fits.
 enum class ArenaTradeoff : uint8_t {
   kNone,
+  // Per-channel requantization recomputed before each operator's eval, in
+  // scratch shared across operators (a double division and a few integer
+  // operations per output channel; integers only on a single-precision FPU).
+  kRecomputedScales,
   // Pairs of window operators run a band of rows at a time, so that the
   // tensor between them never exists whole (more kernel calls and a few rows
   // copied; see detail::BandPair).
   kRowBands,
-  // Per-channel requantization recomputed before each operator's eval, in
-  // scratch shared across operators (a few double-precision operations per
-  // output channel: in software on a single-precision FPU).
-  kRecomputedScales,
   // Both.
   kAll,
 };
@@ -196,11 +196,15 @@ class Interpreter {
   // error says how many do).
   //
   // Setup takes the fastest plan that fits its arena, trying the
-  // ArenaTradeoffs in order. With `arena_limit`, the size reported is the
-  // fastest plan within it; when even the smallest is above it, the status is
-  // kArenaTooSmall, *arena_bytes the smallest, and the error names the
-  // fastest and the smallest. kArenaTooSmall with *arena_bytes untouched means
-  // `work` was too small.
+  // ArenaTradeoffs in order. With no `arena_limit`, the size reported is the
+  // default plan's: the smaller of the fastest and the one recomputing
+  // per-channel scales, which costs under 1% of a convolution network's
+  // instructions for most of its metadata (bench/RESULTS.md); an arena as
+  // large as the fastest plan's buys that plan. With `arena_limit`, the size
+  // reported is the fastest plan within it; when even the smallest is above
+  // it, the status is kArenaTooSmall, *arena_bytes the smallest, and the
+  // error names the fastest and the smallest. kArenaTooSmall with
+  // *arena_bytes untouched means `work` was too small.
   static Status MeasureArena(const Model& model, const OpResolver& resolver, void* work,
                              size_t work_size, size_t* arena_bytes, ErrorMessage* error,
                              size_t arena_limit = SIZE_MAX,

@@ -105,10 +105,61 @@ detail::RecomputedScales* FirstRecomputed(const detail::Session& s, uint32_t g) 
   return r;
 }
 
+// Puts the main subgraph's recomputed-scales records in the order chosen for
+// it, so that each inference walks them with a cursor.
+void SortRecomputed(detail::Session& s) {
+  detail::RecomputedScales* rest = s.recomputed;
+  detail::RecomputedScales* sorted = nullptr;
+  while (rest != nullptr && rest->subgraph == 0) {
+    detail::RecomputedScales* r = rest;
+    rest = rest->next;
+    detail::RecomputedScales** slot = &sorted;
+    while (*slot != nullptr && s.position[(*slot)->op] <= s.position[r->op]) slot = &(*slot)->next;
+    r->next = *slot;
+    *slot = r;
+  }
+  detail::RecomputedScales** end = &sorted;
+  while (*end != nullptr) end = &(*end)->next;
+  *end = rest;
+  if (rest == nullptr) s.recomputed_tail = end;
+  s.recomputed = sorted;
+}
+
 constexpr uint16_t kNotPlanned = 0xFFFFu;
 
-constexpr ArenaTradeoff kTradeoffs[] = {ArenaTradeoff::kNone, ArenaTradeoff::kRowBands,
-                                        ArenaTradeoff::kRecomputedScales, ArenaTradeoff::kAll};
+constexpr ArenaTradeoff kTradeoffs[] = {ArenaTradeoff::kNone, ArenaTradeoff::kRecomputedScales,
+                                        ArenaTradeoff::kRowBands, ArenaTradeoff::kAll};
+
+// The arenas the tradeoffs tried so far need, for Setup and MeasureArena to
+// report (0: setup ran out before planning, so the size is not known).
+struct TradeoffSizes {
+  bool tried = false;
+  size_t first = 0;     // the first tried: the fastest plan allowed
+  size_t lean = 0;      // the least up to kRecomputedScales: the default plan
+  size_t smallest = 0;  // the least of all
+
+  void Add(ArenaTradeoff tradeoff, size_t used) {
+    if (!tried) first = used;
+    tried = true;
+    if (used == 0) return;
+    if (tradeoff <= ArenaTradeoff::kRecomputedScales && (lean == 0 || used < lean)) lean = used;
+    if (smallest == 0 || used < smallest) smallest = used;
+  }
+  size_t standard() const { return lean != 0 ? lean : first; }
+
+  // The error when even the smallest plan is above `limit`.
+  Status Refuse(ErrorMessage* error, const char* limit_text, size_t limit) const {
+    if (smallest == standard()) {
+      return error->Set(Status::kArenaTooSmall,
+                        "%s of %zu bytes is below the %zu bytes this model needs", limit_text,
+                        limit, smallest);
+    }
+    return error->Set(Status::kArenaTooSmall,
+                      "%s of %zu bytes is below the smallest arena this model runs in, %zu bytes "
+                      "(trading speed for memory; %zu by default)",
+                      limit_text, limit, smallest, standard());
+  }
+};
 
 // In-place execution: output 0 of an operator whose kernel allows it takes
 // over the buffer of an input that dies there (and is not KeptAfter), so the
@@ -149,12 +200,30 @@ uint32_t ShareInPlace(const detail::Session& s, uint32_t g, uint16_t* plan_index
   return merged;
 }
 
+const KernelRegistration* KernelOf(const detail::Session& s, const OperatorRef& op) {
+  const OperatorCodeRef code = s.model->operator_code(op.opcode_index());
+  return s.resolver->Find(code.builtin_code,
+                          code.custom_code.size > 0 ? code.custom_code.data : nullptr);
+}
+
+bool AnyWindowKernel(const detail::Session& s) {
+  for (uint32_t g = 0; g < s.num_subgraphs; ++g) {
+    const SubgraphRef graph = s.model->subgraph(g);
+    for (uint32_t i = 0; i < graph.num_operators(); ++i) {
+      const KernelRegistration* kernel = KernelOf(s, graph.op(i));
+      if (kernel != nullptr && kernel->window_overlap != nullptr) return true;
+    }
+  }
+  return false;
+}
+
 // Window operators whose kernel walks its output in order may write it over
 // the rows of a dying input 0 it has read (the same tensors in-place sharing
 // may give away), as far as PrepareOps found. Fills `overlaps`; returns how
 // many.
 uint32_t CollectOverlaps(const detail::Session& s, uint32_t g, const uint16_t* plan_index,
                          const PlanBuffer* buffers, PlanOverlap* overlaps) {
+  if (s.window_leads == nullptr) return 0;
   const detail::SubgraphState& state = s.subgraphs[g];
   const SubgraphRef graph = s.model->subgraph(g);
   uint32_t first_op = 0;
@@ -354,22 +423,16 @@ Status Session::RunSubgraph(uint32_t index) {
   const RecomputedScales* recomputed = FirstRecomputed(*this, index);
   const BandPair* band = bands;
   while (band != bands + num_bands && band->subgraph < index) ++band;
-  // Row bands and an order of its own never come together (see MayReorder).
-  const bool reordered = index == 0 && order != nullptr;
   for (uint32_t at = 0; at < state.num_ops && status == Status::kOk; ++at) {
     const uint32_t i = OpAt(*this, index, at);
     const OperatorRef op = graph.op(i);
     const bool paired = band != bands + num_bands && band->subgraph == index && band->op == i;
     const uint32_t last = paired ? i + 1 : i;
-    if (reordered) {
-      for (const RecomputedScales* r = recomputed; r != nullptr && r->subgraph == 0; r = r->next) {
-        if (r->op == i) FillChannelScales(*r);
-      }
-    } else {
-      for (; recomputed != nullptr && recomputed->subgraph == index && recomputed->op <= last;
-           recomputed = recomputed->next) {
-        FillChannelScales(*recomputed);
-      }
+    // The records run in execution order (see SortRecomputed).
+    for (; recomputed != nullptr && recomputed->subgraph == index &&
+           (recomputed->op == i || recomputed->op == last);
+         recomputed = recomputed->next) {
+      FillChannelScales(*recomputed);
     }
     if (paired) {
       // A profile counts the pair as its first operator.
@@ -459,28 +522,18 @@ Status Interpreter::Setup(const Model& model, const OpResolver& resolver, void* 
   // Whole 8-byte units only: setup temporaries stack down from the end and
   // must stay aligned (scratch requests are allocated one by one).
   const size_t usable = (arena_size - skip) & ~static_cast<size_t>(7);
-  // Plan sizes of the tradeoffs tried (0 when setup ran out before planning).
-  size_t fastest = 0, smallest = SIZE_MAX;
-  bool first = true;
+  TradeoffSizes sizes;
   Status status = Status::kOk;
   for (const ArenaTradeoff tradeoff : kTradeoffs) {
     if (tradeoff < least) continue;
     error_.Clear();
     status = Attempt(model, resolver, start, usable, false, tradeoff, &error_);
     if (status != Status::kArenaTooSmall) break;
-    if (first) fastest = arena_used_;
-    first = false;
-    if (arena_used_ > 0 && arena_used_ < smallest) smallest = arena_used_;
+    sizes.Add(tradeoff, arena_used_);
   }
-  if (status == Status::kArenaTooSmall && fastest > 0 && smallest < fastest) {
-    error_.Set(Status::kArenaTooSmall,
-               "arena too small: model needs %zu bytes, %zu at the least when trading speed "
-               "for memory; given %zu",
-               fastest, smallest, usable);
-  } else if (status == Status::kArenaTooSmall && fastest > 0) {
-    // The last tradeoff tried may have needed more than the first.
-    error_.Set(Status::kArenaTooSmall, "arena too small: model needs %zu bytes, given %zu", fastest,
-               usable);
+  // Without a plan size the message is setup's own (what it ran out placing).
+  if (status == Status::kArenaTooSmall && sizes.smallest > 0) {
+    sizes.Refuse(&error_, "arena", usable);
   }
   if (status != Status::kOk) return status;
   inputs_ = model.subgraph(0).inputs();
@@ -527,27 +580,20 @@ Status Interpreter::MeasureArena(const Model& model, const OpResolver& resolver,
   uint8_t* start = static_cast<uint8_t*>(work) + skip;
   const size_t usable = (work_size - skip) & ~static_cast<size_t>(7);
   Interpreter probe;
-  size_t fastest = 0, smallest = SIZE_MAX;
+  TradeoffSizes sizes;
   for (const ArenaTradeoff tradeoff : kTradeoffs) {
     if (tradeoff < least) continue;
     MICROML_RETURN_IF_ERROR(probe.Attempt(model, resolver, start, usable, true, tradeoff, error));
-    if (probe.arena_used_ <= arena_limit) {
-      *arena_bytes = probe.arena_used_;
+    sizes.Add(tradeoff, probe.arena_used_);
+    const bool unlimited = arena_limit == SIZE_MAX;
+    if (unlimited ? tradeoff >= ArenaTradeoff::kRecomputedScales
+                  : probe.arena_used_ <= arena_limit) {
+      *arena_bytes = unlimited ? sizes.standard() : probe.arena_used_;
       return Status::kOk;
     }
-    if (fastest == 0) fastest = probe.arena_used_;  // every measure plans
-    if (probe.arena_used_ < smallest) smallest = probe.arena_used_;
   }
-  *arena_bytes = smallest;
-  if (smallest == fastest) {
-    return error->Set(Status::kArenaTooSmall,
-                      "arena limit of %zu bytes is below the %zu bytes this model needs",
-                      arena_limit, fastest);
-  }
-  return error->Set(Status::kArenaTooSmall,
-                    "arena limit of %zu bytes is below the smallest arena this model runs in, "
-                    "%zu bytes (trading speed for memory; %zu without)",
-                    arena_limit, smallest, fastest);
+  *arena_bytes = sizes.smallest;
+  return sizes.Refuse(error, "arena limit", arena_limit);
 }
 
 Status Interpreter::SetupImpl() {
@@ -597,11 +643,14 @@ Status Interpreter::SetupImpl() {
     }
   }
   for (uint32_t g = 0; g < s.num_subgraphs; ++g) MICROML_RETURN_IF_ERROR(BindTensors(g));
-  // Before any scratch request: those stay contiguous in the tail.
-  s.window_leads =
-      static_cast<detail::WindowLead*>(s.AllocateTemp(total_ops * sizeof(detail::WindowLead)));
-  if (s.window_leads == nullptr && total_ops > 0) {
-    return s.OutOfMemory(total_ops * sizeof(detail::WindowLead), "window operator records");
+  // Before any scratch request: those stay contiguous in the tail. Only for
+  // models with window operators: on tiny models these records set the arena.
+  if (AnyWindowKernel(s)) {
+    s.window_leads =
+        static_cast<detail::WindowLead*>(s.AllocateTemp(total_ops * sizeof(detail::WindowLead)));
+    if (s.window_leads == nullptr) {
+      return s.OutOfMemory(total_ops * sizeof(detail::WindowLead), "window operator records");
+    }
   }
   if (RunsRowBands(s.tradeoff)) {
     s.row_windows = static_cast<RowWindow*>(s.AllocateTemp(total_ops * sizeof(RowWindow)));
@@ -613,7 +662,7 @@ Status Interpreter::SetupImpl() {
   s.recomputed_tail = &s.recomputed;
   for (uint32_t g = 0; g < s.num_subgraphs; ++g) {
     MICROML_RETURN_IF_ERROR(
-        PrepareOps(g, s.window_leads + first_op,
+        PrepareOps(g, s.window_leads != nullptr ? s.window_leads + first_op : nullptr,
                    s.row_windows != nullptr ? s.row_windows + first_op : nullptr));
     first_op += s.subgraphs[g].num_ops;
   }
@@ -715,8 +764,7 @@ Status Interpreter::PrepareOps(uint32_t subgraph, detail::WindowLead* leads, Row
   for (uint32_t i = 0; i < state.num_ops; ++i) {
     const OperatorRef op = graph.op(i);
     const OperatorCodeRef code = s.model->operator_code(op.opcode_index());
-    const KernelRegistration* kernel = s.resolver->Find(
-        code.builtin_code, code.custom_code.size > 0 ? code.custom_code.data : nullptr);
+    const KernelRegistration* kernel = KernelOf(s, op);
     OpContext ctx(&s, subgraph, i, op, &state.ops[i], state.tensors);
     if (kernel == nullptr || code.version < 1 || code.version > kernel->max_version) {
       char types[96];
@@ -737,7 +785,7 @@ Status Interpreter::PrepareOps(uint32_t subgraph, detail::WindowLead* leads, Row
     state.ops[i].kernel = kernel;
     const size_t head_before = s.head;
     MICROML_RETURN_IF_ERROR(kernel->prepare(ctx));
-    leads[i] = WindowLeadOf(ctx, *kernel, op, state.tensors);
+    if (leads != nullptr) leads[i] = WindowLeadOf(ctx, *kernel, op, state.tensors);
     if (rows != nullptr && (kernel->row_window == nullptr || !kernel->row_window(ctx, &rows[i]))) {
       rows[i] = {0, 0, 0};
     }
@@ -826,6 +874,7 @@ Status Interpreter::ChooseOrder(uint16_t* plan_index, PlanBuffer* buffers, PlanO
   for (uint32_t at = 0; at < n; ++at) position[kept[at]] = static_cast<uint16_t>(at);
   s.order = kept;
   s.position = position;
+  SortRecomputed(s);
   return Status::kOk;
 }
 

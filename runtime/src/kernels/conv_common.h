@@ -31,10 +31,16 @@ struct QuantParams {
   // Added to every input value (minus the input zero point).
   int32_t input_offset;
   int32_t output_offset;
-  int32_t act_min;
-  int32_t act_max;
-  float float_min;
-  float float_max;
+  // The clamp range: quantized variants read the integers, float ones the
+  // floats (the op data is arena bytes on every model).
+  union {
+    int32_t act_min;
+    float float_min;
+  };
+  union {
+    int32_t act_max;
+    float float_max;
+  };
 };
 
 struct ActivationQuant {

@@ -7,6 +7,7 @@
 #define MICROML_KERNELS_QUANTIZATION_H_
 
 #include <stdint.h>
+#include <string.h>
 
 #include <cmath>
 #include <limits>
@@ -17,6 +18,29 @@ namespace microml {
 // real ~= multiplier * 2^(shift - 31). Non-finite input yields 0 (callers reject
 // such scales before they get here).
 inline void QuantizeMultiplier(double real, int32_t* multiplier, int* shift) {
+  // Every valid scale is positive and normal: there frexp's fraction is the
+  // 53-bit mantissa over 2^53 and rounding it to 31 bits is an add and a
+  // shift. Per-channel scales recomputed before each eval take this path,
+  // where the library calls cost more than the rest of the work.
+  uint64_t bits = 0;
+  memcpy(&bits, &real, sizeof(bits));
+  const int biased = static_cast<int>(bits >> 52);  // the sign bit makes negatives > 0x7FF
+  if (biased > 0 && biased < 0x7FF) {
+    const uint64_t mantissa = (bits & ((uint64_t{1} << 52) - 1)) | (uint64_t{1} << 52);
+    uint64_t fixed = (mantissa + (uint64_t{1} << 21)) >> 22;
+    int exponent = biased - 1022;
+    if (fixed == (uint64_t{1} << 31)) {
+      fixed >>= 1;
+      ++exponent;
+    }
+    if (exponent < -31) {
+      exponent = 0;
+      fixed = 0;
+    }
+    *multiplier = static_cast<int32_t>(fixed);
+    *shift = exponent;
+    return;
+  }
   if (real == 0.0 || !std::isfinite(real)) {
     *multiplier = 0;
     *shift = 0;
