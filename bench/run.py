@@ -5,10 +5,11 @@ Figures, host:
 - host instructions per inference: callgrind count of 2 invocations minus 1,
   for microml's CLI and for TFLM (the tflite-micro package) measured now, next
   to the figure TFLM's own build recorded in meta.json;
-- arena bytes: microml's planned arena next to TFLM's arena_used_bytes, and
-  the smallest arena (setup trading speed for memory: window operator pairs
-  in row bands, per-channel scales recomputed before each eval; picked by
-  --arena-limit) with the instruction overhead of running in it;
+- arena bytes: microml's planned arena (the default plan: per-channel scales
+  recomputed before each eval where that is smaller) next to TFLM's
+  arena_used_bytes, the fastest plan's, and the smallest arena (setup trading
+  speed for memory: recomputed scales, window operator pairs in row bands;
+  picked by --arena-limit), with the instruction overhead of each;
 - wall-clock: microml / TFLM time ratio over repeated invocations (same run);
 - wall-clock vs LiteRT (the ai-edge-litert package, one thread, with XNNPACK and
   with its built-in kernels): milliseconds per invoke of all three, same run.

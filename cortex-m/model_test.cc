@@ -11,12 +11,13 @@
 // --op-profile), and the operators are listed as "model_test: op SUBGRAPH
 // INDEX NAME" lines in the order of their begin markers.
 //
-// Before setup the image measures, in its arena, the plain plan and the
-// smallest one (setup trading speed for memory: microml::ArenaTradeoff) on
-// this target: "model_test: smallest_arena_bytes S plain P". An image built
-// with an arena of S bytes (MICROML_CORTEX_M_SMALL_ARENAS) runs with a
-// tradeoff: setup prints it as "model_test: arena_tradeoff T" (the enum's
-// value, 0 for none).
+// Before setup the image measures, in its arena, the smallest plan and the
+// default one (setup trading speed for memory: microml::ArenaTradeoff) on
+// this target: "model_test: smallest_arena_bytes S" and "model_test:
+// default_arena_bytes D". An image built with an arena of S or D bytes
+// (MICROML_CORTEX_M_SMALL_ARENAS) runs with a tradeoff where that is smaller
+// than the fastest plan: setup prints it as "model_test: arena_tradeoff T"
+// (the enum's value, 0 for none).
 // Exit status: 0 pass, 1 fail.
 #include "microml/model.h"
 

@@ -53,7 +53,8 @@ bool ml_engine_input(const void* engine, size_t index, ml_tensor_t* out);
 bool ml_engine_output(const void* engine, size_t index, ml_tensor_t* out);
 
 // Temporary memory measuring needs, and the exact arena size Setup will use:
-// that of the fastest plan within `arena_limit` bytes (SIZE_MAX: no limit).
+// that of the fastest plan within `arena_limit` bytes (SIZE_MAX: no limit,
+// the default plan; see Interpreter::MeasureArena).
 // ML_ARENA_TOO_SMALL with *arena_bytes untouched means `work` was too small;
 // with *arena_bytes set, that even the smallest plan (*arena_bytes) is above
 // the limit, and the error names the limit and both plans.
