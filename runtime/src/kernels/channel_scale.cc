@@ -76,18 +76,7 @@ void QuantizeChannelScaleInIntegers(float input_scale, float filter_scale, float
     kept >>= 1;
     ++exponent;
   }
-  // frexp's fraction is kept / 2^53; times 2^31, rounded halves up.
-  uint64_t fixed = (kept + (uint64_t{1} << 21)) >> 22;
-  if (fixed == (uint64_t{1} << 31)) {
-    fixed >>= 1;
-    ++exponent;
-  }
-  if (exponent < -31) {
-    exponent = 0;
-    fixed = 0;
-  }
-  *multiplier = static_cast<int32_t>(fixed);
-  *shift = exponent;
+  MultiplierFromMantissa(kept, exponent, multiplier, shift);
 }
 
 }  // namespace microml

@@ -14,6 +14,24 @@
 
 namespace microml {
 
+// The multiplier and shift of frexp's fraction mantissa / 2^53 (mantissa in
+// [2^52, 2^53)) and exponent: the fraction rounded to 31 bits, halves up; a
+// carry into 2^31 halves it; below 2^-31 it is zero.
+inline void MultiplierFromMantissa(uint64_t mantissa, int exponent, int32_t* multiplier,
+                                   int* shift) {
+  uint64_t fixed = (mantissa + (uint64_t{1} << 21)) >> 22;
+  if (fixed == (uint64_t{1} << 31)) {
+    fixed >>= 1;
+    ++exponent;
+  }
+  if (exponent < -31) {
+    exponent = 0;
+    fixed = 0;
+  }
+  *multiplier = static_cast<int32_t>(fixed);
+  *shift = exponent;
+}
+
 // Splits `real` into a Q31 multiplier and a power-of-two exponent:
 // real ~= multiplier * 2^(shift - 31). Non-finite input yields 0 (callers reject
 // such scales before they get here).
@@ -27,18 +45,7 @@ inline void QuantizeMultiplier(double real, int32_t* multiplier, int* shift) {
   const int biased = static_cast<int>(bits >> 52);  // the sign bit makes negatives > 0x7FF
   if (biased > 0 && biased < 0x7FF) {
     const uint64_t mantissa = (bits & ((uint64_t{1} << 52) - 1)) | (uint64_t{1} << 52);
-    uint64_t fixed = (mantissa + (uint64_t{1} << 21)) >> 22;
-    int exponent = biased - 1022;
-    if (fixed == (uint64_t{1} << 31)) {
-      fixed >>= 1;
-      ++exponent;
-    }
-    if (exponent < -31) {
-      exponent = 0;
-      fixed = 0;
-    }
-    *multiplier = static_cast<int32_t>(fixed);
-    *shift = exponent;
+    MultiplierFromMantissa(mantissa, biased - 1022, multiplier, shift);
     return;
   }
   if (real == 0.0 || !std::isfinite(real)) {
