@@ -2,11 +2,14 @@
 // precision, QuantizeMultiplier's bit-reading fast path elsewhere) against the
 // formula both reproduce: TFLM's QuantizeMultiplier, frexp and round, applied
 // to double(input) * double(filter) / double(output).
+#include "kernels/channel_scale.h"
+
 #include <gtest/gtest.h>
 #include <string.h>
 
 #include <cmath>
 #include <random>
+#include <vector>
 
 #include "kernels/quantization.h"
 
@@ -113,6 +116,41 @@ TEST(ChannelScale, Extremes) {
   for (float a : values) {
     for (float f : values) {
       for (float o : values) Expect(a, f, o);
+    }
+  }
+}
+
+// A whole operator's channels at once, as recomputed scales run them: the
+// integer version (every core here, so that the host checks what the M4 runs)
+// and the one this core runs, against the formula channel by channel.
+TEST(ChannelScale, WholeOperators) {
+  std::mt19937 rng(5);
+  // Wide scales too, within what setup accepts (shifts held in a byte).
+  std::uniform_real_distribution<float> weight(-5.0f, 0.0f), wide(-12.0f, 2.0f),
+      activation(-3.0f, 0.0f);
+  for (int op = 0; op < 2000; ++op) {
+    const float input = std::pow(10.0f, activation(rng));
+    const float output = std::pow(10.0f, activation(rng));
+    std::vector<float> filters(1 + rng() % 300);
+    for (float& f : filters) f = std::pow(10.0f, op % 3 == 0 ? wide(rng) : weight(rng));
+    const microml::VectorRef<float> scales(reinterpret_cast<const uint8_t*>(filters.data()),
+                                           static_cast<uint32_t>(filters.size()));
+    std::vector<int32_t> multiplier(filters.size()), fast_multiplier(filters.size());
+    std::vector<int8_t> shift(filters.size()), fast_shift(filters.size());
+    microml::QuantizeChannelScalesInIntegers(input, scales, output, multiplier.data(),
+                                             shift.data());
+    microml::QuantizeChannelScales(input, scales, output, fast_multiplier.data(),
+                                   fast_shift.data());
+    for (size_t c = 0; c < filters.size(); ++c) {
+      int32_t want_m = 0;
+      int want_s = 0;
+      TflmQuantizeMultiplier(static_cast<double>(input) * static_cast<double>(filters[c]) /
+                                 static_cast<double>(output),
+                             &want_m, &want_s);
+      ASSERT_EQ(multiplier[c], want_m) << input << " " << filters[c] << " " << output;
+      ASSERT_EQ(shift[c], want_s) << input << " " << filters[c] << " " << output;
+      ASSERT_EQ(fast_multiplier[c], want_m) << input << " " << filters[c] << " " << output;
+      ASSERT_EQ(fast_shift[c], want_s) << input << " " << filters[c] << " " << output;
     }
   }
 }

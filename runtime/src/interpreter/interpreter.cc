@@ -5,6 +5,7 @@
 #include "interpreter/op_order.h"
 #include "interpreter/row_bands.h"
 #include "interpreter/tensor_use.h"
+#include "kernels/channel_scale.h"
 #include "kernels/quantization.h"
 #include "plan/greedy_planner.h"
 #include "plan/window_overlap.h"
@@ -79,14 +80,7 @@ Status CheckOperatorTensors(OpContext& ctx, const OperatorRef& op, const Tensor*
 
 // The multipliers and shifts the kernel reads, worked out again.
 void FillChannelScales(const detail::RecomputedScales& r) {
-  int32_t* multiplier = *r.multiplier;
-  int8_t* shift = *r.shift;
-  for (uint32_t c = 0; c < r.filter_scales.size(); ++c) {
-    int exponent = 0;
-    QuantizeChannelScale(r.input_scale, r.filter_scales[c], r.output_scale, &multiplier[c],
-                         &exponent);
-    shift[c] = static_cast<int8_t>(exponent);
-  }
+  QuantizeChannelScales(r.input_scale, r.filter_scales, r.output_scale, *r.multiplier, *r.shift);
 }
 
 // The main subgraph may run in an order of its own (see ChooseOrder): the

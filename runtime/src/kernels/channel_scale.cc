@@ -1,4 +1,4 @@
-// QuantizeChannelScale without floating point. Under an arena limit it runs
+// QuantizeChannelScale without floating point. In the default plan it runs
 // before every eval of every per-channel convolution (recomputed scales), and
 // without double-precision hardware (Cortex-M4, M0+) double arithmetic, frexp
 // and round run in software: this takes a few 32-bit divisions instead.
@@ -9,6 +9,8 @@
 // bits, halves up. Here the quotient is found to 55 or more bits plus whether a
 // remainder is left, which decides both roundings exactly.
 // tests/runtime/channel_scale_test.cc checks it against the double formula.
+#include "kernels/channel_scale.h"
+
 #include <string.h>
 
 #include "kernels/quantization.h"
@@ -42,15 +44,10 @@ int BitLength(uint64_t x) {
   return 64 - __builtin_clzll(x);
 }
 
-}  // namespace
-
-void QuantizeChannelScaleInIntegers(float input_scale, float filter_scale, float output_scale,
-                                    int32_t* multiplier, int* shift) {
-  uint32_t ma = 0, mf = 0, mo = 0;
-  int ea = 0, ef = 0, eo = 0;
-  SplitFloat(input_scale, &ma, &ea);
-  SplitFloat(filter_scale, &mf, &ef);
-  SplitFloat(output_scale, &mo, &eo);
+// The quotient of a float split as (ma, ea) times one split as (mf, ef) by one
+// split as (mo, eo).
+void ChannelScaleOfSplits(uint32_t ma, int ea, uint32_t mf, int ef, uint32_t mo, int eo,
+                          int32_t* multiplier, int* shift) {
   // p in [2^46, 2^48); q = floor(p * 2^32 / mo) in (2^54, 2^57), by long
   // division one byte at a time: remainders stay below mo < 2^24, so each step
   // divides less than 2^32.
@@ -77,6 +74,46 @@ void QuantizeChannelScaleInIntegers(float input_scale, float filter_scale, float
     ++exponent;
   }
   MultiplierFromMantissa(kept, exponent, multiplier, shift);
+}
+
+}  // namespace
+
+void QuantizeChannelScaleInIntegers(float input_scale, float filter_scale, float output_scale,
+                                    int32_t* multiplier, int* shift) {
+  uint32_t ma = 0, mf = 0, mo = 0;
+  int ea = 0, ef = 0, eo = 0;
+  SplitFloat(input_scale, &ma, &ea);
+  SplitFloat(filter_scale, &mf, &ef);
+  SplitFloat(output_scale, &mo, &eo);
+  ChannelScaleOfSplits(ma, ea, mf, ef, mo, eo, multiplier, shift);
+}
+
+void QuantizeChannelScalesInIntegers(float input_scale, const VectorRef<float>& filter_scales,
+                                     float output_scale, int32_t* multiplier, int8_t* shift) {
+  uint32_t ma = 0, mo = 0;
+  int ea = 0, eo = 0;
+  SplitFloat(input_scale, &ma, &ea);
+  SplitFloat(output_scale, &mo, &eo);
+  for (uint32_t c = 0; c < filter_scales.size(); ++c) {
+    uint32_t mf = 0;
+    int ef = 0, exponent = 0;
+    SplitFloat(filter_scales[c], &mf, &ef);
+    ChannelScaleOfSplits(ma, ea, mf, ef, mo, eo, &multiplier[c], &exponent);
+    shift[c] = static_cast<int8_t>(exponent);
+  }
+}
+
+void QuantizeChannelScales(float input_scale, const VectorRef<float>& filter_scales,
+                           float output_scale, int32_t* multiplier, int8_t* shift) {
+#if MICROML_CHANNEL_SCALE_IN_INTEGERS
+  QuantizeChannelScalesInIntegers(input_scale, filter_scales, output_scale, multiplier, shift);
+#else
+  for (uint32_t c = 0; c < filter_scales.size(); ++c) {
+    int exponent = 0;
+    QuantizeChannelScale(input_scale, filter_scales[c], output_scale, &multiplier[c], &exponent);
+    shift[c] = static_cast<int8_t>(exponent);
+  }
+#endif
 }
 
 }  // namespace microml

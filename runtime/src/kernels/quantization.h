@@ -74,12 +74,18 @@ void QuantizeChannelScaleInIntegers(float input_scale, float filter_scale, float
 // A convolution channel's requantization as TFLM's
 // PopulateConvolutionQuantizationParams works it out for positive finite
 // scales: QuantizeMultiplier(double(input) * double(filter) / double(output)).
-// Under an arena limit it runs before every eval of every per-channel
-// convolution: in double precision where the hardware has it, else in
-// integers, which cost a third of the software double arithmetic.
+// Recomputed scales run it before every eval of every per-channel
+// convolution (kernels/channel_scale.h): in double precision where the
+// hardware has it, else in integers, which cost a third of the software double
+// arithmetic.
+#if defined(__arm__) && !(defined(__ARM_FP) && (__ARM_FP & 8))
+#define MICROML_CHANNEL_SCALE_IN_INTEGERS 1
+#else
+#define MICROML_CHANNEL_SCALE_IN_INTEGERS 0
+#endif
 inline void QuantizeChannelScale(float input_scale, float filter_scale, float output_scale,
                                  int32_t* multiplier, int* shift) {
-#if defined(__arm__) && !(defined(__ARM_FP) && (__ARM_FP & 8))
+#if MICROML_CHANNEL_SCALE_IN_INTEGERS
   QuantizeChannelScaleInIntegers(input_scale, filter_scale, output_scale, multiplier, shift);
 #else
   QuantizeMultiplier(static_cast<double>(input_scale) * static_cast<double>(filter_scale) /
