@@ -6,7 +6,6 @@
 #include "interpreter/row_bands.h"
 #include "interpreter/tensor_use.h"
 #include "kernels/channel_scale.h"
-#include "kernels/quantization.h"
 #include "plan/greedy_planner.h"
 #include "plan/window_overlap.h"
 
